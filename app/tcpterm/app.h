@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+#ifndef TT_APP_H
+#define TT_APP_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mempool.h>
+
+#include "tt_worker.h"
+
+#define TT_MAX_WORKERS RTE_MAX_LCORE
+
+/** Everything the control plane knows; workers see only their own struct. */
+struct tt_app {
+	struct tt_config cfg;
+	unsigned int n_workers;
+	struct tt_worker *workers[TT_MAX_WORKERS];
+	unsigned int worker_lcore[TT_MAX_WORKERS];
+	uint16_t port_ids[TT_MAX_PORTS];
+};
+
+/**
+ * Configure and start @p port_id with one RX/TX queue pair per worker, RX
+ * queue q filled from @p pools[q]; prints what the port supports.
+ * @return 0, or a negative errno with @p err set.
+ */
+int tt_port_start(uint16_t port_id, unsigned int n_queues, struct rte_mempool *const *pools,
+		  uint16_t mtu, char *err, size_t errlen);
+
+/** Stop and close a port started by tt_port_start(). */
+void tt_port_stop(uint16_t port_id);
+
+/** Register the /tcpterm/... telemetry commands over @p app. */
+int tt_telemetry_register(const struct tt_app *app);
+
+/** Sum one worker counter array over all workers. */
+void tt_app_sum(const struct tt_app *app, uint64_t *stats, uint64_t *drops, uint64_t *states);
+
+#endif /* TT_APP_H */

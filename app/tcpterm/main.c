@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+/*
+ * tcpterm: the appliance. The main lcore is the control plane: it reads the
+ * configuration, sets up ports and workers, serves telemetry and prints one
+ * line of statistics per second. Workers run on the other lcores.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "app.h"
+#include "services.h"
+
+#define DEFAULT_CONFIG "config/tcpterm.conf"
+
+static volatile sig_atomic_t quit_signal;
+
+static void
+on_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+static void
+usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"usage: %s [EAL options] -- [-f FILE] [-q]\n"
+		"  -f, --config FILE  configuration (default " DEFAULT_CONFIG ")\n"
+		"  -q, --quiet        no per-second statistics line\n"
+		"  -h, --help         this text\n", prog);
+}
+
+struct opts {
+	const char *config;
+	int quiet;
+};
+
+static int
+parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->config = DEFAULT_CONFIG;
+	o->quiet = 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->config = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 1;
+		case ':':
+			fprintf(stderr, "tcpterm: option '%s' needs an argument\n", argv[optind - 1]);
+			usage(stderr, argv[0]);
+			return -EINVAL;
+		default:
+			fprintf(stderr, "tcpterm: unknown option '%s'\n", argv[optind - 1]);
+			usage(stderr, argv[0]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tcpterm: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr, argv[0]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* One line per second: rates from the difference with the previous second. */
+static void
+print_stats(const struct tt_app *app, uint64_t *prev, uint64_t *prev_busy, uint64_t *prev_loops)
+{
+	uint64_t stats[TT_NB_STATS], drops[TT_NB_DROPS], states[TT_NB_STATES];
+	uint64_t drop_total = 0, busy = 0, loops = 0;
+	unsigned int k;
+
+	tt_app_sum(app, stats, drops, states);
+	for (k = 0; k < TT_NB_DROPS; k++)
+		drop_total += drops[k];
+	for (k = 0; k < app->n_workers; k++) {
+		busy += app->workers[k]->busy_loops;
+		loops += app->workers[k]->loops;
+	}
+	printf("rx %8" PRIu64 " pps  tx %8" PRIu64 " pps | est %6" PRIu64 " syn %4" PRIu64
+	       " fin %5" PRIu64 " tw %6" PRIu64 " | new/s %6" PRIu64 " closed/s %6" PRIu64
+	       " rst/s %4" PRIu64 " | rexmit %6" PRIu64 " drops %6" PRIu64 " | busy %3" PRIu64 "%%\n",
+	       stats[TT_STAT_rx_packets] - prev[TT_STAT_rx_packets],
+	       stats[TT_STAT_tx_packets] - prev[TT_STAT_tx_packets],
+	       states[TT_ESTABLISHED], states[TT_SYN_RCVD],
+	       states[TT_FIN_WAIT_1] + states[TT_FIN_WAIT_2] + states[TT_CLOSE_WAIT] +
+	       states[TT_CLOSING] + states[TT_LAST_ACK], states[TT_TIME_WAIT],
+	       stats[TT_STAT_conn_established] - prev[TT_STAT_conn_established],
+	       stats[TT_STAT_conn_closed] - prev[TT_STAT_conn_closed],
+	       (stats[TT_STAT_conn_reset_rx] + stats[TT_STAT_conn_reset_tx]) -
+	       (prev[TT_STAT_conn_reset_rx] + prev[TT_STAT_conn_reset_tx]),
+	       stats[TT_STAT_retransmits], drop_total,
+	       loops > *prev_loops ? 100 * (busy - *prev_busy) / (loops - *prev_loops) : 0);
+	fflush(stdout);
+	memcpy(prev, stats, sizeof(stats));
+	*prev_busy = busy;
+	*prev_loops = loops;
+}
+
+static int
+app_setup(struct tt_app *app, char *err, size_t errlen)
+{
+	struct tt_worker_params wp = { 0 };
+	struct rte_mempool *pools[1];
+	unsigned int lcore, i;
+	uint16_t avail = rte_eth_dev_count_avail();
+	int ret;
+
+	if (avail < app->cfg.n_ports) {
+		snprintf(err, errlen, "%s configures %u port(s) but DPDK found %u "
+			 "(give one with e.g. --vdev=net_tap0,iface=tt0)",
+			 app->cfg.path, app->cfg.n_ports, avail);
+		return -ENODEV;
+	}
+	lcore = rte_get_next_lcore(-1, 1, 0);
+	if (lcore >= RTE_MAX_LCORE) {
+		snprintf(err, errlen, "no worker lcore: give at least two lcores (e.g. -l 0-1); "
+			 "the main lcore is the control plane");
+		return -EINVAL;
+	}
+	if (rte_lcore_count() > 2)
+		printf("note: this version runs one worker; lcores beyond %u stay idle\n", lcore);
+	ret = tt_stack_init();
+	if (ret != 0) {
+		snprintf(err, errlen, "stack init failed: %s", strerror(-ret));
+		return ret;
+	}
+	wp.id = 0;
+	wp.socket = (int)rte_lcore_to_socket_id(lcore);
+	wp.cfg = &app->cfg;
+	wp.n_ports = app->cfg.n_ports;
+	i = 0;
+	RTE_ETH_FOREACH_DEV(app->port_ids[i]) {
+		wp.ports[i].port_id = app->port_ids[i];
+		wp.ports[i].rxq = 0;
+		wp.ports[i].txq = 0;
+		rte_eth_macaddr_get(app->port_ids[i], &wp.ports[i].mac);
+		if (++i == app->cfg.n_ports)
+			break;
+	}
+	app->workers[0] = tt_worker_create(&wp);
+	if (app->workers[0] == NULL) {
+		snprintf(err, errlen, "cannot create worker: %s (mbufs = %u, max_connections = %u)",
+			 rte_strerror(rte_errno), app->cfg.limits.mbufs,
+			 app->cfg.tcp.max_connections);
+		return -ENOMEM;
+	}
+	app->worker_lcore[0] = lcore;
+	app->n_workers = 1;
+	pools[0] = app->workers[0]->pool;
+	for (i = 0; i < app->cfg.n_ports; i++) {
+		ret = tt_port_start(app->port_ids[i], 1, pools, app->cfg.ports[i].mtu, err, errlen);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct tt_app app;
+	uint64_t prev[TT_NB_STATS] = { 0 }, prev_busy = 0, prev_loops = 0;
+	char err[512];
+	struct opts o;
+	uint64_t next_print;
+	unsigned int i;
+	int ret;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "tcpterm: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	argv[ret] = argv[0];
+	argc -= ret;
+	argv += ret;
+	ret = parse_args(argc, argv, &o);
+	if (ret != 0) {
+		rte_eal_cleanup();
+		return ret > 0 ? 0 : 2;
+	}
+	ret = tt_config_load(&app.cfg, o.config, tt_services, err, sizeof(err));
+	if (ret != 0) {
+		fprintf(stderr, "tcpterm: %s\n", err);
+		rte_eal_cleanup();
+		return 1;
+	}
+	ret = app_setup(&app, err, sizeof(err));
+	if (ret != 0) {
+		fprintf(stderr, "tcpterm: %s\n", err);
+		goto out;
+	}
+	if (tt_telemetry_register(&app) != 0)
+		fprintf(stderr, "tcpterm: warning: telemetry commands not registered\n");
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	for (i = 0; i < app.cfg.n_listeners; i++) {
+		const struct tt_listen_cfg *l = &app.cfg.listeners[i];
+		char addr[16] = "*";
+
+		if (l->addr != 0) {
+			const uint8_t *b = (const uint8_t *)&l->addr;
+
+			snprintf(addr, sizeof(addr), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+		}
+		printf("listening on %s:%u (%s, [listen.%s])\n", addr, l->port, l->svc->name, l->name);
+	}
+	printf("tcpterm ready: %u worker(s), config %s\n", app.n_workers, app.cfg.path);
+	fflush(stdout);
+	for (i = 0; i < app.n_workers; i++)
+		rte_eal_remote_launch(tt_worker_main, app.workers[i], app.worker_lcore[i]);
+
+	next_print = rte_get_timer_cycles() + rte_get_timer_hz();
+	while (!quit_signal) {
+		usleep(50 * 1000);
+		if (!o.quiet && rte_get_timer_cycles() >= next_print) {
+			next_print += rte_get_timer_hz();
+			print_stats(&app, prev, &prev_busy, &prev_loops);
+		}
+	}
+	printf("tcpterm: %s received, resetting connections and stopping\n",
+	       quit_signal == SIGINT ? "SIGINT" : "SIGTERM");
+	for (i = 0; i < app.n_workers; i++)
+		app.workers[i]->stop = true;
+	rte_eal_mp_wait_lcore();
+	ret = 0;
+out:
+	for (i = 0; i < app.cfg.n_ports && i < rte_eth_dev_count_avail(); i++)
+		tt_port_stop(app.port_ids[i]);
+	for (i = 0; i < app.n_workers; i++)
+		tt_worker_destroy(app.workers[i]);
+	tt_config_free(&app.cfg);
+	rte_eal_cleanup();
+	return ret == 0 ? 0 : 1;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+#ifndef TCPTERM_H
+#define TCPTERM_H
+
+/**
+ * @file
+ * The contract between the tcpterm stack and the services that run on it.
+ *
+ * Every callback runs on the worker lcore that owns the connection, so a
+ * service needs no locks: all calls below must be made from that same
+ * worker, from inside one of its callbacks (or a service timer on it).
+ *
+ * Flow control follows the lwIP model: payload handed to on_data() closes
+ * the advertised receive window by its length until the service reports it
+ * consumed with tt_recved(). A service that forwards data elsewhere (echo)
+ * calls tt_recved() only once the data has left, which bounds the memory a
+ * connection can hold by configuration.
+ */
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include <rte_mbuf.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A connection, as seen by a service. Opaque. */
+struct tt_conn;
+
+/** Bytes of per-connection storage reserved for the service. */
+#define TT_APP_CTX_SIZE 64
+
+/** Why a connection ended, passed to tt_service::on_close(). */
+enum tt_close_reason {
+	TT_CLOSE_NORMAL = 0,	/**< Orderly close, both FINs acknowledged. */
+	TT_CLOSE_RESET,		/**< The peer sent a valid RST. */
+	TT_CLOSE_ABORT,		/**< The service called tt_abort(). */
+	TT_CLOSE_TIMEOUT,	/**< Retransmissions or a state timer gave up. */
+	TT_CLOSE_SHUTDOWN,	/**< The appliance is stopping. */
+};
+
+/**
+ * A service: a const table of callbacks in a file of its own
+ * (see app/tcpterm/services/). Unused callbacks may be NULL.
+ */
+struct tt_service {
+	/** Name used by the `service =` key of a listener. */
+	const char *name;
+	/** Size of the per-listener options block passed to opt() and on_accept(). */
+	size_t opts_size;
+	/**
+	 * Set defaults in a zeroed options block. Called once per listener
+	 * before any opt() call.
+	 */
+	void (*opts_init)(void *opts);
+	/**
+	 * Parse one listener key that the stack does not know.
+	 * @return 0 on success, -EINVAL for a bad value (msg says why),
+	 *   -ENOENT for a key this service does not have.
+	 */
+	int (*opt)(void *opts, const char *key, const char *value,
+		   char *msg, size_t msglen);
+	/**
+	 * A connection reached ESTABLISHED on a listener of this service.
+	 * The service context (tt_conn_ctx()) is zeroed.
+	 * @return 0 to keep the connection, negative to reset it.
+	 */
+	int (*on_accept)(struct tt_conn *c, const void *opts);
+	/**
+	 * In-order payload arrived. The service owns @p m (a possibly chained
+	 * mbuf whose data is exactly the payload) and must free it or pass it
+	 * to tt_send(). The receive window closes by its length until the
+	 * service calls tt_recved().
+	 */
+	void (*on_data)(struct tt_conn *c, struct rte_mbuf *m);
+	/**
+	 * The peer acknowledged @p acked bytes of sent data: send space grew.
+	 */
+	void (*on_sent)(struct tt_conn *c, uint32_t acked);
+	/** The peer sent FIN: no more data will arrive. */
+	void (*on_peer_fin)(struct tt_conn *c);
+	/**
+	 * The connection is gone for the service; @p c must not be used
+	 * after this returns. Called exactly once per accepted connection.
+	 */
+	void (*on_close)(struct tt_conn *c, enum tt_close_reason reason);
+};
+
+/**
+ * Per-connection storage for the service: TT_APP_CTX_SIZE bytes,
+ * zeroed before on_accept().
+ */
+void *tt_conn_ctx(struct tt_conn *c);
+
+/** Bytes that tt_send()/tt_send_copy() can queue now. */
+uint32_t tt_send_space(const struct tt_conn *c);
+
+/**
+ * Queue an mbuf (chain) for sending, zero copy. The stack takes ownership
+ * of @p m in every case, also on error (it frees it then).
+ * @return bytes queued, or -ENOTCONN if the connection can no longer send,
+ *   -ENOBUFS if the send buffer cannot take all of it (nothing is queued).
+ */
+int tt_send(struct tt_conn *c, struct rte_mbuf *m);
+
+/**
+ * Copy @p len bytes into the send queue.
+ * @return bytes queued (possibly fewer than @p len when send space or mbufs
+ *   run short), or -ENOTCONN.
+ */
+int tt_send_copy(struct tt_conn *c, const void *buf, uint32_t len);
+
+/** Report @p len bytes handed over by on_data() as consumed: opens the window. */
+void tt_recved(struct tt_conn *c, uint32_t len);
+
+/**
+ * Close the sending direction: a FIN follows the queued data.
+ * @return 0, or -ENOTCONN if already shut down or closed.
+ */
+int tt_shutdown(struct tt_conn *c);
+
+/**
+ * Reset the connection (RST) and free it. on_close() runs with
+ * TT_CLOSE_ABORT before this returns; @p c is invalid afterwards.
+ */
+void tt_abort(struct tt_conn *c);
+
+/** Allocate an mbuf from the owning worker's pool (for zero-copy sends). */
+struct rte_mbuf *tt_conn_alloc_mbuf(struct tt_conn *c);
+
+/** Addresses of the connection, network byte order. */
+void tt_conn_tuple(const struct tt_conn *c, uint32_t *laddr, uint16_t *lport,
+		   uint32_t *raddr, uint16_t *rport);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TCPTERM_H */

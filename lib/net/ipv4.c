@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "tt_net.h"
+#include "tt_tcp.h"
+
+void
+ipv4_fill(struct rte_ipv4_hdr *ip, uint32_t src, uint32_t dst, uint8_t proto, uint16_t total_len)
+{
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16(total_len);
+	ip->packet_id = 0;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = proto;
+	ip->hdr_checksum = 0;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+}
+
+uint16_t
+tt_l4_sum(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l4_off)
+{
+	uint32_t sum = rte_ipv4_phdr_cksum(ip, 0);
+	uint32_t done = 0;
+
+	for (; m != NULL; m = m->next) {
+		uint32_t len = m->data_len;
+		uint32_t part;
+
+		if (l4_off >= len) {
+			l4_off -= len;
+			continue;
+		}
+		part = __rte_raw_cksum_reduce(__rte_raw_cksum(
+			rte_pktmbuf_mtod_offset(m, const uint8_t *, l4_off), len - l4_off, 0));
+		/* A piece starting at an odd stream offset has its bytes in the other lanes. */
+		if (done & 1)
+			part = rte_bswap16((uint16_t)part);
+		sum += part;
+		done += len - l4_off;
+		l4_off = 0;
+	}
+	return __rte_raw_cksum_reduce(sum);
+}
+
+void
+ipv4_output(struct tt_worker *w, unsigned int port, struct rte_mbuf *m, uint32_t dst)
+{
+	const struct tt_wport *p = &w->ports[port];
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	uint32_t nexthop = dst;
+
+	if ((dst & p->mask) != (p->addr & p->mask)) {
+		nexthop = p->gateway;
+		if (nexthop == 0) {
+			TT_DROP(w, no_route);
+			rte_pktmbuf_free(m);
+			return;
+		}
+	}
+	rte_ether_addr_copy(&p->mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	if (arp_resolve(w, port, nexthop, m, &eth->dst_addr) != 0)
+		return;
+	tt_worker_tx(w, port, m);
+}
+
+/* RFC 792 echo: answer in place. */
+static void
+icmp_input(struct tt_worker *w, unsigned int port, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+	   uint32_t l4_off, uint32_t l4_len)
+{
+	struct rte_icmp_hdr *icmp;
+	uint32_t src;
+
+	if (l4_len < sizeof(*icmp) || rte_pktmbuf_data_len(m) < l4_off + l4_len) {
+		TT_DROP(w, icmp_malformed);
+		goto drop;
+	}
+	icmp = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, l4_off);
+	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0) {
+		TT_DROP(w, icmp_type);
+		goto drop;
+	}
+	if (rte_raw_cksum(icmp, l4_len) != 0xffff) {
+		TT_DROP(w, icmp_malformed);
+		goto drop;
+	}
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = ~rte_raw_cksum(icmp, l4_len);
+	/* IP options are not echoed: the message moves right behind a plain header. */
+	if (l4_off != sizeof(struct rte_ether_hdr) + sizeof(*ip))
+		memmove(ip + 1, icmp, l4_len);
+	src = ip->src_addr;
+	ipv4_fill(ip, w->ports[port].addr, src, IPPROTO_ICMP, (uint16_t)(sizeof(*ip) + l4_len));
+	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) -
+			 (sizeof(struct rte_ether_hdr) + sizeof(*ip) + l4_len));
+	TT_STAT_INC(w, icmp_echo_replies);
+	ipv4_output(w, port, m, src);
+	return;
+drop:
+	rte_pktmbuf_free(m);
+}
+
+/* RFC 791 / RFC 1122 §3.2.1 receive checks, in order; each failure is a counted drop. */
+int
+ipv4_input(struct tt_worker *w, unsigned int port, struct rte_mbuf *m, uint32_t l3_off,
+	   struct tt_seg *s)
+{
+	struct tt_wport *p = &w->ports[port];
+	struct rte_ipv4_hdr *ip;
+	uint32_t hlen, tlen, avail;
+
+	if (unlikely(rte_pktmbuf_data_len(m) < l3_off + sizeof(*ip))) {
+		TT_DROP(w, ip_short);
+		goto drop;
+	}
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3_off);
+	if (unlikely((ip->version_ihl >> 4) != 4)) {
+		TT_DROP(w, ip_version);
+		goto drop;
+	}
+	hlen = rte_ipv4_hdr_len(ip);
+	if (unlikely(hlen < sizeof(*ip) || rte_pktmbuf_data_len(m) < l3_off + hlen)) {
+		TT_DROP(w, ip_hdr_len);
+		goto drop;
+	}
+	tlen = rte_be_to_cpu_16(ip->total_length);
+	avail = rte_pktmbuf_pkt_len(m) - l3_off;
+	if (unlikely(tlen < hlen || tlen > avail)) {
+		TT_DROP(w, ip_total_len);
+		goto drop;
+	}
+	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+	    unlikely(rte_ipv4_cksum(ip) != 0)) {
+		TT_DROP(w, ip_cksum);
+		goto drop;
+	}
+	if (unlikely(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {
+		TT_DROP(w, ip_fragment);
+		goto drop;
+	}
+	if (unlikely(ip->dst_addr != p->addr)) {
+		TT_DROP(w, ip_not_for_us);
+		goto drop;
+	}
+	if (unlikely(ip->src_addr == 0 || ip->src_addr == p->addr ||
+		     ip->src_addr == RTE_BE32(0xffffffff) ||
+		     RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(ip->src_addr)) ||
+		     (ip->src_addr | p->mask) == RTE_BE32(0xffffffff))) {
+		TT_DROP(w, ip_src_invalid);
+		goto drop;
+	}
+	/* Ethernet padding beyond the IP datagram. */
+	if (avail > tlen)
+		rte_pktmbuf_trim(m, avail - tlen);
+
+	/* Glean the sender's MAC when it is on-link (answers need no ARP round trip). */
+	if ((ip->src_addr & p->mask) == (p->addr & p->mask)) {
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+		arp_learn(w, port, ip->src_addr, &eth->src_addr);
+	}
+
+	switch (ip->next_proto_id) {
+	case IPPROTO_TCP:
+		return tcp_decode(w, m, (uint8_t)port, l3_off, s) == 0;
+	case IPPROTO_ICMP:
+		icmp_input(w, port, m, ip, l3_off + hlen, tlen - hlen);
+		return 0;
+	default:
+		TT_DROP(w, ip_proto);
+		goto drop;
+	}
+drop:
+	rte_pktmbuf_free(m);
+	return 0;
+}

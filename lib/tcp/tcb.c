@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+#include <string.h>
+
+#include <rte_hash.h>
+
+#include "tt_tcp.h"
+
+void *
+flow_lookup(struct tt_worker *w, const struct tt_flow_key *key)
+{
+	void *v;
+
+	if (rte_hash_lookup_data(w->flows, key, &v) < 0)
+		return NULL;
+	return v;
+}
+
+/* Per-state counts feed /tcpterm/states; CLOSED is not counted (a free TCB). */
+void
+tcb_set_state(struct tt_worker *w, struct tt_tcb *t, uint8_t state)
+{
+	if (t->state != TT_CLOSED)
+		w->n_state[t->state]--;
+	if (state != TT_CLOSED)
+		w->n_state[state]++;
+	t->state = state;
+}
+
+struct tt_tcb *
+tcb_alloc(struct tt_worker *w, const struct tt_flow_key *key, uint8_t port)
+{
+	struct tt_tcb *t = w->tcb_free;
+
+	if (unlikely(t == NULL)) {
+		TT_DROP(w, tcb_pool_full);
+		return NULL;
+	}
+	if (unlikely(rte_hash_add_key_data(w->flows, key, t) < 0)) {
+		TT_DROP(w, flow_table_full);
+		return NULL;
+	}
+	w->tcb_free = t->free_next;
+	memset(t, 0, offsetof(struct tt_tcb, app));
+	t->key = *key;
+	t->port = port;
+	t->w = w;
+	w->flow_gen++;
+	return t;
+}
+
+/* Return a TCB to the pool: every mbuf it holds is freed, its wheel entry cancelled. */
+void
+tcb_release(struct tt_worker *w, struct tt_tcb *t)
+{
+	tt_wheel_cancel(&w->wheel, &t->tnode);
+	sndq_free(t);
+	reass_free(t);
+	if (!(t->flags & TT_TF_FREE) || t->state != TT_TIME_WAIT) {
+		/* A TCB that became a TIME_WAIT record already gave its key away. */
+		rte_hash_del_key(w->flows, &t->key);
+		w->flow_gen++;
+	}
+	tcb_set_state(w, t, TT_CLOSED);
+	t->flags = 0;
+	t->free_next = w->tcb_free;
+	w->tcb_free = t;
+}
+
+static void
+tcb_notify_close(struct tt_tcb *t, enum tt_close_reason why)
+{
+	const struct tt_service *svc = tcb_svc(t);
+
+	if (!(t->flags & TT_TF_ACCEPTED))
+		return;
+	t->flags &= ~TT_TF_ACCEPTED;
+	if (svc != NULL && svc->on_close != NULL)
+		svc->on_close(conn_of(t), why);
+}
+
+/*
+ * End a connection for good. The service hears about it once; the memory is
+ * released now, or when the code processing this TCB lets go of it.
+ */
+void
+tcb_close(struct tt_worker *w, struct tt_tcb *t, enum tt_close_reason why)
+{
+	if (t->flags & TT_TF_FREE)
+		return;
+	tcb_notify_close(t, why);
+	TT_STAT_INC(w, conn_closed);
+	if (t->flags & TT_TF_BUSY) {
+		t->flags |= TT_TF_FREE;
+		return;
+	}
+	tcb_release(w, t);
+}
+
+/*
+ * RFC 9293 §3.10.7.4: TIME-WAIT. The TCB becomes a compact record that keeps
+ * the flow-table key; the TCB itself goes back to the pool.
+ */
+void
+tcb_enter_time_wait(struct tt_worker *w, struct tt_tcb *t)
+{
+	struct tt_tw *tw = w->tw_free;
+
+	tcb_notify_close(t, TT_CLOSE_NORMAL);
+	TT_STAT_INC(w, conn_closed);
+	if (unlikely(tw == NULL)) {
+		/* No record left: forget the connection (counted), as Linux does past tw_buckets. */
+		TT_DROP(w, time_wait_pool_full);
+		if (t->flags & TT_TF_BUSY)
+			t->flags |= TT_TF_FREE;
+		else
+			tcb_release(w, t);
+		return;
+	}
+	w->tw_free = (struct tt_tw *)tw->tnode.next;
+	memset(tw, 0, sizeof(*tw));
+	tw->key = t->key;
+	tw->snd_nxt = t->snd.max;
+	tw->rcv_nxt = t->rcv.nxt;
+	tw->rcv_wnd = (uint16_t)RTE_MIN(tcb_rcv_window(t), (uint32_t)TT_MAX_WIN);
+	tw->port = t->port;
+	rte_hash_add_key_data(w->flows, &tw->key, (void *)((uintptr_t)tw | 1));
+	w->flow_gen++;
+	tt_wheel_arm(&w->wheel, &tw->tnode, w->now_ms + w->cfg->tcp.time_wait_ms);
+	w->n_state[TT_TIME_WAIT]++;
+	TT_STAT_INC(w, time_wait_entered);
+
+	tcb_set_state(w, t, TT_TIME_WAIT);
+	t->flags |= TT_TF_FREE;
+	if (!(t->flags & TT_TF_BUSY))
+		tcb_release(w, t);
+}
+
+void
+tw_free(struct tt_worker *w, struct tt_tw *tw)
+{
+	tt_wheel_cancel(&w->wheel, &tw->tnode);
+	rte_hash_del_key(w->flows, &tw->key);
+	w->flow_gen++;
+	w->n_state[TT_TIME_WAIT]--;
+	tw->tnode.next = (struct tt_wheel_node *)w->tw_free;
+	w->tw_free = tw;
+}
+
+/* Window we can offer: buffer less what the service holds and what waits out of order. */
+uint32_t
+tcb_rcv_window(const struct tt_tcb *t)
+{
+	uint32_t buf = t->w->cfg->tcp.rcv_window;
+	uint32_t used = t->rcv.held + t->rcv.ooo_bytes;
+
+	return used >= buf ? 0 : RTE_MIN(buf - used, (uint32_t)TT_MAX_WIN);
+}

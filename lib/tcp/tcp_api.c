@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+/* The service API of tcpterm.h. Every call runs on the connection's owning worker. */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "tt_tcp.h"
+
+void *
+tt_conn_ctx(struct tt_conn *c)
+{
+	return tcb_of(c)->app;
+}
+
+static bool
+can_send(const struct tt_tcb *t)
+{
+	return (t->state == TT_ESTABLISHED || t->state == TT_CLOSE_WAIT) &&
+	       !(t->flags & (TT_TF_FIN_QUEUED | TT_TF_FREE));
+}
+
+uint32_t
+tt_send_space(const struct tt_conn *c)
+{
+	const struct tt_tcb *t = (const struct tt_tcb *)c;
+	uint32_t queued = t->snd.end - t->snd.una;
+	uint32_t buf = t->w->cfg->tcp.snd_buf;
+
+	if (!can_send(t))
+		return 0;
+	return queued >= buf ? 0 : buf - queued;
+}
+
+/* Push now unless the stack is inside this TCB already (it sends on the way out). */
+static void
+kick(struct tt_tcb *t)
+{
+	if (!(t->flags & TT_TF_BUSY)) {
+		t->flags |= TT_TF_BUSY;
+		tcp_output(t->w, t);
+		tcb_unbusy(t->w, t);
+	}
+}
+
+static void
+sndq_append(struct tt_tcb *t, struct rte_mbuf *seg)
+{
+	seg->next = NULL;
+	seg->nb_segs = 1;
+	seg->pkt_len = seg->data_len;
+	if (t->sndq_tail == NULL)
+		t->sndq_head = seg;
+	else
+		t->sndq_tail->next = seg;
+	t->sndq_tail = seg;
+	t->snd.end += seg->data_len;
+}
+
+int
+tt_send(struct tt_conn *c, struct rte_mbuf *m)
+{
+	struct tt_tcb *t = tcb_of(c);
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	if (!can_send(t)) {
+		rte_pktmbuf_free(m);
+		return -ENOTCONN;
+	}
+	if (len > tt_send_space(c)) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	while (m != NULL) {
+		struct rte_mbuf *next = m->next;
+
+		if (m->data_len == 0) {
+			m->next = NULL;
+			rte_pktmbuf_free_seg(m);
+		} else {
+			sndq_append(t, m);
+		}
+		m = next;
+	}
+	kick(t);
+	return (int)len;
+}
+
+int
+tt_send_copy(struct tt_conn *c, const void *buf, uint32_t len)
+{
+	struct tt_tcb *t = tcb_of(c);
+	const uint8_t *p = buf;
+	uint32_t done = 0;
+	struct rte_mbuf *tail = t->sndq_tail;
+
+	if (!can_send(t))
+		return -ENOTCONN;
+	len = RTE_MIN(len, tt_send_space(c));
+	/* Fill the tail mbuf first if it is ours alone. */
+	if (tail != NULL && RTE_MBUF_DIRECT(tail) && rte_mbuf_refcnt_read(tail) == 1) {
+		uint32_t n = RTE_MIN(len, (uint32_t)rte_pktmbuf_tailroom(tail));
+
+		memcpy(rte_pktmbuf_mtod_offset(tail, uint8_t *, tail->data_len), p, n);
+		tail->data_len += n;
+		tail->pkt_len = tail->data_len;
+		t->snd.end += n;
+		done = n;
+	}
+	while (done < len) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(t->w->pool);
+		uint32_t n;
+
+		if (m == NULL) {
+			TT_DROP(t->w, mbuf_alloc);
+			break;
+		}
+		n = RTE_MIN(len - done, (uint32_t)rte_pktmbuf_tailroom(m));
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), p + done, n);
+		m->data_len = (uint16_t)n;
+		sndq_append(t, m);
+		done += n;
+	}
+	if (done > 0)
+		kick(t);
+	return (int)done;
+}
+
+void
+tt_recved(struct tt_conn *c, uint32_t len)
+{
+	struct tt_tcb *t = tcb_of(c);
+	uint32_t before = tcb_rcv_window(t);
+
+	t->rcv.held -= RTE_MIN(len, t->rcv.held);
+	/* Announce a window that opened by two segments or half the buffer (RFC 1122 §4.2.3.3). */
+	if (tcb_rcv_window(t) - before >= RTE_MIN(2u * t->mss, t->w->cfg->tcp.rcv_window / 2) &&
+	    (t->state == TT_ESTABLISHED || t->state == TT_FIN_WAIT_1 || t->state == TT_FIN_WAIT_2)) {
+		t->flags |= TT_TF_ACKNOW;
+		kick(t);
+	}
+}
+
+/* RFC 9293 §3.10.4 CLOSE: queue a FIN behind the data. */
+int
+tt_shutdown(struct tt_conn *c)
+{
+	struct tt_tcb *t = tcb_of(c);
+
+	if (!can_send(t))
+		return -ENOTCONN;
+	t->flags |= TT_TF_FIN_QUEUED;
+	tcb_set_state(t->w, t, t->state == TT_ESTABLISHED ? TT_FIN_WAIT_1 : TT_LAST_ACK);
+	kick(t);
+	return 0;
+}
+
+void
+tt_abort(struct tt_conn *c)
+{
+	struct tt_tcb *t = tcb_of(c);
+
+	if (t->flags & TT_TF_FREE)
+		return;
+	TT_STAT_INC(t->w, conn_aborted);
+	tcp_send_rst(t->w, t);
+	tcb_close(t->w, t, TT_CLOSE_ABORT);
+}
+
+struct rte_mbuf *
+tt_conn_alloc_mbuf(struct tt_conn *c)
+{
+	return rte_pktmbuf_alloc(tcb_of(c)->w->pool);
+}
+
+void
+tt_conn_tuple(const struct tt_conn *c, uint32_t *laddr, uint16_t *lport, uint32_t *raddr,
+	      uint16_t *rport)
+{
+	const struct tt_tcb *t = (const struct tt_tcb *)c;
+
+	*laddr = t->key.laddr;
+	*lport = t->key.lport;
+	*raddr = t->key.raddr;
+	*rport = t->key.rport;
+}

@@ -1,0 +1,631 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+/*
+ * Segment arrival, RFC 9293 §3.10.7. A segment is decoded once into a
+ * struct tt_seg (tcp_decode); then, for a connection, the steps run in the
+ * RFC's order, one function each: check sequence, check RST, check SYN,
+ * check ACK, process data, check FIN.
+ */
+
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "tt_net.h"
+#include "tt_tcp.h"
+
+#define OOO_MAX_SEGS 128	/* out-of-order mbufs held per connection */
+#define CHALLENGE_ACKS_PER_SEC 1000	/* RFC 5961 §7, Linux's default */
+
+enum step { STEP_CONTINUE, STEP_DROP };
+
+/* Parse the option list; only the MSS is used yet, others are skipped by length. */
+static int
+tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s)
+{
+	uint32_t i = 0;
+
+	while (i < len) {
+		uint8_t kind = opt[i];
+		uint8_t olen;
+
+		if (kind == 0)		/* end of option list */
+			break;
+		if (kind == 1) {	/* no-operation */
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			return -1;
+		olen = opt[i + 1];
+		if (olen < 2 || i + olen > len)
+			return -1;
+		if (kind == 2) {
+			if (olen != 4)
+				return -1;
+			if (s->flags & TT_TH_SYN)
+				s->mss = (uint16_t)((opt[i + 2] << 8) | opt[i + 3]);
+		}
+		i += olen;
+	}
+	return 0;
+}
+
+/* Validate and decode; on success @p m's data starts at the payload. */
+int
+tcp_decode(struct tt_worker *w, struct rte_mbuf *m, uint8_t port, uint32_t l3_off,
+	   struct tt_seg *s)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+								l3_off);
+	uint32_t l4_off = l3_off + rte_ipv4_hdr_len(ip);
+	uint32_t l4_len = rte_be_to_cpu_16(ip->total_length) - rte_ipv4_hdr_len(ip);
+	const struct rte_tcp_hdr *th;
+	uint32_t thlen;
+
+	if (unlikely(l4_len < sizeof(*th) || rte_pktmbuf_data_len(m) < l4_off + sizeof(*th))) {
+		TT_DROP(w, tcp_short);
+		goto drop;
+	}
+	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, l4_off);
+	thlen = (uint32_t)(th->data_off >> 4) * 4;
+	if (unlikely(thlen < sizeof(*th) || thlen > l4_len ||
+		     rte_pktmbuf_data_len(m) < l4_off + thlen)) {
+		TT_DROP(w, tcp_hdr_len);
+		goto drop;
+	}
+	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
+	    unlikely(tt_l4_sum(m, ip, l4_off) != 0xffff)) {
+		TT_DROP(w, tcp_cksum);
+		goto drop;
+	}
+	if (unlikely(th->src_port == 0 || th->dst_port == 0)) {
+		TT_DROP(w, tcp_bad_port);
+		goto drop;
+	}
+	s->flags = th->tcp_flags & 0x3f;
+	if (unlikely((s->flags & TT_TH_SYN) && (s->flags & (TT_TH_FIN | TT_TH_RST)))) {
+		TT_DROP(w, tcp_bad_flags);
+		goto drop;
+	}
+	s->mss = 0;
+	if (thlen > sizeof(*th) &&
+	    unlikely(tcp_parse_options((const uint8_t *)(th + 1), thlen - sizeof(*th), s) != 0)) {
+		TT_DROP(w, tcp_bad_options);
+		goto drop;
+	}
+	s->key.raddr = ip->src_addr;
+	s->key.laddr = ip->dst_addr;
+	s->key.rport = th->src_port;
+	s->key.lport = th->dst_port;
+	s->seq = rte_be_to_cpu_32(th->sent_seq);
+	s->ack = rte_be_to_cpu_32(th->recv_ack);
+	s->wnd = rte_be_to_cpu_16(th->rx_win);
+	s->len = l4_len - thlen;
+	s->port = port;
+	rte_pktmbuf_adj(m, (uint16_t)(l4_off + thlen));
+	s->m = m;
+	TT_STAT_INC(w, tcp_segs_rx);
+	TT_STAT_ADD(w, tcp_payload_rx, s->len);
+	return 0;
+drop:
+	rte_pktmbuf_free(m);
+	return -1;
+}
+
+static const struct tt_listen_cfg *
+listener_find(const struct tt_config *cfg, uint32_t laddr, uint16_t lport)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_listeners; i++) {
+		const struct tt_listen_cfg *l = &cfg->listeners[i];
+
+		if (l->port == lport && (l->addr == 0 || l->addr == laddr))
+			return l;
+	}
+	return NULL;
+}
+
+/* RFC 6691: the MSS we may send, from the peer's option and our MTU. */
+static uint16_t
+tcp_send_mss(const struct tt_worker *w, const struct tt_seg *s)
+{
+	uint32_t mss = s->mss != 0 ? s->mss : TT_DEFAULT_MSS;
+
+	mss = RTE_MIN(mss, (uint32_t)w->ports[s->port].mtu - 40);
+	return (uint16_t)RTE_MAX(mss, (uint32_t)TT_MIN_MSS);
+}
+
+/* RFC 9293 §3.10.7.1-2: a segment for no connection, LISTEN or CLOSED. */
+static void
+tcp_input_listen(struct tt_worker *w, struct tt_seg *s)
+{
+	const struct tt_listen_cfg *lst;
+	struct tt_tcb *t;
+
+	lst = listener_find(w->cfg, s->key.laddr, rte_be_to_cpu_16(s->key.lport));
+	if (lst == NULL) {
+		/* CLOSED: everything but a RST draws a RST. */
+		TT_DROP(w, tcp_no_listener);
+		tcp_reply_rst(w, s);
+		return;
+	}
+	if (s->flags & TT_TH_RST) {
+		TT_DROP(w, tcp_listen_noise);
+		return;
+	}
+	if (s->flags & TT_TH_ACK) {
+		TT_DROP(w, tcp_listen_noise);
+		tcp_respond(w, s->port, &s->key, s->ack, 0, TT_TH_RST, 0);
+		return;
+	}
+	if (!(s->flags & TT_TH_SYN)) {
+		TT_DROP(w, tcp_listen_noise);
+		return;
+	}
+	t = tcb_alloc(w, &s->key, s->port);
+	if (t == NULL)
+		return;
+	if (s->len > 0)
+		TT_DROP(w, tcp_syn_data);	/* not acknowledged: the peer sends it again */
+	t->lst = lst;
+	t->rcv.irs = s->seq;
+	t->rcv.nxt = s->seq + 1;
+	t->rcv.adv = t->rcv.nxt;
+	t->snd.iss = tcp_isn(w, &s->key);
+	t->snd.una = t->snd.nxt = t->snd.max = t->snd.iss;
+	t->snd.end = t->snd.iss + 1;
+	t->snd.wnd = s->wnd;
+	t->snd.max_wnd = s->wnd;
+	t->snd.wl1 = s->seq;
+	t->snd.wl2 = t->snd.iss;
+	t->mss = tcp_send_mss(w, s);
+	/* RFC 6928 initial window. */
+	t->snd.cwnd = RTE_MIN(10u * t->mss, RTE_MAX(2u * t->mss, 14600u));
+	t->snd.ssthresh = UINT32_MAX;
+	t->rto_ms = w->cfg->tcp.rto_init_ms;
+	tcb_set_state(w, t, TT_SYN_RCVD);
+	TT_STAT_INC(w, conn_syn_rcvd);
+	t->flags |= TT_TF_BUSY;
+	tcp_output(w, t);
+	tcb_unbusy(w, t);
+}
+
+/*
+ * TIME_WAIT record: RFC 1337 ignores RST; RFC 6191 lets a new SYN with a
+ * higher sequence number reuse the tuple; anything else (the peer's FIN
+ * again, chiefly) is answered with an ACK and restarts 2MSL.
+ */
+static void
+tcp_input_time_wait(struct tt_worker *w, struct tt_tw *tw, struct tt_seg *s)
+{
+	if (s->flags & TT_TH_RST) {
+		TT_DROP(w, tcp_rst_time_wait);
+		return;
+	}
+	if ((s->flags & TT_TH_SYN) && !(s->flags & TT_TH_ACK) && seq_gt(s->seq, tw->rcv_nxt)) {
+		TT_STAT_INC(w, time_wait_reused);
+		tw_free(w, tw);
+		tcp_input_listen(w, s);
+		return;
+	}
+	if (s->flags & TT_TH_FIN) {
+		TT_STAT_INC(w, time_wait_fin_acked);
+		tt_wheel_arm(&w->wheel, &tw->tnode, w->now_ms + w->cfg->tcp.time_wait_ms);
+	}
+	tcp_respond(w, tw->port, &tw->key, tw->snd_nxt, tw->rcv_nxt, TT_TH_ACK, tw->rcv_wnd);
+}
+
+/* RFC 5961 §7: challenge ACKs, at most CHALLENGE_ACKS_PER_SEC per worker. */
+static void
+tcp_challenge_ack(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint64_t sec = w->now_ms / 1000;
+
+	if (sec != w->challenge_sec) {
+		w->challenge_sec = sec;
+		w->challenge_acks_sec = 0;
+	}
+	if (w->challenge_acks_sec >= CHALLENGE_ACKS_PER_SEC) {
+		TT_DROP(w, challenge_ack_limit);
+		return;
+	}
+	w->challenge_acks_sec++;
+	TT_STAT_INC(w, challenge_acks);
+	t->flags |= TT_TF_ACKNOW;
+}
+
+/*
+ * First: check sequence number (RFC 9293 §3.10.7.4, the four-case table),
+ * then trim the segment to the receive window.
+ */
+static enum step
+step_check_seq(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
+{
+	uint32_t wnd = seq_gt(t->rcv.adv, t->rcv.nxt) ? t->rcv.adv - t->rcv.nxt : 0;
+	uint32_t slen = seg_seqlen(s);
+	bool ok;
+
+	if (slen == 0)
+		ok = wnd == 0 ? s->seq == t->rcv.nxt : seq_in(s->seq, t->rcv.nxt, t->rcv.nxt + wnd);
+	else
+		ok = wnd != 0 && (seq_in(s->seq, t->rcv.nxt, t->rcv.nxt + wnd) ||
+				  seq_in(s->seq + slen - 1, t->rcv.nxt, t->rcv.nxt + wnd));
+	if (!ok) {
+		/* A SYN_RCVD peer that lost our SYN-ACK sends its SYN again. */
+		if (t->state == TT_SYN_RCVD && (s->flags & TT_TH_SYN) && s->seq == t->rcv.irs) {
+			t->snd.nxt = t->snd.iss;
+			return STEP_DROP;
+		}
+		TT_DROP(w, tcp_out_of_window);
+		if (!(s->flags & TT_TH_RST))
+			t->flags |= TT_TF_ACKNOW;
+		return STEP_DROP;
+	}
+	/* Leading part already received. */
+	if (seq_lt(s->seq, t->rcv.nxt)) {
+		uint32_t d = t->rcv.nxt - s->seq;
+
+		if (s->flags & TT_TH_SYN) {
+			s->flags &= ~TT_TH_SYN;
+			s->seq++;
+			d--;
+		}
+		if (d >= s->len) {
+			d = s->len;
+		}
+		if (d > 0) {
+			s->m = mbuf_trim_front(s->m, d);
+			s->len -= d;
+			s->seq += d;
+		}
+	}
+	/* Trailing part beyond the window (a FIN there is not yet acceptable). */
+	if (s->len > 0 && seq_gt(s->seq + s->len, t->rcv.nxt + wnd)) {
+		uint32_t d = s->seq + s->len - (t->rcv.nxt + wnd);
+
+		mbuf_trim_back(s->m, d);
+		s->len -= d;
+		s->flags &= ~TT_TH_FIN;
+		TT_DROP(w, tcp_rcv_window_full);
+	}
+	return STEP_CONTINUE;
+}
+
+/* Second: check the RST bit (RFC 9293 §3.10.7.4 with RFC 5961 §3.2). */
+static enum step
+step_check_rst(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s, uint32_t orig_seq)
+{
+	if (!(s->flags & TT_TH_RST))
+		return STEP_CONTINUE;
+	if (orig_seq != t->rcv.nxt) {
+		TT_DROP(w, tcp_rst_invalid);
+		tcp_challenge_ack(w, t);
+		return STEP_DROP;
+	}
+	TT_STAT_INC(w, conn_reset_rx);
+	tcb_close(w, t, TT_CLOSE_RESET);
+	return STEP_DROP;
+}
+
+/* Fourth: check the SYN bit; in a synchronized state it draws a challenge ACK (RFC 5961 §4). */
+static enum step
+step_check_syn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
+{
+	if (!(s->flags & TT_TH_SYN))
+		return STEP_CONTINUE;
+	TT_DROP(w, tcp_syn_in_window);
+	tcp_challenge_ack(w, t);
+	return STEP_DROP;
+}
+
+static void
+svc_accept(struct tt_worker *w, struct tt_tcb *t)
+{
+	const struct tt_service *svc = tcb_svc(t);
+
+	TT_STAT_INC(w, conn_established);
+	memset(t->app, 0, sizeof(t->app));
+	t->flags |= TT_TF_ACCEPTED;
+	if (svc->on_accept != NULL && svc->on_accept(conn_of(t), t->lst->opts) < 0) {
+		TT_STAT_INC(w, conn_aborted);
+		tcp_send_rst(w, t);
+		tcb_close(w, t, TT_CLOSE_ABORT);
+	}
+}
+
+/* New data acknowledged: RTT sample, send queue, RFC 5681/6582 window growth. */
+static void
+tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
+{
+	const struct tt_service *svc = tcb_svc(t);
+	uint32_t acked = s->ack - t->snd.una;
+	uint32_t data = acked;
+
+	if (t->snd.una == t->snd.iss)
+		data--;			/* our SYN */
+	if ((t->flags & TT_TF_FIN_QUEUED) && seq_gt(s->ack, t->snd.end))
+		data--;			/* our FIN */
+	if ((t->flags & TT_TF_RTT_TIMING) && seq_gt(s->ack, t->rtt_seq)) {
+		t->flags &= ~TT_TF_RTT_TIMING;
+		tcp_rto_sample(t, &w->cfg->tcp, (uint32_t)(w->now_us - t->rtt_start_us));
+	}
+	t->snd.una = s->ack;
+	if (seq_lt(t->snd.nxt, t->snd.una))
+		t->snd.nxt = t->snd.una;
+	sndq_drop(t, data);
+	t->rxt_shift = 0;
+
+	if (t->flags & TT_TF_IN_RECOVERY) {
+		if (seq_geq(s->ack, t->snd.recover)) {
+			/* RFC 6582 §3.2 step 3: full acknowledgment. */
+			uint32_t flight = t->snd.max - t->snd.una;
+
+			t->snd.cwnd = RTE_MIN(t->snd.ssthresh, RTE_MAX(flight, (uint32_t)t->mss) + t->mss);
+			t->flags &= ~TT_TF_IN_RECOVERY;
+		} else {
+			/* Partial acknowledgment: resend the next hole, deflate. */
+			tcp_retransmit_una(w, t);
+			t->snd.cwnd = t->snd.cwnd > acked ? t->snd.cwnd - acked : 0;
+			t->snd.cwnd += t->mss;
+		}
+	} else if (t->snd.cwnd < t->snd.ssthresh) {
+		t->snd.cwnd += RTE_MIN(acked, (uint32_t)t->mss);	/* slow start */
+	} else {
+		t->snd.cwnd += RTE_MAX(1u, (uint32_t)t->mss * t->mss / t->snd.cwnd);
+	}
+	t->dupacks = 0;
+
+	/* RFC 6298 §5.2-5.3 */
+	if (t->snd.una == t->snd.max)
+		tcb_timer_clear(t, TT_TIMER_RTX);
+	else
+		tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
+	tcb_timer_clear(t, TT_TIMER_PERSIST);
+
+	if (data > 0 && (t->flags & TT_TF_ACCEPTED) && svc->on_sent != NULL)
+		svc->on_sent(conn_of(t), data);
+}
+
+/* RFC 5681 §3.2 fast retransmit on the third duplicate ACK. */
+static void
+tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
+{
+	TT_STAT_INC(w, dup_acks_rx);
+	if (++t->dupacks == TT_DUPACK_THRESH && !(t->flags & TT_TF_IN_RECOVERY)) {
+		uint32_t flight = t->snd.max - t->snd.una;
+
+		t->snd.ssthresh = RTE_MAX(flight / 2, 2u * t->mss);
+		t->snd.recover = t->snd.max;
+		TT_STAT_INC(w, fast_retransmits);
+		tcp_retransmit_una(w, t);
+		t->snd.cwnd = t->snd.ssthresh + 3u * t->mss;
+		t->flags |= TT_TF_IN_RECOVERY;
+	} else if (t->dupacks > TT_DUPACK_THRESH && (t->flags & TT_TF_IN_RECOVERY)) {
+		t->snd.cwnd += t->mss;		/* inflate: a segment left the network */
+	}
+}
+
+/* Fifth: check the ACK field (RFC 9293 §3.10.7.4, RFC 5961 §5.2). */
+static enum step
+step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
+{
+	if (!(s->flags & TT_TH_ACK)) {
+		TT_DROP(w, tcp_no_ack);
+		return STEP_DROP;
+	}
+	if (t->state == TT_SYN_RCVD) {
+		if (!seq_gt(s->ack, t->snd.una) || seq_gt(s->ack, t->snd.max)) {
+			TT_DROP(w, tcp_ack_unsent);
+			tcp_respond(w, s->port, &s->key, s->ack, 0, TT_TH_RST, 0);
+			return STEP_DROP;
+		}
+		tcb_set_state(w, t, TT_ESTABLISHED);
+		tcp_ack_new(w, t, s);
+		t->snd.wnd = s->wnd;
+		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, (uint32_t)s->wnd);
+		t->snd.wl1 = s->seq;
+		t->snd.wl2 = s->ack;
+		svc_accept(w, t);
+		return (t->flags & TT_TF_FREE) ? STEP_DROP : STEP_CONTINUE;
+	}
+	if (seq_gt(s->ack, t->snd.max)) {
+		TT_DROP(w, tcp_ack_unsent);
+		t->flags |= TT_TF_ACKNOW;
+		return STEP_DROP;
+	}
+	if (seq_lt(s->ack, t->snd.una - RTE_MAX(t->snd.max_wnd, 1u))) {
+		TT_DROP(w, tcp_old_ack);
+		tcp_challenge_ack(w, t);
+		return STEP_DROP;
+	}
+	if (seq_gt(s->ack, t->snd.una)) {
+		tcp_ack_new(w, t, s);
+		if (t->flags & TT_TF_FREE)
+			return STEP_DROP;
+	} else if (s->ack == t->snd.una && s->len == 0 && !(s->flags & TT_TH_FIN) &&
+		   s->wnd == t->snd.wnd && t->snd.max != t->snd.una) {
+		tcp_ack_dup(w, t);
+	}
+	/* Send window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2). */
+	if (seq_lt(t->snd.wl1, s->seq) || (t->snd.wl1 == s->seq && seq_leq(t->snd.wl2, s->ack))) {
+		t->snd.wnd = s->wnd;
+		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, (uint32_t)s->wnd);
+		t->snd.wl1 = s->seq;
+		t->snd.wl2 = s->ack;
+		if (s->wnd != 0) {
+			tcb_timer_clear(t, TT_TIMER_PERSIST);
+			if (t->snd.una == t->snd.max)
+				t->rxt_shift = 0;
+		}
+	}
+	if ((t->flags & TT_TF_FIN_QUEUED) && t->snd.una == t->snd.end + 1) {
+		/* Our FIN is acknowledged. */
+		switch (t->state) {
+		case TT_FIN_WAIT_1:
+			tcb_set_state(w, t, TT_FIN_WAIT_2);
+			tcb_timer_set(w, t, TT_TIMER_CONN, w->now_ms + w->cfg->tcp.fin_wait_2_ms);
+			break;
+		case TT_CLOSING:
+			tcb_enter_time_wait(w, t);
+			return STEP_DROP;
+		case TT_LAST_ACK:
+			tcb_close(w, t, TT_CLOSE_NORMAL);
+			return STEP_DROP;
+		default:
+			break;
+		}
+	}
+	return STEP_CONTINUE;
+}
+
+static void
+svc_deliver(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t len)
+{
+	const struct tt_service *svc = tcb_svc(t);
+
+	if (len == 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	t->rcv.nxt += len;
+	t->rcv.held += len;
+	if (svc->on_data != NULL) {
+		svc->on_data(conn_of(t), m);
+	} else {
+		rte_pktmbuf_free(m);
+		t->rcv.held -= len;
+	}
+	(void)w;
+}
+
+/*
+ * Seventh and eighth: process the segment text and check FIN. In-order data
+ * goes to the service together with whatever the reassembly queue can now
+ * release; a segment beyond a gap waits there and draws an immediate ACK.
+ */
+static void
+step_data_fin(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
+{
+	bool fin = (s->flags & TT_TH_FIN) != 0;
+	bool had_gap = t->ooo_head != NULL;
+
+	if (s->len == 0 && !fin) {
+		rte_pktmbuf_free(s->m);
+		s->m = NULL;
+		return;
+	}
+	if (t->state != TT_ESTABLISHED && t->state != TT_FIN_WAIT_1 && t->state != TT_FIN_WAIT_2) {
+		/* Past the peer's FIN: nothing more can legitimately arrive. */
+		TT_DROP(w, tcp_data_after_fin);
+		rte_pktmbuf_free(s->m);
+		s->m = NULL;
+		t->flags |= TT_TF_ACKNOW;
+		return;
+	}
+	if (s->seq != t->rcv.nxt) {
+		if (t->rcv.ooo_segs >= OOO_MAX_SEGS) {
+			TT_DROP(w, tcp_rcv_window_full);
+			rte_pktmbuf_free(s->m);
+		} else {
+			TT_STAT_INC(w, ooo_segs_rx);
+			reass_insert(w, t, s->m, s->seq, s->len, fin);
+		}
+		s->m = NULL;
+		t->flags |= TT_TF_ACKNOW;	/* RFC 5681 §4.2: duplicate ACK at once */
+		return;
+	}
+	svc_deliver(w, t, s->m, s->len);
+	s->m = NULL;
+	while (!fin && !(t->flags & TT_TF_FREE)) {
+		uint32_t len;
+		bool qfin;
+		struct rte_mbuf *q = reass_pop(t, &qfin, &len);
+
+		if (q == NULL)
+			break;
+		svc_deliver(w, t, q, len);
+		fin = qfin;
+	}
+	if (t->flags & TT_TF_FREE)
+		return;
+	if (s->len > 0) {
+		/* RFC 1122 §4.2.3.2: ACK at least every second full segment; at once on a gap fill. */
+		t->rcv.unacked++;
+		if (had_gap || w->cfg->tcp.delayed_ack_ms == 0 || t->rcv.unacked >= 2) {
+			t->flags |= TT_TF_ACKNOW;
+		} else if (!(t->flags & TT_TF_DELACK)) {
+			t->flags |= TT_TF_DELACK;
+			tcb_timer_set(w, t, TT_TIMER_DELACK, w->now_ms + w->cfg->tcp.delayed_ack_ms);
+		}
+	}
+	if (!fin)
+		return;
+
+	/* Eighth: the FIN (RFC 9293 §3.10.7.4). */
+	t->rcv.nxt++;
+	t->flags |= TT_TF_RCVD_FIN | TT_TF_ACKNOW;
+	switch (t->state) {
+	case TT_ESTABLISHED:
+		tcb_set_state(w, t, TT_CLOSE_WAIT);
+		break;
+	case TT_FIN_WAIT_1:
+		tcb_set_state(w, t, TT_CLOSING);
+		break;
+	case TT_FIN_WAIT_2:
+		tcb_timer_clear(t, TT_TIMER_CONN);
+		tcp_output(w, t);
+		tcb_enter_time_wait(w, t);
+		return;
+	default:
+		break;
+	}
+	{
+		const struct tt_service *svc = tcb_svc(t);
+
+		if ((t->flags & TT_TF_ACCEPTED) && svc->on_peer_fin != NULL)
+			svc->on_peer_fin(conn_of(t));
+	}
+}
+
+/* A segment for an existing connection, in the RFC's order of steps. */
+static void
+tcp_input_conn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
+{
+	uint32_t orig_seq = s->seq;
+
+	t->flags |= TT_TF_BUSY;
+	if (step_check_seq(w, t, s) == STEP_DROP ||
+	    step_check_rst(w, t, s, orig_seq) == STEP_DROP ||
+	    step_check_syn(w, t, s) == STEP_DROP ||
+	    step_check_ack(w, t, s) == STEP_DROP)
+		goto out;
+	/* Sixth, the URG bit, is ignored (RFC 6093). */
+	step_data_fin(w, t, s);
+out:
+	if (s->m != NULL) {
+		rte_pktmbuf_free(s->m);
+		s->m = NULL;
+	}
+	tcp_output(w, t);
+	tcb_unbusy(w, t);
+}
+
+void
+tcp_input(struct tt_worker *w, struct tt_seg *s, void *flow)
+{
+	if (flow == NULL) {
+		tcp_input_listen(w, s);
+		rte_pktmbuf_free(s->m);
+	} else if (flow_is_tw(flow)) {
+		tcp_input_time_wait(w, flow_tw(flow), s);
+		rte_pktmbuf_free(s->m);
+	} else {
+		tcp_input_conn(w, (struct tt_tcb *)flow, s);
+	}
+}

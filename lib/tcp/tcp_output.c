@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+/*
+ * Building and sending segments. Payload is never copied: each segment is
+ * a fresh header mbuf followed by indirect mbufs attached to the ranges of
+ * the send queue it carries (DESIGN §5), so a retransmission is the same
+ * operation as a first transmission.
+ */
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "tt_net.h"
+#include "tt_tcp.h"
+
+#define HDRS_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + \
+		  sizeof(struct rte_tcp_hdr))
+#define L4_OFF (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr))
+#define OPT_MSS_LEN 4
+
+static struct rte_mbuf *
+seg_alloc(struct tt_worker *w, uint32_t optlen)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+
+	if (unlikely(m == NULL)) {
+		TT_DROP(w, mbuf_alloc);
+		return NULL;
+	}
+	rte_pktmbuf_append(m, HDRS_LEN + optlen);
+	return m;
+}
+
+/* Fill the TCP and IP headers of @p m (payload already chained), checksum it and send it. */
+static void
+seg_send(struct tt_worker *w, uint8_t port, struct rte_mbuf *m, const struct tt_flow_key *key,
+	 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint32_t optlen)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+							  sizeof(struct rte_ether_hdr));
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	uint32_t payload = rte_pktmbuf_pkt_len(m) - HDRS_LEN - optlen;
+
+	th->src_port = key->lport;
+	th->dst_port = key->rport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = (flags & TT_TH_ACK) ? rte_cpu_to_be_32(ack) : 0;
+	th->data_off = (uint8_t)(((sizeof(*th) + optlen) / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(wnd);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	ipv4_fill(ip, key->laddr, key->raddr, IPPROTO_TCP,
+		  (uint16_t)(rte_pktmbuf_pkt_len(m) - sizeof(struct rte_ether_hdr)));
+	th->cksum = (uint16_t)~tt_l4_sum(m, ip, L4_OFF);
+	TT_STAT_INC(w, tcp_segs_tx);
+	TT_STAT_ADD(w, tcp_payload_tx, payload);
+	if (flags & TT_TH_RST)
+		TT_STAT_INC(w, rst_sent);
+	ipv4_output(w, port, m, key->raddr);
+}
+
+void
+tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
+	    uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd)
+{
+	struct rte_mbuf *m = seg_alloc(w, 0);
+
+	if (m != NULL)
+		seg_send(w, port, m, key, seq, ack, flags, wnd, 0);
+}
+
+/* RFC 9293 §3.10.7.1: the reset for a segment that belongs to no connection. */
+void
+tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s)
+{
+	if (s->flags & TT_TH_RST)
+		return;
+	if (s->flags & TT_TH_ACK)
+		tcp_respond(w, s->port, &s->key, s->ack, 0, TT_TH_RST, 0);
+	else
+		tcp_respond(w, s->port, &s->key, 0, s->seq + seg_seqlen(s),
+			    TT_TH_RST | TT_TH_ACK, 0);
+}
+
+/* RFC 9293 §3.10.4 ABORT: <SEQ=SND.NXT><CTL=RST>. */
+void
+tcp_send_rst(struct tt_worker *w, struct tt_tcb *t)
+{
+	TT_STAT_INC(w, conn_reset_tx);
+	tcp_respond(w, t->port, &t->key, t->snd.max, t->rcv.nxt, TT_TH_RST | TT_TH_ACK, 0);
+}
+
+/*
+ * The window to advertise (RFC 9293 §3.8.6.2.2 receiver SWS avoidance): the
+ * right edge moves only by at least min(buffer/2, MSS) and never moves back.
+ */
+static uint16_t
+rcv_wnd_advertise(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint32_t edge = t->rcv.nxt + tcb_rcv_window(t);
+	uint32_t step = RTE_MIN(w->cfg->tcp.rcv_window / 2, (uint32_t)t->mss);
+
+	if (seq_geq(edge, t->rcv.adv + step) || seq_lt(t->rcv.adv, t->rcv.nxt))
+		t->rcv.adv = edge;
+	return (uint16_t)RTE_MIN(t->rcv.adv - t->rcv.nxt, (uint32_t)TT_MAX_WIN);
+}
+
+/* Chain indirect mbufs covering [off, off + len) of the send queue behind @p hdr. */
+static int
+sndq_attach(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *hdr, uint32_t off,
+	    uint32_t len)
+{
+	struct rte_mbuf *q = t->sndq_head;
+	struct rte_mbuf *tail = hdr;
+
+	while (q != NULL && off >= q->data_len) {
+		off -= q->data_len;
+		q = q->next;
+	}
+	while (len > 0 && q != NULL) {
+		uint32_t n = RTE_MIN((uint32_t)q->data_len - off, len);
+		struct rte_mbuf *mi = rte_pktmbuf_alloc(w->clone_pool);
+
+		if (unlikely(mi == NULL)) {
+			TT_DROP(w, mbuf_alloc);
+			return -1;
+		}
+		rte_pktmbuf_attach(mi, q);
+		mi->data_off += off;
+		mi->data_len = (uint16_t)n;
+		mi->pkt_len = n;
+		tail->next = mi;
+		tail = mi;
+		hdr->nb_segs++;
+		hdr->pkt_len += n;
+		len -= n;
+		off = 0;
+		q = q->next;
+	}
+	return len == 0 ? 0 : -1;
+}
+
+/* One segment of [seq, seq + len) plus @p flags; SYN segments carry the MSS option. */
+static int
+tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint8_t flags)
+{
+	uint32_t optlen = (flags & TT_TH_SYN) ? OPT_MSS_LEN : 0;
+	struct rte_mbuf *m = seg_alloc(w, optlen);
+	uint16_t wnd;
+
+	if (m == NULL)
+		return -1;
+	if (len > 0 && sndq_attach(w, t, m, seq - t->snd.una, len) != 0) {
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	if (optlen != 0) {
+		uint8_t *opt = rte_pktmbuf_mtod_offset(m, uint8_t *, HDRS_LEN);
+		uint16_t mss = RTE_MIN(w->cfg->tcp.mss, (uint16_t)(w->ports[t->port].mtu - 40));
+
+		opt[0] = 2;	/* RFC 9293 §3.2 MSS */
+		opt[1] = 4;
+		opt[2] = (uint8_t)(mss >> 8);
+		opt[3] = (uint8_t)mss;
+	}
+	if (seq_lt(seq, t->snd.max)) {
+		TT_STAT_INC(w, retransmits);
+		t->flags &= ~TT_TF_RTT_TIMING;	/* Karn's rule */
+	} else if (!(t->flags & TT_TF_RTT_TIMING) && (len > 0 || (flags & (TT_TH_SYN | TT_TH_FIN)))) {
+		t->flags |= TT_TF_RTT_TIMING;
+		t->rtt_seq = seq;
+		t->rtt_start_us = w->now_us;
+	}
+	wnd = rcv_wnd_advertise(w, t);
+	seg_send(w, t->port, m, &t->key, seq, t->rcv.nxt, flags | TT_TH_ACK, wnd, optlen);
+	t->flags &= ~(TT_TF_ACKNOW | TT_TF_DELACK);
+	tcb_timer_clear(t, TT_TIMER_DELACK);
+	t->rcv.unacked = 0;
+	return 0;
+}
+
+/* Retransmit one segment at snd.una (fast retransmit, NewReno partial ACK). */
+void
+tcp_retransmit_una(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint32_t avail = t->snd.end - t->snd.una;
+	uint32_t len = RTE_MIN(avail, (uint32_t)t->mss);
+	uint8_t flags = 0;
+
+	if (len == avail && (t->flags & TT_TF_FIN_QUEUED))
+		flags |= TT_TH_FIN;
+	if (len == 0 && flags == 0)
+		return;
+	tcp_xmit(w, t, t->snd.una, len, flags | (len ? TT_TH_PSH : 0));
+}
+
+/*
+ * Send what the windows allow: SYN-ACK, data (MSS-sized, sender SWS avoidance
+ * per RFC 9293 §3.8.6.2.1), FIN after the last byte, else a pending ACK.
+ */
+void
+tcp_output(struct tt_worker *w, struct tt_tcb *t)
+{
+	if (t->state == TT_CLOSED || (t->flags & TT_TF_FREE))
+		return;
+	if (t->state == TT_SYN_RCVD || t->state == TT_SYN_SENT) {
+		if (t->snd.nxt == t->snd.iss) {
+			uint8_t flags = TT_TH_SYN;
+
+			if (tcp_xmit(w, t, t->snd.iss, 0, flags) == 0) {
+				t->snd.nxt = t->snd.iss + 1;
+				t->snd.max = seq_max(t->snd.max, t->snd.nxt);
+			}
+		}
+		goto ack;
+	}
+	for (;;) {
+		uint32_t win = RTE_MIN(t->snd.wnd, t->snd.cwnd);
+		uint32_t inflight = t->snd.nxt - t->snd.una;
+		uint32_t usable = win > inflight ? win - inflight : 0;
+		uint32_t avail = seq_lt(t->snd.nxt, t->snd.end) ? t->snd.end - t->snd.nxt : 0;
+		uint32_t len = RTE_MIN(RTE_MIN(avail, usable), (uint32_t)t->mss);
+		uint8_t flags = 0;
+
+		if (len > 0) {
+			/* Sender SWS: a window-limited runt waits unless nothing is in flight. */
+			if (len < t->mss && len < avail && inflight > 0 && len < t->snd.max_wnd / 2)
+				break;
+			if (len == avail) {
+				flags |= TT_TH_PSH;
+				if (t->flags & TT_TF_FIN_QUEUED)
+					flags |= TT_TH_FIN;
+			}
+		} else if ((t->flags & TT_TF_FIN_QUEUED) && t->snd.nxt == t->snd.end) {
+			flags = TT_TH_FIN;
+		} else {
+			break;
+		}
+		if (tcp_xmit(w, t, t->snd.nxt, len, flags) != 0)
+			break;
+		t->snd.nxt += len + !!(flags & TT_TH_FIN);
+		t->snd.max = seq_max(t->snd.max, t->snd.nxt);
+	}
+	/* RFC 9293 §3.8.6.1: nothing in flight, data waiting, window shut: persist. */
+	if (t->snd.wnd == 0 && seq_lt(t->snd.nxt, t->snd.end) && t->snd.una == t->snd.max &&
+	    t->deadline[TT_TIMER_PERSIST] == 0)
+		tcb_timer_set(w, t, TT_TIMER_PERSIST, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
+ack:
+	if (t->flags & TT_TF_ACKNOW)
+		tcp_xmit(w, t, t->snd.nxt, 0, 0);
+	if (t->snd.una != t->snd.max && t->deadline[TT_TIMER_RTX] == 0)
+		tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
+}
+
+void
+tcp_send_ack(struct tt_worker *w, struct tt_tcb *t)
+{
+	t->flags |= TT_TF_ACKNOW;
+	tcp_output(w, t);
+}
+
+/* Drop @p bytes acknowledged bytes from the head of the send queue. */
+void
+sndq_drop(struct tt_tcb *t, uint32_t bytes)
+{
+	while (bytes > 0 && t->sndq_head != NULL) {
+		struct rte_mbuf *q = t->sndq_head;
+
+		if (q->data_len <= bytes) {
+			bytes -= q->data_len;
+			t->sndq_head = q->next;
+			q->next = NULL;
+			rte_pktmbuf_free_seg(q);
+		} else {
+			q->data_off += bytes;
+			q->data_len -= bytes;
+			q->pkt_len = q->data_len;
+			bytes = 0;
+		}
+	}
+	if (t->sndq_head == NULL)
+		t->sndq_tail = NULL;
+}
+
+void
+sndq_free(struct tt_tcb *t)
+{
+	struct rte_mbuf *q = t->sndq_head;
+
+	while (q != NULL) {
+		struct rte_mbuf *next = q->next;
+
+		q->next = NULL;
+		rte_pktmbuf_free_seg(q);
+		q = next;
+	}
+	t->sndq_head = t->sndq_tail = NULL;
+}

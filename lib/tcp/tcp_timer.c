@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+/*
+ * What each TCP timer does when it fires.
+ *
+ * A TCB has one wheel entry and a deadline per timer kind (STYLE habit 13).
+ * Setting a deadline later than the wheel entry leaves the wheel alone, so
+ * re-arming the retransmission timer on every ACK costs a store; setting an
+ * earlier one moves the entry (O(1)). When the entry fires, every kind whose
+ * deadline has passed runs, and the entry is re-armed at the earliest
+ * deadline left. TIME_WAIT records have their own entry (2MSL).
+ */
+
+#include <rte_common.h>
+
+#include "tt_tcp.h"
+
+void
+tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms)
+{
+	t->deadline[k] = at_ms;
+	if (!tt_wheel_armed(&t->tnode) || at_ms < t->tnode.expire)
+		tt_wheel_arm(&w->wheel, &t->tnode, at_ms);
+}
+
+/* RFC 6298 §2: SRTT, RTTVAR and RTO from one measurement (microseconds). */
+void
+tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us)
+{
+	uint64_t rto_us;
+
+	if (rtt_us == 0)
+		rtt_us = 1;
+	if (t->srtt == 0) {
+		t->srtt = rtt_us;
+		t->rttvar = rtt_us / 2;
+	} else {
+		uint32_t delta = t->srtt > rtt_us ? t->srtt - rtt_us : rtt_us - t->srtt;
+
+		t->rttvar = (3 * t->rttvar + delta) / 4;
+		t->srtt = (7 * t->srtt + rtt_us) / 8;
+	}
+	rto_us = t->srtt + RTE_MAX((uint64_t)TT_TICK_US, 4 * (uint64_t)t->rttvar);
+	t->rto_ms = (uint32_t)RTE_MIN(RTE_MAX((rto_us + 999) / 1000, (uint64_t)cfg->rto_min_ms),
+				      (uint64_t)cfg->rto_max_ms);
+}
+
+/* RFC 6298 §5.5: the current RTO with exponential back-off, capped. */
+uint32_t
+tcp_rto_current(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg)
+{
+	uint64_t rto = (uint64_t)t->rto_ms << RTE_MIN(t->rxt_shift, 31);
+
+	return (uint32_t)RTE_MIN(rto, (uint64_t)cfg->rto_max_ms);
+}
+
+/* RFC 6298 §5.4-5.7 and RFC 5681 §3.1 (loss on RTO): go back to snd.una. */
+static void
+timer_rtx(struct tt_worker *w, struct tt_tcb *t)
+{
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+
+	if (t->snd.una == t->snd.max)
+		return;
+	if (t->state == TT_SYN_RCVD) {
+		if (t->rxt_shift >= cfg->syn_retries) {
+			TT_STAT_INC(w, conn_timeout);
+			tcb_close(w, t, TT_CLOSE_TIMEOUT);
+			return;
+		}
+		TT_STAT_INC(w, syn_ack_retransmits);
+	} else if (t->rxt_shift >= cfg->max_retries) {
+		TT_STAT_INC(w, conn_timeout);
+		tcp_send_rst(w, t);
+		tcb_close(w, t, TT_CLOSE_TIMEOUT);
+		return;
+	}
+	t->rxt_shift++;
+	TT_STAT_INC(w, rto_expired);
+	t->snd.ssthresh = RTE_MAX((t->snd.max - t->snd.una) / 2, 2u * t->mss);
+	t->snd.cwnd = t->mss;
+	t->flags &= ~(TT_TF_IN_RECOVERY | TT_TF_RTT_TIMING);	/* Karn */
+	t->dupacks = 0;
+	t->snd.nxt = t->snd.una;
+	tcp_output(w, t);
+	tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, cfg));
+}
+
+/* RFC 9293 §3.8.6.1: probe a zero window, backing off like retransmissions. */
+static void
+timer_persist(struct tt_worker *w, struct tt_tcb *t)
+{
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+
+	if (t->snd.wnd != 0 || !seq_lt(t->snd.nxt, t->snd.end))
+		return;
+	if (t->rxt_shift >= cfg->max_retries) {
+		TT_STAT_INC(w, conn_timeout);
+		tcp_send_rst(w, t);
+		tcb_close(w, t, TT_CLOSE_TIMEOUT);
+		return;
+	}
+	t->rxt_shift++;
+	TT_STAT_INC(w, persist_probes);
+	/* An old sequence number draws an ACK carrying the current window. */
+	tcp_respond(w, t->port, &t->key, t->snd.una - 1, t->rcv.nxt, TT_TH_ACK,
+		    (uint16_t)RTE_MIN(tcb_rcv_window(t), (uint32_t)TT_MAX_WIN));
+	tcb_timer_set(w, t, TT_TIMER_PERSIST, w->now_ms + tcp_rto_current(t, cfg));
+}
+
+/* RFC 9293 §3.8.6.3 / RFC 1122 §4.2.3.2: the delayed ACK is due. */
+static void
+timer_delack(struct tt_worker *w, struct tt_tcb *t)
+{
+	if (!(t->flags & TT_TF_DELACK))
+		return;
+	TT_STAT_INC(w, delayed_acks);
+	t->flags |= TT_TF_ACKNOW;
+	tcp_output(w, t);
+}
+
+/* FIN_WAIT_2 with a silent peer: give up (the peer gets a RST if it speaks again). */
+static void
+timer_conn(struct tt_worker *w, struct tt_tcb *t)
+{
+	if (t->state != TT_FIN_WAIT_2)
+		return;
+	TT_STAT_INC(w, conn_timeout);
+	tcp_send_rst(w, t);
+	tcb_close(w, t, TT_CLOSE_TIMEOUT);
+}
+
+typedef void (*timer_fn)(struct tt_worker *w, struct tt_tcb *t);
+
+static const timer_fn timer_handlers[TT_NB_TIMERS] = {
+	[TT_TIMER_RTX] = timer_rtx,
+	[TT_TIMER_PERSIST] = timer_persist,
+	[TT_TIMER_DELACK] = timer_delack,
+	[TT_TIMER_CONN] = timer_conn,
+};
+
+/* Re-arm the TCB's wheel entry at its earliest deadline, or release it if it was closed. */
+void
+tcb_unbusy(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint64_t first = UINT64_MAX;
+	unsigned int k;
+
+	t->flags &= ~TT_TF_BUSY;
+	if (t->flags & TT_TF_FREE) {
+		tcb_release(w, t);
+		return;
+	}
+	for (k = 0; k < TT_NB_TIMERS; k++)
+		if (t->deadline[k] != 0 && t->deadline[k] < first)
+			first = t->deadline[k];
+	if (first == UINT64_MAX)
+		return;
+	if (!tt_wheel_armed(&t->tnode) || first < t->tnode.expire)
+		tt_wheel_arm(&w->wheel, &t->tnode, first);
+}
+
+void
+tcp_wheel_expire(struct tt_wheel_node *n, void *arg)
+{
+	struct tt_worker *w = arg;
+	struct tt_tcb *t;
+	unsigned int k;
+
+	if ((uintptr_t)n >= (uintptr_t)w->tws && (uintptr_t)n < (uintptr_t)(w->tws + w->n_tws)) {
+		/* RFC 9293: 2MSL passed, delete the TIME_WAIT record. */
+		TT_STAT_INC(w, time_wait_expired);
+		tw_free(w, (struct tt_tw *)n);
+		return;
+	}
+	t = container_of(n, struct tt_tcb, tnode);
+	t->flags |= TT_TF_BUSY;
+	for (k = 0; k < TT_NB_TIMERS; k++) {
+		if (t->deadline[k] == 0 || t->deadline[k] > w->now_ms)
+			continue;
+		t->deadline[k] = 0;
+		timer_handlers[k](w, t);
+		if (t->flags & TT_TF_FREE)
+			break;
+	}
+	tcb_unbusy(w, t);
+}

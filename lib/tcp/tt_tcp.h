@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+#ifndef TT_TCP_H
+#define TT_TCP_H
+
+/**
+ * @file
+ * TCP internals shared by tcp_input.c, tcp_output.c, tcb.c, tcp_timer.c,
+ * tcp_reass.c and tcp_api.c. Not part of the service API.
+ */
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+
+#include "tcpterm.h"
+#include "tt_worker.h"
+
+/* Sequence-space comparisons (RFC 9293 §3.4); never a raw '<' on sequence numbers. */
+static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+/** lo <= x < hi, in sequence space. */
+static inline bool seq_in(uint32_t x, uint32_t lo, uint32_t hi) { return x - lo < hi - lo; }
+static inline uint32_t seq_max(uint32_t a, uint32_t b) { return seq_gt(a, b) ? a : b; }
+static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a : b; }
+
+#define TT_TH_FIN 0x01
+#define TT_TH_SYN 0x02
+#define TT_TH_RST 0x04
+#define TT_TH_PSH 0x08
+#define TT_TH_ACK 0x10
+#define TT_TH_URG 0x20
+
+#define TT_DEFAULT_MSS 536	/**< RFC 9293 §3.7.1 / RFC 6691: no MSS option */
+#define TT_MIN_MSS 88		/**< clamp for a tiny advertised MSS */
+#define TT_DUPACK_THRESH 3	/**< RFC 5681 §3.2 */
+#define TT_MAX_WIN 65535	/**< no window scaling yet */
+
+/** Flow key: the 4-tuple, network byte order, as stored in the flow table. */
+struct tt_flow_key {
+	uint32_t raddr;
+	uint32_t laddr;
+	uint16_t rport;
+	uint16_t lport;
+} __rte_packed;
+
+/**
+ * A received segment, validated and decoded once (STYLE habit 1): the state
+ * machine reads this, never the wire.
+ */
+struct tt_seg {
+	struct tt_flow_key key;
+	uint32_t seq;
+	uint32_t ack;
+	uint32_t len;		/**< payload bytes */
+	uint16_t wnd;
+	uint16_t mss;		/**< MSS option, 0 if absent */
+	uint8_t flags;		/**< TT_TH_* */
+	uint8_t port;		/**< port index */
+	struct rte_mbuf *m;	/**< the frame; its data starts at the payload */
+};
+
+/** Length in sequence space: payload plus SYN and FIN. */
+static inline uint32_t
+seg_seqlen(const struct tt_seg *s)
+{
+	return s->len + !!(s->flags & TT_TH_SYN) + !!(s->flags & TT_TH_FIN);
+}
+
+/* TCB flags. */
+#define TT_TF_ACKNOW	0x0001	/**< send an ACK at the next output */
+#define TT_TF_DELACK	0x0002	/**< an ACK is being delayed */
+#define TT_TF_FIN_QUEUED 0x0004	/**< shutdown: FIN follows snd_end */
+#define TT_TF_ACCEPTED	0x0008	/**< the service owns the connection */
+#define TT_TF_BUSY	0x0010	/**< the stack is processing this TCB */
+#define TT_TF_FREE	0x0020	/**< free when no longer busy */
+#define TT_TF_RCVD_FIN	0x0040	/**< peer FIN processed */
+#define TT_TF_IN_RECOVERY 0x0080 /**< NewReno fast recovery */
+#define TT_TF_RTT_TIMING 0x0100	/**< rtt_seq is being timed */
+#define TT_TF_ACTIVE	0x0200	/**< active open */
+
+/** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
+struct tt_tcb {
+	struct tt_wheel_node tnode;	/**< the one wheel entry: earliest deadline */
+	struct tt_flow_key key;
+	uint8_t state;			/**< enum tt_tcp_state */
+	uint8_t port;
+	uint8_t rxt_shift;		/**< consecutive retransmission timeouts */
+	uint8_t dupacks;
+	uint16_t flags;			/**< TT_TF_* */
+	uint16_t mss;			/**< effective send MSS */
+
+	struct {
+		uint32_t una;
+		uint32_t nxt;
+		uint32_t max;		/**< highest sequence sent + 1 */
+		uint32_t wnd;
+		uint32_t wl1;
+		uint32_t wl2;
+		uint32_t iss;
+		uint32_t end;		/**< sequence after the last queued data byte */
+		uint32_t cwnd;
+		uint32_t ssthresh;
+		uint32_t recover;	/**< RFC 6582 */
+		uint32_t max_wnd;	/**< largest window the peer offered */
+	} snd;
+	struct {
+		uint32_t nxt;
+		uint32_t adv;		/**< right edge advertised */
+		uint32_t irs;
+		uint32_t held;		/**< delivered, not yet tt_recved() */
+		uint32_t ooo_bytes;
+		uint8_t unacked;	/**< full segments received since our last ACK */
+		uint16_t ooo_segs;	/**< mbufs in the reassembly queue */
+	} rcv;
+
+	/* RFC 6298, microseconds. */
+	uint32_t srtt;
+	uint32_t rttvar;
+	uint32_t rto_ms;
+	uint32_t rtt_seq;
+	uint64_t rtt_start_us;
+
+	uint64_t deadline[TT_NB_TIMERS];	/**< ms ticks, 0 = off */
+
+	/* Send queue: [snd.una, snd.end) as single mbufs linked by next. */
+	struct rte_mbuf *sndq_head;
+	struct rte_mbuf *sndq_tail;
+	/* Out-of-order segments sorted by sequence (tcp_reass.c). */
+	struct rte_mbuf *ooo_head;
+
+	const struct tt_listen_cfg *lst;
+	struct tt_worker *w;
+	struct tt_tcb *free_next;
+	uint8_t app[TT_APP_CTX_SIZE] __rte_aligned(8);
+} __rte_cache_aligned;
+
+/**
+ * A connection in TIME_WAIT shrinks to this record (DESIGN §3): enough to
+ * ACK a retransmitted FIN, refuse old duplicates and time out after 2MSL.
+ */
+struct tt_tw {
+	struct tt_wheel_node tnode;
+	struct tt_flow_key key;
+	uint32_t snd_nxt;
+	uint32_t rcv_nxt;
+	uint16_t rcv_wnd;
+	uint8_t port;
+	uint8_t pad;
+};
+
+static inline struct tt_tcb *
+tcb_of(struct tt_conn *c)
+{
+	return (struct tt_tcb *)c;
+}
+
+static inline struct tt_conn *
+conn_of(struct tt_tcb *t)
+{
+	return (struct tt_conn *)t;
+}
+
+/* Per-mbuf dynamic field: sequence and link for the out-of-order queue. */
+struct tt_mbuf_meta {
+	struct rte_mbuf *qnext;
+	uint32_t seq;
+	uint8_t fin;
+};
+extern int tt_meta_offset;
+static inline struct tt_mbuf_meta *
+mbuf_meta(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, tt_meta_offset, struct tt_mbuf_meta *);
+}
+
+/* tcb.c: pools, flow table, TIME_WAIT records, state bookkeeping. */
+struct tt_tcb *tcb_alloc(struct tt_worker *w, const struct tt_flow_key *key, uint8_t port);
+void tcb_set_state(struct tt_worker *w, struct tt_tcb *t, uint8_t state);
+void tcb_close(struct tt_worker *w, struct tt_tcb *t, enum tt_close_reason why);
+void tcb_release(struct tt_worker *w, struct tt_tcb *t);
+void tcb_enter_time_wait(struct tt_worker *w, struct tt_tcb *t);
+void tw_free(struct tt_worker *w, struct tt_tw *tw);
+void *flow_lookup(struct tt_worker *w, const struct tt_flow_key *key);
+static inline bool flow_is_tw(const void *v) { return ((uintptr_t)v & 1) != 0; }
+static inline struct tt_tw *flow_tw(void *v) { return (struct tt_tw *)((uintptr_t)v & ~(uintptr_t)1); }
+uint32_t tcb_rcv_window(const struct tt_tcb *t);
+
+/* tcp_timer.c */
+void tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms);
+static inline void tcb_timer_clear(struct tt_tcb *t, enum tt_timer_kind k) { t->deadline[k] = 0; }
+void tcp_wheel_expire(struct tt_wheel_node *n, void *arg);
+void tcb_unbusy(struct tt_worker *w, struct tt_tcb *t);
+void tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us);
+uint32_t tcp_rto_current(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg);
+
+/* tcp_output.c */
+void tcp_output(struct tt_worker *w, struct tt_tcb *t);
+void tcp_send_ack(struct tt_worker *w, struct tt_tcb *t);
+void tcp_retransmit_una(struct tt_worker *w, struct tt_tcb *t);
+void tcp_send_rst(struct tt_worker *w, struct tt_tcb *t);
+void tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
+		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
+void tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s);
+void sndq_drop(struct tt_tcb *t, uint32_t bytes);
+void sndq_free(struct tt_tcb *t);
+
+/* tcp_reass.c */
+void reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t seq, uint32_t len, bool fin);
+struct rte_mbuf *reass_pop(struct tt_tcb *t, bool *fin, uint32_t *len);
+void reass_free(struct tt_tcb *t);
+struct rte_mbuf *mbuf_trim_front(struct rte_mbuf *m, uint32_t n);
+void mbuf_trim_back(struct rte_mbuf *m, uint32_t n);
+
+/* tcp_input.c */
+void tcp_input(struct tt_worker *w, struct tt_seg *s, void *flow);
+int tcp_decode(struct tt_worker *w, struct rte_mbuf *m, uint8_t port, uint32_t l3_off, struct tt_seg *s);
+
+/* isn.c */
+uint32_t tcp_isn(const struct tt_worker *w, const struct tt_flow_key *key);
+uint64_t tt_siphash24(const uint64_t key[2], const void *data, size_t len);
+
+/* Service callbacks, guarded: a NULL callback is skipped. */
+static inline const struct tt_service *
+tcb_svc(const struct tt_tcb *t)
+{
+	return t->lst != NULL ? t->lst->svc : NULL;
+}
+
+#endif /* TT_TCP_H */

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+/*
+ * Hashed hierarchical timer wheel (Varghese & Lauck), cascading, exact.
+ *
+ * Geometry
+ *   A tick is read as 6-bit groups: group L is bits [6L, 6L + 6). There are
+ *   6 levels of 64 slots; a slot of level L is 64^L ticks wide and the level
+ *   spans 64^(L + 1) ticks:
+ *
+ *	level	slot width	level span
+ *	0	1		64
+ *	1	64		4096
+ *	2	4096		2^18
+ *	3	2^18		2^24
+ *	4	2^24		2^30
+ *	5	2^30		2^36	(the wheel's range)
+ *
+ * Placement, relative to wh->now (the last tick processed)
+ *   A node with expire e > now goes to level L = msb(e ^ now) / 6, the
+ *   highest group in which e and now differ, at slot s = group L of e.
+ *   Since e > now, s is strictly greater than group L of now, and every
+ *   group above L is equal in e and now. This is the invariant kept for
+ *   every node in slots[L][s], as now moves forward.
+ *   A node with e <= now is due: it goes on the expired list.
+ *
+ * Cascading, and why never early and never late
+ *   slots[L][s] comes due at the tick T whose groups above L are those of
+ *   now, whose group L is s, and whose lower groups are 0: the first tick
+ *   at which group L of the clock equals s. Every node in it has e >= T
+ *   (same groups from L up, lower groups >= 0), so none is overdue before T.
+ *   At T the slot is emptied and each node is placed again relative to T:
+ *   it either fires (e == T) or lands at a lower level, in a slot strictly
+ *   ahead of T's group there. A node thus moves down at most once per level
+ *   and fires exactly at tick e. Slots at level 0 hold nodes that differ
+ *   from now only in group 0, so a level-0 slot holds exactly the nodes
+ *   with e == T. Because the groups of now are only ever passed upwards,
+ *   the invariant also holds after now jumps over ticks where no slot
+ *   comes due.
+ *
+ * Beyond the range
+ *   Slot 0 is never used at any level by the rule above (s > group L of now
+ *   >= 0). Level 5 slot 0 is the overflow bucket: a node whose e differs
+ *   from now above bit 36 (e lies past the current 2^36-aligned epoch) is
+ *   clamped there. By the rule above that slot comes due at the next epoch
+ *   boundary (group 5 and all lower groups zero); its nodes are placed
+ *   again relative to the boundary, back into overflow if still an epoch
+ *   or more away. e lies in a later epoch, so e >= the boundary: never
+ *   early. A far node is touched once per epoch boundary it waits for.
+ *
+ * Advancing, and large jumps
+ *   Each level has a 64-bit occupancy bitmap. Nothing happens before the
+ *   first slot due at the lowest non-empty level L (any slot of a higher
+ *   level comes due later, after group L wraps), so the next interesting
+ *   tick is found in O(levels) with ctz() and the ticks up to it are
+ *   skipped without being visited; the overflow bucket, if alone, makes the
+ *   next epoch boundary the next tick. tt_wheel_advance() therefore costs
+ *   O(levels) per slot that comes due plus O(1) per node moved or fired,
+ *   whatever now - wh->now is: a worker waking after 2^40 ticks with no
+ *   node armed returns at once.
+ *
+ * Expired list, cap and callbacks
+ *   Due nodes are appended to the FIFO expired list and fired from its head,
+ *   oldest first, at most max per call. When the cap stops a call, the walk
+ *   stops before the next tick that has work, so wh->now may lag @p now;
+ *   the next call fires the leftovers first, then resumes the walk. A
+ *   callback may arm and cancel nodes; a node it arms to a tick <= wh->now
+ *   goes on the deferred list, appended to the expired list when the call
+ *   returns, so a callback re-arming itself to "now" fires on the next call
+ *   and cannot loop. Cancel works on every list: a due node cancelled before
+ *   its callback never fires.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "tt_wheel.h"
+
+#define WHEEL_MASK ((uint64_t)TT_WHEEL_SLOTS - 1)
+#define WHEEL_RANGE_BITS (TT_WHEEL_BITS * TT_WHEEL_LEVELS)
+#define WHEEL_OVF_LEVEL (TT_WHEEL_LEVELS - 1)
+#define WHEEL_OVF_SLOT 0u
+
+static inline unsigned int
+wheel_shift(unsigned int level)
+{
+	return level * TT_WHEEL_BITS;
+}
+
+static inline uint64_t
+wheel_bit(unsigned int slot)
+{
+	return UINT64_C(1) << slot;
+}
+
+/* Append @p n to the FIFO list whose tail is *@p tailp. */
+static inline void
+fifo_append(struct tt_wheel_node ***tailp, struct tt_wheel_node *n)
+{
+	n->next = NULL;
+	n->pprev = *tailp;
+	**tailp = n;
+	*tailp = &n->next;
+}
+
+static inline void
+slot_push(struct tt_wheel *wh, unsigned int level, unsigned int slot, struct tt_wheel_node *n)
+{
+	struct tt_wheel_node **head = &wh->slots[level][slot];
+
+	n->next = *head;
+	if (n->next != NULL)
+		n->next->pprev = &n->next;
+	n->pprev = head;
+	*head = n;
+	wh->occupied[level] |= wheel_bit(slot);
+}
+
+/* Put @p n, whose expire is > wh->now, in its slot (see the top comment). */
+static inline void
+wheel_place(struct tt_wheel *wh, struct tt_wheel_node *n)
+{
+	uint64_t diff = n->expire ^ wh->now;
+	unsigned int level, slot;
+
+	if ((diff >> WHEEL_RANGE_BITS) != 0) {
+		level = WHEEL_OVF_LEVEL;
+		slot = WHEEL_OVF_SLOT;
+	} else {
+		level = (unsigned int)(63 - __builtin_clzll(diff)) / TT_WHEEL_BITS;
+		slot = (unsigned int)((n->expire >> wheel_shift(level)) & WHEEL_MASK);
+	}
+	slot_push(wh, level, slot, n);
+}
+
+/*
+ * Unlink @p n from whichever list holds it. When it was the last node, the
+ * list's tail pointer (expired, deferred) or occupancy bit (slot) is fixed:
+ * a slot is left empty exactly when n was both first and last, i.e. when
+ * n->pprev is the slot head itself.
+ */
+static void
+node_unlink(struct tt_wheel *wh, struct tt_wheel_node *n)
+{
+	struct tt_wheel_node *next = n->next;
+	struct tt_wheel_node **pprev = n->pprev;
+	uintptr_t p, first;
+	size_t idx;
+
+	*pprev = next;
+	if (next != NULL) {
+		next->pprev = pprev;
+		return;
+	}
+	if (wh->expired_tail == &n->next) {
+		wh->expired_tail = pprev;
+		return;
+	}
+	if (wh->deferred_tail == &n->next) {
+		wh->deferred_tail = pprev;
+		return;
+	}
+	p = (uintptr_t)pprev;
+	first = (uintptr_t)&wh->slots[0][0];
+	if (p >= first && p < first + sizeof(wh->slots)) {
+		idx = (p - first) / sizeof(wh->slots[0][0]);
+		wh->occupied[idx / TT_WHEEL_SLOTS] &= ~wheel_bit(idx % TT_WHEEL_SLOTS);
+	}
+}
+
+void
+tt_wheel_init(struct tt_wheel *wh, uint64_t now)
+{
+	memset(wh, 0, sizeof(*wh));
+	wh->now = now;
+	wh->expired_tail = &wh->expired;
+	wh->deferred_tail = &wh->deferred;
+}
+
+void
+tt_wheel_arm(struct tt_wheel *wh, struct tt_wheel_node *n, uint64_t expire)
+{
+	if (n->pprev != NULL)
+		node_unlink(wh, n);
+	else
+		wh->n_armed++;
+	n->expire = expire;
+	if (expire > wh->now)
+		wheel_place(wh, n);
+	else if (wh->in_advance)
+		fifo_append(&wh->deferred_tail, n);
+	else
+		fifo_append(&wh->expired_tail, n);
+}
+
+void
+tt_wheel_cancel(struct tt_wheel *wh, struct tt_wheel_node *n)
+{
+	if (n->pprev == NULL)
+		return;
+	node_unlink(wh, n);
+	n->next = NULL;
+	n->pprev = NULL;
+	wh->n_armed--;
+}
+
+/* Empty slots[level][slot], which comes due at wh->now: fire or move down. */
+static void
+wheel_cascade(struct tt_wheel *wh, unsigned int level, unsigned int slot)
+{
+	struct tt_wheel_node *n = wh->slots[level][slot];
+	struct tt_wheel_node *next;
+
+	wh->slots[level][slot] = NULL;
+	wh->occupied[level] &= ~wheel_bit(slot);
+	for (; n != NULL; n = next) {
+		next = n->next;
+		if (n->expire <= wh->now)
+			fifo_append(&wh->expired_tail, n);
+		else
+			wheel_place(wh, n);
+	}
+}
+
+/*
+ * Process tick @p t (> 0). At most one slot comes due at a tick: the one of
+ * the highest level L whose slot boundary t is (t's groups below L are 0),
+ * at group L of t. The slots at group 0 of the lower levels are never used,
+ * and group L of t is non-zero except at an epoch boundary, where L is the
+ * top level and slot 0 is the overflow bucket.
+ */
+static void
+wheel_tick(struct tt_wheel *wh, uint64_t t)
+{
+	unsigned int level, slot;
+
+	wh->now = t;
+	level = (unsigned int)__builtin_ctzll(t) / TT_WHEEL_BITS;
+	if (level > WHEEL_OVF_LEVEL)
+		level = WHEEL_OVF_LEVEL;
+	slot = (unsigned int)((t >> wheel_shift(level)) & WHEEL_MASK);
+	if ((wh->occupied[level] & wheel_bit(slot)) != 0)
+		wheel_cascade(wh, level, slot);
+}
+
+/*
+ * The next tick after wh->now at which a slot comes due, if any: the first
+ * occupied slot of the lowest non-empty level, else the next epoch boundary
+ * when only the overflow bucket holds nodes.
+ */
+static bool
+wheel_next_tick(const struct tt_wheel *wh, uint64_t *tick)
+{
+	const uint64_t epoch_mask = (UINT64_C(1) << WHEEL_RANGE_BITS) - 1;
+	uint64_t occ, span_mask;
+	unsigned int level;
+
+	for (level = 0; level < TT_WHEEL_LEVELS; level++) {
+		occ = wh->occupied[level];
+		if (level == WHEEL_OVF_LEVEL)
+			occ &= ~wheel_bit(WHEEL_OVF_SLOT);
+		if (occ == 0)
+			continue;
+		span_mask = (UINT64_C(1) << wheel_shift(level + 1)) - 1;
+		*tick = (wh->now & ~span_mask) |
+			((uint64_t)__builtin_ctzll(occ) << wheel_shift(level));
+		return true;
+	}
+	if ((wh->occupied[WHEEL_OVF_LEVEL] & wheel_bit(WHEEL_OVF_SLOT)) != 0 &&
+	    (wh->now | epoch_mask) != UINT64_MAX) {
+		*tick = (wh->now | epoch_mask) + 1;
+		return true;
+	}
+	return false;
+}
+
+/* Fire up to @p budget nodes from the head of the expired list. */
+static unsigned int
+wheel_fire(struct tt_wheel *wh, unsigned int budget, tt_wheel_fn fn, void *arg)
+{
+	struct tt_wheel_node *n;
+	unsigned int fired = 0;
+
+	while (fired < budget && (n = wh->expired) != NULL) {
+		node_unlink(wh, n);
+		n->next = NULL;
+		n->pprev = NULL;
+		wh->n_armed--;
+		fired++;
+		fn(n, arg);
+	}
+	return fired;
+}
+
+unsigned int
+tt_wheel_advance(struct tt_wheel *wh, uint64_t now, unsigned int max, tt_wheel_fn fn, void *arg)
+{
+	unsigned int fired = 0;
+	uint64_t t;
+
+	if (wh->in_advance)
+		return 0;
+	wh->in_advance = true;
+	for (;;) {
+		fired += wheel_fire(wh, max - fired, fn, arg);
+		if (wh->expired != NULL || wh->now >= now)
+			break;
+		if (!wheel_next_tick(wh, &t) || t > now) {
+			wh->now = now;
+			break;
+		}
+		if (fired == max) {
+			/* cap spent: stop just before the tick that has work */
+			wh->now = t - 1;
+			break;
+		}
+		wheel_tick(wh, t);
+	}
+	/* due nodes armed by callbacks fire on the next call */
+	if (wh->deferred != NULL) {
+		*wh->expired_tail = wh->deferred;
+		wh->deferred->pprev = wh->expired_tail;
+		wh->expired_tail = wh->deferred_tail;
+		wh->deferred = NULL;
+		wh->deferred_tail = &wh->deferred;
+	}
+	wh->in_advance = false;
+	return fired;
+}

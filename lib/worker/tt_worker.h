@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+#ifndef TT_WORKER_H
+#define TT_WORKER_H
+
+/**
+ * @file
+ * A worker: one pinned lcore that owns one RX and one TX queue of every
+ * port and every connection whose packets it receives. Everything the data
+ * path touches hangs off struct tt_worker; nothing is shared.
+ */
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "tt_config.h"
+#include "tt_stats.h"
+#include "tt_wheel.h"
+
+#define TT_BURST 32
+#define TT_TX_BUF 64		/**< packets buffered per port before a forced flush */
+#define TT_ARP_SLOTS 256	/**< ARP cache entries per port and worker (power of 2) */
+#define TT_TICK_US 1000		/**< timer wheel tick: 1 ms */
+#define TT_WHEEL_BUDGET 4096	/**< expirations handled per loop iteration */
+
+struct tt_tcb;
+struct tt_tw;
+struct rte_hash;
+
+/** One ARP cache entry; a single packet may wait for resolution. */
+struct tt_arp_entry {
+	uint32_t ip;			/**< network order, 0 = free */
+	uint8_t resolved;
+	struct rte_ether_addr mac;
+	uint64_t req_ms;		/**< last request sent */
+	struct rte_mbuf *pending;	/**< one packet held until resolved */
+};
+
+/** A port as one worker sees it: its queues, addresses and TX buffer. */
+struct tt_wport {
+	uint16_t port_id;
+	uint16_t rxq;
+	uint16_t txq;
+	uint16_t mtu;
+	uint32_t addr;			/**< network order */
+	uint32_t mask;			/**< network order */
+	uint32_t gateway;		/**< network order, 0 = none */
+	struct rte_ether_addr mac;
+	struct rte_ring *fake_tx;	/**< tests: transmit into this ring */
+	uint16_t tx_n;
+	struct rte_mbuf *tx_buf[TT_TX_BUF];
+	struct tt_arp_entry arp[TT_ARP_SLOTS];
+};
+
+/** What tt_worker_create() needs to know about one port. */
+struct tt_port_params {
+	uint16_t port_id;
+	uint16_t rxq;
+	uint16_t txq;
+	struct rte_ether_addr mac;
+	struct rte_ring *fake_tx;	/**< non-NULL: no ethdev, packets go here */
+};
+
+struct tt_worker_params {
+	unsigned int id;
+	int socket;
+	const struct tt_config *cfg;
+	unsigned int n_ports;
+	struct tt_port_params ports[TT_MAX_PORTS];
+	uint64_t isn_secret[2];		/**< RFC 6528 key; 0,0 = draw one */
+};
+
+struct tt_worker {
+	/* Read-mostly, first cache line. */
+	unsigned int id;
+	const struct tt_config *cfg;
+	struct rte_mempool *pool;	/**< direct mbufs: RX, headers, copies */
+	struct rte_mempool *clone_pool;	/**< indirect mbufs for zero-copy TX */
+	struct rte_hash *flows;		/**< 4-tuple -> TCB or TIME_WAIT record */
+	unsigned int n_ports;
+	volatile bool stop;		/**< set by the control plane */
+
+	/* Clock: microseconds and wheel ticks since start. */
+	uint64_t now_us;
+	uint64_t now_ms;
+	uint64_t tsc0;
+	uint64_t tsc_hz;
+
+	/* Connections. */
+	struct tt_tcb *tcbs;
+	struct tt_tcb *tcb_free;
+	uint32_t n_tcbs;
+	struct tt_tw *tws;
+	struct tt_tw *tw_free;
+	uint32_t n_tws;
+	uint64_t flow_gen;		/**< bumped when the flow table changes */
+	struct tt_wheel wheel;
+	uint64_t isn_secret[2];
+	uint32_t challenge_acks_sec;	/**< RFC 5961 §7 rate limit window */
+	uint64_t challenge_sec;
+
+	struct tt_wport ports[TT_MAX_PORTS];
+
+	/* Counters, written by this worker only, read by the control plane. */
+	uint64_t n_state[TT_NB_STATES] __rte_cache_aligned;
+	uint64_t stats[TT_NB_STATS] __rte_cache_aligned;
+	uint64_t drops[TT_NB_DROPS] __rte_cache_aligned;
+	uint64_t loops;
+	uint64_t busy_loops;
+} __rte_cache_aligned;
+
+#define TT_STAT_INC(w, name) ((w)->stats[TT_STAT_##name]++)
+#define TT_STAT_ADD(w, name, n) ((w)->stats[TT_STAT_##name] += (n))
+#define TT_DROP(w, name) ((w)->drops[TT_DROP_##name]++)
+
+/**
+ * Register what the stack needs once per process (the mbuf dynamic field).
+ * Call on the main lcore after rte_eal_init() and before any worker.
+ * @return 0 or a negative errno.
+ */
+int tt_stack_init(void);
+
+/**
+ * Create a worker: pools, flow table, TCB and TIME_WAIT pools, timer wheel,
+ * all sized from @p p->cfg and allocated on @p p->socket.
+ * @return the worker, or NULL with rte_errno set.
+ */
+struct tt_worker *tt_worker_create(const struct tt_worker_params *p);
+
+/** Reset every connection, free every mbuf the worker holds and the worker. */
+void tt_worker_destroy(struct tt_worker *w);
+
+/** Set the clock (microseconds since start): the TSC in production, virtual in tests. */
+void tt_worker_set_clock(struct tt_worker *w, uint64_t now_us);
+
+/** Process a burst received on port index @p port; takes ownership of the mbufs. */
+void tt_worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uint16_t n);
+
+/** Run the timer wheel up to the current clock. @return timers fired. */
+unsigned int tt_worker_timers(struct tt_worker *w);
+
+/** Transmit everything buffered. */
+void tt_worker_flush(struct tt_worker *w);
+
+/** One loop iteration: read the TSC, receive, process, timers, flush. @return packets received. */
+unsigned int tt_worker_poll(struct tt_worker *w);
+
+/** lcore entry point: poll until w->stop, then reset connections and flush. */
+int tt_worker_main(void *arg);
+
+/** Queue one frame for transmission on port index @p port (the TX buffer). */
+void tt_worker_tx(struct tt_worker *w, unsigned int port, struct rte_mbuf *m);
+
+/** Number of connections in each state, including LISTEN = listeners. */
+void tt_worker_states(const struct tt_worker *w, uint64_t out[TT_NB_STATES]);
+
+#endif /* TT_WORKER_H */

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+/*
+ * The worker: set-up from the configuration, the run-to-completion loop
+ * (receive a burst per port, process it, run the wheel, flush), teardown.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_prefetch.h>
+#include <rte_random.h>
+
+#include "tt_net.h"
+#include "tt_tcp.h"
+
+int tt_meta_offset = -1;
+
+int
+tt_stack_init(void)
+{
+	static const struct rte_mbuf_dynfield meta = {
+		.name = "tcpterm_meta",
+		.size = sizeof(struct tt_mbuf_meta),
+		.align = __alignof__(struct tt_mbuf_meta),
+	};
+
+	if (tt_meta_offset >= 0)
+		return 0;
+	tt_meta_offset = rte_mbuf_dynfield_register(&meta);
+	return tt_meta_offset < 0 ? -rte_errno : 0;
+}
+
+struct tt_worker *
+tt_worker_create(const struct tt_worker_params *p)
+{
+	static unsigned int instance;	/* control plane only: unique object names */
+	const struct tt_config *cfg = p->cfg;
+	struct rte_hash_parameters hp = { 0 };
+	struct tt_worker *w;
+	char name[RTE_MEMZONE_NAMESIZE];
+	unsigned int i;
+
+	if (tt_meta_offset < 0 || p->n_ports == 0 || p->n_ports > cfg->n_ports) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	w = rte_zmalloc_socket("tt_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, p->socket);
+	if (w == NULL)
+		goto nomem;
+	instance++;
+	w->id = p->id;
+	w->cfg = cfg;
+	w->n_ports = p->n_ports;
+	w->tsc_hz = rte_get_tsc_hz();
+	w->tsc0 = rte_rdtsc();
+	if (p->isn_secret[0] == 0 && p->isn_secret[1] == 0) {
+		w->isn_secret[0] = rte_rand();
+		w->isn_secret[1] = rte_rand();
+	} else {
+		w->isn_secret[0] = p->isn_secret[0];
+		w->isn_secret[1] = p->isn_secret[1];
+	}
+
+	snprintf(name, sizeof(name), "tt_mb_%u_%u", p->id, instance);
+	w->pool = rte_pktmbuf_pool_create(name, cfg->limits.mbufs, 256, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE, p->socket);
+	snprintf(name, sizeof(name), "tt_cl_%u_%u", p->id, instance);
+	w->clone_pool = rte_pktmbuf_pool_create(name, cfg->limits.mbufs, 256, 0, 0, p->socket);
+	if (w->pool == NULL || w->clone_pool == NULL)
+		goto fail;
+
+	snprintf(name, sizeof(name), "tt_fl_%u_%u", p->id, instance);
+	hp.name = name;
+	hp.entries = RTE_MAX(cfg->tcp.max_connections + cfg->tcp.max_time_wait, 64u);
+	hp.key_len = sizeof(struct tt_flow_key);
+	hp.hash_func = rte_hash_crc;
+	hp.socket_id = p->socket;
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+	w->flows = rte_hash_create(&hp);
+	if (w->flows == NULL)
+		goto fail;
+
+	w->n_tcbs = cfg->tcp.max_connections;
+	w->tcbs = rte_zmalloc_socket("tt_tcbs", (size_t)w->n_tcbs * sizeof(struct tt_tcb),
+				     RTE_CACHE_LINE_SIZE, p->socket);
+	w->n_tws = cfg->tcp.max_time_wait;
+	w->tws = rte_zmalloc_socket("tt_tws", (size_t)w->n_tws * sizeof(struct tt_tw),
+				    RTE_CACHE_LINE_SIZE, p->socket);
+	if (w->tcbs == NULL || w->tws == NULL)
+		goto fail;
+	for (i = w->n_tcbs; i-- > 0;) {
+		w->tcbs[i].free_next = w->tcb_free;
+		w->tcb_free = &w->tcbs[i];
+	}
+	for (i = w->n_tws; i-- > 0;) {
+		w->tws[i].tnode.next = (struct tt_wheel_node *)w->tw_free;
+		w->tw_free = &w->tws[i];
+	}
+	tt_wheel_init(&w->wheel, 0);
+
+	for (i = 0; i < p->n_ports; i++) {
+		const struct tt_port_cfg *pc = &cfg->ports[i];
+		struct tt_wport *wp = &w->ports[i];
+
+		wp->port_id = p->ports[i].port_id;
+		wp->rxq = p->ports[i].rxq;
+		wp->txq = p->ports[i].txq;
+		wp->mac = p->ports[i].mac;
+		wp->fake_tx = p->ports[i].fake_tx;
+		wp->addr = pc->addr;
+		wp->mask = pc->prefix == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - pc->prefix));
+		wp->gateway = pc->gateway;
+		wp->mtu = pc->mtu;
+	}
+	w->n_state[TT_LISTEN] = cfg->n_listeners;
+	return w;
+nomem:
+	rte_errno = ENOMEM;
+	return NULL;
+fail:
+	rte_errno = rte_errno ? rte_errno : ENOMEM;
+	rte_hash_free(w->flows);
+	rte_free(w->tcbs);
+	rte_free(w->tws);
+	rte_mempool_free(w->pool);
+	rte_mempool_free(w->clone_pool);
+	rte_free(w);
+	return NULL;
+}
+
+static void
+worker_tx_flush_port(struct tt_worker *w, struct tt_wport *p)
+{
+	uint16_t sent = 0;
+	unsigned int tries;
+
+	if (p->tx_n == 0)
+		return;
+	if (p->fake_tx != NULL) {
+		sent = (uint16_t)rte_ring_enqueue_burst(p->fake_tx, (void **)p->tx_buf, p->tx_n, NULL);
+	} else {
+		for (tries = 0; tries < 4 && sent < p->tx_n; tries++)
+			sent += rte_eth_tx_burst(p->port_id, p->txq, p->tx_buf + sent,
+						 (uint16_t)(p->tx_n - sent));
+	}
+	if (unlikely(sent < p->tx_n)) {
+		w->drops[TT_DROP_tx_ring_full] += p->tx_n - sent;
+		rte_pktmbuf_free_bulk(p->tx_buf + sent, p->tx_n - sent);
+	}
+	p->tx_n = 0;
+}
+
+void
+tt_worker_tx(struct tt_worker *w, unsigned int port, struct rte_mbuf *m)
+{
+	struct tt_wport *p = &w->ports[port];
+
+	TT_STAT_INC(w, tx_packets);
+	TT_STAT_ADD(w, tx_bytes, rte_pktmbuf_pkt_len(m));
+	p->tx_buf[p->tx_n++] = m;
+	if (unlikely(p->tx_n == TT_TX_BUF))
+		worker_tx_flush_port(w, p);
+}
+
+void
+tt_worker_flush(struct tt_worker *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->n_ports; i++)
+		worker_tx_flush_port(w, &w->ports[i]);
+}
+
+void
+tt_worker_set_clock(struct tt_worker *w, uint64_t now_us)
+{
+	w->now_us = now_us;
+	w->now_ms = now_us / 1000;
+}
+
+unsigned int
+tt_worker_timers(struct tt_worker *w)
+{
+	return tt_wheel_advance(&w->wheel, w->now_ms, TT_WHEEL_BUDGET, tcp_wheel_expire, w);
+}
+
+/*
+ * Two stages per burst: classify and decode every frame, then look the TCP
+ * segments' flows up with one bulk call and run them in arrival order. A
+ * segment that creates or frees a flow invalidates the bulk answers for the
+ * rest of the burst, which are then looked up again one by one.
+ */
+void
+tt_worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct tt_seg segs[TT_BURST];
+	const void *keys[TT_BURST];
+	void *flows[TT_BURST];
+	uint16_t i, j, nseg = 0;
+	uint64_t hits = 0, gen;
+
+	if (n > TT_BURST) {
+		tt_worker_input(w, port, pkts, TT_BURST);
+		tt_worker_input(w, port, pkts + TT_BURST, (uint16_t)(n - TT_BURST));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		TT_STAT_INC(w, rx_packets);
+		TT_STAT_ADD(w, rx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
+		if (eth_input(w, port, pkts[i], &segs[nseg])) {
+			keys[nseg] = &segs[nseg].key;
+			nseg++;
+		}
+	}
+	if (nseg == 0)
+		return;
+	gen = w->flow_gen;
+	if (rte_hash_lookup_bulk_data(w->flows, keys, nseg, &hits, flows) < 0)
+		hits = 0;
+	for (j = 0; j < nseg; j++) {
+		void *flow = (hits & (1ULL << j)) ? flows[j] : NULL;
+
+		if (w->flow_gen != gen)
+			flow = flow_lookup(w, &segs[j].key);
+		else if (flow != NULL && !flow_is_tw(flow))
+			rte_prefetch0(flow);
+		tcp_input(w, &segs[j], flow);
+	}
+}
+
+unsigned int
+tt_worker_poll(struct tt_worker *w)
+{
+	struct rte_mbuf *pkts[TT_BURST];
+	unsigned int i, total = 0, fired;
+
+	tt_worker_set_clock(w, (rte_rdtsc() - w->tsc0) * 1000000 / w->tsc_hz);
+	for (i = 0; i < w->n_ports; i++) {
+		struct tt_wport *p = &w->ports[i];
+		uint16_t n = rte_eth_rx_burst(p->port_id, p->rxq, pkts, TT_BURST);
+
+		if (n > 0) {
+			tt_worker_input(w, i, pkts, n);
+			total += n;
+		}
+	}
+	fired = tt_worker_timers(w);
+	tt_worker_flush(w);
+	w->loops++;
+	if (total > 0 || fired > 0)
+		w->busy_loops++;
+	return total;
+}
+
+/* Reset every live connection (appliance stopping). */
+static void
+worker_reset_all(struct tt_worker *w, bool send_rst)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->n_tcbs; i++) {
+		struct tt_tcb *t = &w->tcbs[i];
+
+		if (t->state == TT_CLOSED)
+			continue;
+		if (send_rst)
+			tcp_send_rst(w, t);
+		tcb_close(w, t, TT_CLOSE_SHUTDOWN);
+	}
+	tt_worker_flush(w);
+}
+
+int
+tt_worker_main(void *arg)
+{
+	struct tt_worker *w = arg;
+
+	while (!w->stop)
+		tt_worker_poll(w);
+	worker_reset_all(w, true);
+	return 0;
+}
+
+void
+tt_worker_destroy(struct tt_worker *w)
+{
+	uint32_t i;
+
+	if (w == NULL)
+		return;
+	worker_reset_all(w, false);
+	for (i = 0; i < w->n_tws; i++)
+		if (tt_wheel_armed(&w->tws[i].tnode))
+			tw_free(w, &w->tws[i]);
+	arp_flush(w);
+	for (i = 0; i < w->n_ports; i++) {
+		rte_pktmbuf_free_bulk(w->ports[i].tx_buf, w->ports[i].tx_n);
+		w->ports[i].tx_n = 0;
+	}
+	rte_hash_free(w->flows);
+	rte_free(w->tcbs);
+	rte_free(w->tws);
+	rte_mempool_free(w->pool);
+	rte_mempool_free(w->clone_pool);
+	rte_free(w);
+}
+
+void
+tt_worker_states(const struct tt_worker *w, uint64_t out[TT_NB_STATES])
+{
+	memcpy(out, w->n_state, sizeof(w->n_state));
+}
