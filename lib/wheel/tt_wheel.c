@@ -36,9 +36,11 @@
  *   ahead of T's group there. A node thus moves down at most once per level
  *   and fires exactly at tick e. Slots at level 0 hold nodes that differ
  *   from now only in group 0, so a level-0 slot holds exactly the nodes
- *   with e == T. Because the groups of now are only ever passed upwards,
- *   the invariant also holds after now jumps over ticks where no slot
- *   comes due.
+ *   with e == T. At most one slot comes due per tick: that of the highest
+ *   level whose slot boundary the tick is (a lower level's slot there
+ *   would be slot 0, never used). Because the groups of now are only ever
+ *   passed upwards, the invariant also holds after now jumps over ticks
+ *   where no slot comes due.
  *
  * Beyond the range
  *   Slot 0 is never used at any level by the rule above (s > group L of now
@@ -63,14 +65,23 @@
  *
  * Expired list, cap and callbacks
  *   Due nodes are appended to the FIFO expired list and fired from its head,
- *   oldest first, at most max per call. When the cap stops a call, the walk
- *   stops before the next tick that has work, so wh->now may lag @p now;
- *   the next call fires the leftovers first, then resumes the walk. A
- *   callback may arm and cancel nodes; a node it arms to a tick <= wh->now
- *   goes on the deferred list, appended to the expired list when the call
- *   returns, so a callback re-arming itself to "now" fires on the next call
- *   and cannot loop. Cancel works on every list: a due node cancelled before
- *   its callback never fires.
+ *   oldest first, at most max per call. When the cap is spent, the walk
+ *   stops before the next tick that has work, so wh->now may lag the now
+ *   asked for; the next call fires the leftovers first, then resumes the
+ *   walk. A callback may arm and cancel nodes. A node it arms to a tick
+ *   <= wh->now (the tick being processed) goes on the deferred list, which
+ *   is appended to the expired list when the call returns: a callback
+ *   re-arming itself to "now" fires on the next call and cannot loop. A
+ *   node it arms to a later tick goes into the wheel as usual and fires in
+ *   this call if the walk reaches it. Cancel works on every list, in O(1):
+ *   a due node cancelled before its callback never fires.
+ *
+ * Lists
+ *   Every list is singly linked through next with pprev pointing at the
+ *   pointer that points at the node, so unlinking needs no list head. The
+ *   expired and deferred lists also keep a tail (the last next pointer) for
+ *   FIFO appends; a slot's occupancy bit is cleared when its last node goes,
+ *   recognised by that node's pprev being the slot head itself.
  */
 
 #include <stddef.h>

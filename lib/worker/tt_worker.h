@@ -134,6 +134,13 @@ int tt_stack_init(void);
  */
 struct tt_worker *tt_worker_create(const struct tt_worker_params *p);
 
+/**
+ * Close every connection without sending anything, delete every TIME_WAIT
+ * record and free every mbuf the worker holds (queues, ARP, TX buffers):
+ * afterwards its pools are back to zero in use.
+ */
+void tt_worker_drain(struct tt_worker *w);
+
 /** Reset every connection, free every mbuf the worker holds and the worker. */
 void tt_worker_destroy(struct tt_worker *w);
 

@@ -295,12 +295,10 @@ tt_worker_main(void *arg)
 }
 
 void
-tt_worker_destroy(struct tt_worker *w)
+tt_worker_drain(struct tt_worker *w)
 {
 	uint32_t i;
 
-	if (w == NULL)
-		return;
 	worker_reset_all(w, false);
 	for (i = 0; i < w->n_tws; i++)
 		if (tt_wheel_armed(&w->tws[i].tnode))
@@ -310,6 +308,14 @@ tt_worker_destroy(struct tt_worker *w)
 		rte_pktmbuf_free_bulk(w->ports[i].tx_buf, w->ports[i].tx_n);
 		w->ports[i].tx_n = 0;
 	}
+}
+
+void
+tt_worker_destroy(struct tt_worker *w)
+{
+	if (w == NULL)
+		return;
+	tt_worker_drain(w);
 	rte_hash_free(w->flows);
 	rte_free(w->tcbs);
 	rte_free(w->tws);

@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mempool.h>
+#include <rte_tcp.h>
+
+#include "services.h"
+#include "tt_harness.h"
+#include "tt_net.h"
+
+static const struct rte_ether_addr peer_mac = {{ 0x02, 0, 0, 0, 0, 0x01 }};
+static const struct rte_ether_addr local_mac = {{ 0x02, 0, 0, 0, 0, 0x02 }};
+
+void
+th_eal_init(void)
+{
+	static bool done;
+	char prefix[64];
+	char *argv[] = { "tt_unit", "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
+			 "-l", "0", "--log-level=error", prefix, NULL };
+
+	if (done)
+		return;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=ttunit%d", getpid());
+	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
+		fprintf(stderr, "harness: rte_eal_init failed\n");
+		exit(1);
+	}
+	if (tt_stack_init() != 0) {
+		fprintf(stderr, "harness: tt_stack_init failed\n");
+		exit(1);
+	}
+	done = true;
+}
+
+static const struct tt_service *
+svc_by_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; tt_services[i] != NULL; i++)
+		if (strcmp(tt_services[i]->name, name) == 0)
+			return tt_services[i];
+	return NULL;
+}
+
+static void
+add_listener(struct th *h, const char *name, uint16_t port)
+{
+	struct tt_listen_cfg *l = &h->cfg.listeners[h->cfg.n_listeners++];
+	const struct tt_service *svc = svc_by_name(name);
+
+	assert_non_null(svc);
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	l->addr = 0;
+	l->port = port;
+	l->svc = svc;
+	l->opts = svc->opts_size ? calloc(1, svc->opts_size) : NULL;
+	if (svc->opts_init != NULL)
+		svc->opts_init(l->opts);
+}
+
+void
+th_init(struct th *h)
+{
+	memset(h, 0, sizeof(*h));
+	th_eal_init();
+	tt_config_defaults(&h->cfg);
+	snprintf(h->cfg.path, sizeof(h->cfg.path), "unit-test");
+	h->cfg.n_ports = 1;
+	h->cfg.ports[0].addr = TH_LOCAL_IP;
+	h->cfg.ports[0].prefix = 24;
+	h->cfg.ports[0].gateway = 0;
+	h->cfg.ports[0].mtu = 1500;
+	h->cfg.tcp.max_connections = 1024;
+	h->cfg.tcp.max_time_wait = 1024;
+	h->cfg.tcp.time_wait_ms = 2000;
+	h->cfg.limits.mbufs = 8191;
+	add_listener(h, "echo", 7);
+	add_listener(h, "discard", 9);
+	add_listener(h, "source", 19);
+	add_listener(h, "http", 80);
+	h->peer_port = TH_PEER_PORT;
+	h->irs = 1000000;
+}
+
+void
+th_start(struct th *h)
+{
+	static unsigned int n;
+	struct tt_worker_params p = { 0 };
+	char name[32];
+
+	snprintf(name, sizeof(name), "th_tx_%u", n);
+	h->tx = rte_ring_create(name, 4096, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "th_pool_%u", n++);
+	h->pool = rte_pktmbuf_pool_create(name, 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					  SOCKET_ID_ANY);
+	assert_non_null(h->tx);
+	assert_non_null(h->pool);
+	p.id = 0;
+	p.socket = SOCKET_ID_ANY;
+	p.cfg = &h->cfg;
+	p.n_ports = 1;
+	p.ports[0].mac = local_mac;
+	p.ports[0].fake_tx = h->tx;
+	p.isn_secret[0] = 0x0123456789abcdefULL;
+	p.isn_secret[1] = 0xfedcba9876543210ULL;
+	h->w = tt_worker_create(&p);
+	assert_non_null(h->w);
+	h->now_us = 1000000;
+	tt_worker_set_clock(h->w, h->now_us);
+	tt_worker_timers(h->w);
+}
+
+void
+th_stop(struct th *h)
+{
+	struct rte_mbuf *m;
+	unsigned int i;
+
+	while (rte_ring_dequeue(h->tx, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	tt_worker_drain(h->w);
+	while (rte_ring_dequeue(h->tx, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	assert_int_equal(rte_mempool_in_use_count(h->w->pool), 0);
+	assert_int_equal(rte_mempool_in_use_count(h->w->clone_pool), 0);
+	assert_int_equal(rte_mempool_in_use_count(h->pool), 0);
+	for (i = 0; i < TT_NB_STATES; i++)
+		if (i != TT_LISTEN)
+			assert_int_equal(h->w->n_state[i], 0);
+	tt_worker_destroy(h->w);
+	rte_mempool_free(h->pool);
+	rte_ring_free(h->tx);
+	for (i = 0; i < h->cfg.n_listeners; i++)
+		free(h->cfg.listeners[i].opts);
+}
+
+int
+th_setup(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+int
+th_teardown(void **state)
+{
+	struct th *h = *state;
+
+	th_stop(h);
+	free(h);
+	return 0;
+}
+
+static uint8_t
+flags_parse(const char *f)
+{
+	uint8_t v = 0;
+
+	for (; *f != '\0'; f++) {
+		switch (*f) {
+		case 'F': v |= TT_TH_FIN; break;
+		case 'S': v |= TT_TH_SYN; break;
+		case 'R': v |= TT_TH_RST; break;
+		case 'P': v |= TT_TH_PSH; break;
+		case 'A': v |= TT_TH_ACK; break;
+		case 'U': v |= TT_TH_URG; break;
+		case '.': v |= TT_TH_ACK; break;
+		default: fail_msg("bad flag letter '%c'", *f);
+		}
+	}
+	return v;
+}
+
+static void
+flags_str(uint8_t v, char *out)
+{
+	static const struct { uint8_t bit; char c; } order[] = {
+		{ TT_TH_FIN, 'F' }, { TT_TH_SYN, 'S' }, { TT_TH_RST, 'R' },
+		{ TT_TH_PSH, 'P' }, { TT_TH_ACK, 'A' }, { TT_TH_URG, 'U' },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(order); i++)
+		if (v & order[i].bit)
+			*out++ = order[i].c;
+	*out = '\0';
+}
+
+void
+th_send_abs(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t win,
+	    const void *data, uint32_t len, uint16_t mss)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(h->pool);
+	uint32_t optlen = mss ? 4 : 0;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint32_t hdrs = sizeof(*eth) + sizeof(*ip) + sizeof(*th) + optlen;
+
+	assert_non_null(m);
+	assert_true(hdrs + len <= rte_pktmbuf_tailroom(m));
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, (uint16_t)(hdrs + len));
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	eth->dst_addr = local_mac;
+	eth->src_addr = peer_mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ipv4_fill(ip, TH_PEER_IP, TH_LOCAL_IP, IPPROTO_TCP, (uint16_t)(hdrs - sizeof(*eth) + len));
+	th->src_port = rte_cpu_to_be_16(h->peer_port);
+	th->dst_port = rte_cpu_to_be_16(h->local_port);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)(((sizeof(*th) + optlen) / 4) << 4);
+	th->tcp_flags = flags_parse(flags);
+	th->rx_win = rte_cpu_to_be_16(win);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	if (mss) {
+		uint8_t *o = (uint8_t *)(th + 1);
+
+		o[0] = 2;
+		o[1] = 4;
+		o[2] = (uint8_t)(mss >> 8);
+		o[3] = (uint8_t)mss;
+	}
+	if (len > 0)
+		memcpy((uint8_t *)th + sizeof(*th) + optlen, data, len);
+	th->cksum = (uint16_t)~tt_l4_sum(m, ip, sizeof(*eth) + sizeof(*ip));
+	tt_worker_input(h->w, 0, &m, 1);
+	tt_worker_flush(h->w);
+}
+
+void
+th_send(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t win,
+	const void *data, uint32_t len)
+{
+	uint16_t mss = strchr(flags, 'S') != NULL ? 1460 : 0;
+
+	th_send_abs(h, flags, h->irs + seq, h->iss + ack, win, data, len, mss);
+}
+
+bool
+th_recv(struct th *h, struct th_seg *out)
+{
+	struct rte_mbuf *m;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint32_t thlen, l4;
+	struct rte_mbuf *seg;
+	uint32_t off, copied = 0;
+
+	for (;;) {
+		const struct rte_ether_hdr *eth;
+
+		if (rte_ring_dequeue(h->tx, (void **)&m) != 0)
+			return false;
+		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))
+			break;
+		rte_pktmbuf_free(m);	/* ARP */
+	}
+	assert_true(rte_is_same_ether_addr(&rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr,
+					   &peer_mac));
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+	assert_int_equal(rte_ipv4_cksum(ip), 0);
+	assert_int_equal(ip->next_proto_id, IPPROTO_TCP);
+	assert_int_equal(ip->src_addr, TH_LOCAL_IP);
+	assert_int_equal(ip->dst_addr, TH_PEER_IP);
+	assert_int_equal(rte_be_to_cpu_16(ip->total_length) + sizeof(struct rte_ether_hdr),
+			 rte_pktmbuf_pkt_len(m));
+	l4 = sizeof(struct rte_ether_hdr) + sizeof(*ip);
+	assert_int_equal(tt_l4_sum(m, ip, l4), 0xffff);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	thlen = (uint32_t)(th->data_off >> 4) * 4;
+	memset(out, 0, offsetof(struct th_seg, data));
+	flags_str(th->tcp_flags, out->flags);
+	out->abs_seq = rte_be_to_cpu_32(th->sent_seq);
+	out->abs_ack = rte_be_to_cpu_32(th->recv_ack);
+	out->win = rte_be_to_cpu_16(th->rx_win);
+	if (th->tcp_flags & TT_TH_SYN) {
+		const uint8_t *o = (const uint8_t *)(th + 1);
+
+		if (thlen >= 24 && o[0] == 2 && o[1] == 4)
+			out->mss = (uint16_t)((o[2] << 8) | o[3]);
+		if (th->tcp_flags & TT_TH_ACK)
+			h->iss = out->abs_seq;
+	}
+	out->seq = out->abs_seq - h->iss;
+	out->ack = out->abs_ack - h->irs;
+	out->len = rte_pktmbuf_pkt_len(m) - l4 - thlen;
+	/* Copy the payload across the chain. */
+	off = l4 + thlen;
+	for (seg = m; seg != NULL && copied < RTE_MIN(out->len, (uint32_t)TH_MAX_DATA);
+	     seg = seg->next) {
+		uint32_t n;
+
+		if (off >= seg->data_len) {
+			off -= seg->data_len;
+			continue;
+		}
+		n = RTE_MIN(seg->data_len - off, (uint32_t)TH_MAX_DATA - copied);
+		memcpy(out->data + copied, rte_pktmbuf_mtod_offset(seg, uint8_t *, off), n);
+		copied += n;
+		off = 0;
+	}
+	rte_pktmbuf_free(m);
+	h->last = *out;
+	return true;
+}
+
+void
+th_expect_(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint32_t len,
+	   const char *file, int line)
+{
+	struct th_seg *s = &h->last;
+	char want[8];
+
+	if (!th_recv(h, s))
+		_fail(file, line);
+	flags_str(flags_parse(flags), want);
+	if (strcmp(s->flags, want) != 0 || s->seq != seq ||
+	    (strchr(want, 'A') != NULL && s->ack != ack) || (len != TH_ANY_LEN && s->len != len)) {
+		print_error("%s:%d: expected %s seq=%u ack=%u len=%u, got %s seq=%u ack=%u len=%u win=%u\n",
+			    file, line, want, seq, ack, len, s->flags, s->seq, s->ack, s->len, s->win);
+		_fail(file, line);
+	}
+}
+
+void
+th_expect_none_(struct th *h, const char *file, int line)
+{
+	struct th_seg *s = &h->last;
+
+	if (th_recv(h, s)) {
+		print_error("%s:%d: expected nothing, got %s seq=%u ack=%u len=%u\n", file, line,
+			    s->flags, s->seq, s->ack, s->len);
+		_fail(file, line);
+	}
+}
+
+unsigned int
+th_pending(struct th *h)
+{
+	return rte_ring_count(h->tx);
+}
+
+void
+th_advance(struct th *h, uint64_t ms)
+{
+	uint64_t end = h->now_us + ms * 1000;
+
+	/* Step through each millisecond so timers fire at their own tick. */
+	while (h->now_us < end) {
+		h->now_us = RTE_MIN(h->now_us + 1000, end);
+		tt_worker_set_clock(h->w, h->now_us);
+		tt_worker_timers(h->w);
+	}
+	tt_worker_flush(h->w);
+}
+
+void
+th_handshake(struct th *h, uint16_t port)
+{
+	h->local_port = port;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	th_expect(h, "SA", 0, 1, 0);
+	assert_int_equal(h->last.mss, 1460);
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+}
+
+struct tt_tcb *
+th_tcb(struct th *h)
+{
+	struct tt_flow_key k = {
+		.raddr = TH_PEER_IP,
+		.laddr = TH_LOCAL_IP,
+		.rport = rte_cpu_to_be_16(h->peer_port),
+		.lport = rte_cpu_to_be_16(h->local_port),
+	};
+	void *v = flow_lookup(h->w, &k);
+
+	return (v == NULL || flow_is_tw(v)) ? NULL : v;
+}
+
+int
+th_state(struct th *h)
+{
+	struct tt_flow_key k = {
+		.raddr = TH_PEER_IP,
+		.laddr = TH_LOCAL_IP,
+		.rport = rte_cpu_to_be_16(h->peer_port),
+		.lport = rte_cpu_to_be_16(h->local_port),
+	};
+	void *v = flow_lookup(h->w, &k);
+
+	if (v == NULL)
+		return TT_CLOSED;
+	if (flow_is_tw(v))
+		return TT_TIME_WAIT;
+	return ((struct tt_tcb *)v)->state;
+}
+
+uint64_t
+th_states(struct th *h, int state)
+{
+	return h->w->n_state[state];
+}
