@@ -23,6 +23,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_pdump.h>
 
 #include "app.h"
 #include "services.h"
@@ -227,6 +228,10 @@ main(int argc, char **argv)
 	}
 	if (tt_telemetry_register(&app) != 0)
 		fprintf(stderr, "tcpterm: warning: telemetry commands not registered\n");
+	/* Live capture with dpdk-dumpcap / dpdk-pdump (secondary processes). */
+	if (rte_pdump_init() != 0)
+		fprintf(stderr, "tcpterm: warning: packet capture unavailable: %s\n",
+			rte_strerror(rte_errno));
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -265,6 +270,7 @@ out:
 		tt_port_stop(app.port_ids[i]);
 	for (i = 0; i < app.n_workers; i++)
 		tt_worker_destroy(app.workers[i]);
+	rte_pdump_uninit();
 	tt_config_free(&app.cfg);
 	rte_eal_cleanup();
 	return ret == 0 ? 0 : 1;

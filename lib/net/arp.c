@@ -57,6 +57,11 @@ arp_send(struct tt_worker *w, unsigned int port, uint16_t op, uint32_t tip,
 			return;
 		}
 	} else {
+		/* Reuse the request's first segment; reset would orphan a chained tail. */
+		if (m->next != NULL) {
+			rte_pktmbuf_free(m->next);
+			m->next = NULL;
+		}
 		rte_pktmbuf_reset(m);
 	}
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*arp));

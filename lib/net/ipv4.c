@@ -158,14 +158,17 @@ ipv4_input(struct tt_worker *w, unsigned int port, struct rte_mbuf *m, uint32_t 
 	}
 	if (unlikely(ip->src_addr == 0 || ip->src_addr == p->addr ||
 		     ip->src_addr == RTE_BE32(0xffffffff) ||
-		     RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(ip->src_addr)) ||
+		     (ip->src_addr & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000) ||	/* multicast */
 		     (ip->src_addr | p->mask) == RTE_BE32(0xffffffff))) {
 		TT_DROP(w, ip_src_invalid);
 		goto drop;
 	}
-	/* Ethernet padding beyond the IP datagram. */
+	/*
+	 * Ethernet padding beyond the IP datagram (RFC 791: the total length
+	 * rules); it may span segments of a chain, which rte_pktmbuf_trim() cannot.
+	 */
 	if (avail > tlen)
-		rte_pktmbuf_trim(m, avail - tlen);
+		mbuf_trim_back(m, avail - tlen);
 
 	/* Glean the sender's MAC when it is on-link (answers need no ARP round trip). */
 	if ((ip->src_addr & p->mask) == (p->addr & p->mask)) {

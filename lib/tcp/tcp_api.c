@@ -134,11 +134,17 @@ void
 tt_recved(struct tt_conn *c, uint32_t len)
 {
 	struct tt_tcb *t = tcb_of(c);
-	uint32_t before = tcb_rcv_window(t);
+	uint32_t adv = seq_gt(t->rcv.adv, t->rcv.nxt) ? t->rcv.adv - t->rcv.nxt : 0;
+	uint32_t wnd;
 
 	t->rcv.held -= RTE_MIN(len, t->rcv.held);
-	/* Announce a window that opened by two segments or half the buffer (RFC 1122 §4.2.3.3). */
-	if (tcb_rcv_window(t) - before >= RTE_MIN(2u * t->mss, t->w->cfg->tcp.rcv_window / 2) &&
+	wnd = tcb_rcv_window(t);
+	/*
+	 * Announce a window that can open by two segments or half the buffer
+	 * beyond the one last advertised (RFC 1122 §4.2.3.3, RFC 9293
+	 * §3.8.6.2.2), however many calls freed the space.
+	 */
+	if (wnd > adv && wnd - adv >= RTE_MIN(2u * t->mss, t->w->cfg->tcp.rcv_window / 2) &&
 	    (t->state == TT_ESTABLISHED || t->state == TT_FIN_WAIT_1 || t->state == TT_FIN_WAIT_2)) {
 		t->flags |= TT_TF_ACKNOW;
 		kick(t);

@@ -20,6 +20,7 @@
 
 #define OOO_MAX_SEGS 128	/* out-of-order mbufs held per connection */
 #define CHALLENGE_ACKS_PER_SEC 1000	/* RFC 5961 §7, Linux's default */
+#define RTO_AFTER_SYN_TIMEOUT_MS 3000	/* RFC 6298 §5.7 */
 
 enum step { STEP_CONTINUE, STEP_DROP };
 
@@ -374,6 +375,8 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 			t->snd.cwnd = t->snd.cwnd > acked ? t->snd.cwnd - acked : 0;
 			t->snd.cwnd += t->mss;
 		}
+	} else if (data == 0) {
+		/* RFC 5681 §3.1: only ACKs of new data grow cwnd; the SYN's ACK leaves IW (RFC 6928). */
 	} else if (t->snd.cwnd < t->snd.ssthresh) {
 		t->snd.cwnd += RTE_MIN(acked, (uint32_t)t->mss);	/* slow start */
 	} else {
@@ -420,6 +423,8 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		return STEP_DROP;
 	}
 	if (t->state == TT_SYN_RCVD) {
+		bool synack_timed_out = t->rxt_shift > 0;
+
 		if (!seq_gt(s->ack, t->snd.una) || seq_gt(s->ack, t->snd.max)) {
 			TT_DROP(w, tcp_ack_unsent);
 			tcp_respond(w, s->port, &s->key, s->ack, 0, TT_TH_RST, 0);
@@ -427,6 +432,9 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		}
 		tcb_set_state(w, t, TT_ESTABLISHED);
 		tcp_ack_new(w, t, s);
+		/* RFC 6298 §5.7: the SYN-ACK timed out, so data starts with an RTO of 3 s. */
+		if (synack_timed_out && t->rto_ms < RTO_AFTER_SYN_TIMEOUT_MS)
+			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
 		t->snd.wnd = s->wnd;
 		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, (uint32_t)s->wnd);
 		t->snd.wl1 = s->seq;
@@ -444,6 +452,8 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		tcp_challenge_ack(w, t);
 		return STEP_DROP;
 	}
+	/* RFC 9293 §3.8.6.1: a peer that answers zero-window probes keeps the connection. */
+	t->probes = 0;
 	if (seq_gt(s->ack, t->snd.una)) {
 		tcp_ack_new(w, t, s);
 		if (t->flags & TT_TF_FREE)

@@ -96,13 +96,16 @@ timer_persist(struct tt_worker *w, struct tt_tcb *t)
 
 	if (t->snd.wnd != 0 || !seq_lt(t->snd.nxt, t->snd.end))
 		return;
-	if (t->rxt_shift >= cfg->max_retries) {
+	/* RFC 9293 §3.8.6.1: give up only on probes the peer left unanswered. */
+	if (t->probes >= cfg->max_retries) {
 		TT_STAT_INC(w, conn_timeout);
 		tcp_send_rst(w, t);
 		tcb_close(w, t, TT_CLOSE_TIMEOUT);
 		return;
 	}
-	t->rxt_shift++;
+	t->probes++;
+	if (t->rxt_shift < 31)		/* back-off saturates; the series may be endless */
+		t->rxt_shift++;
 	TT_STAT_INC(w, persist_probes);
 	/* An old sequence number draws an ACK carrying the current window. */
 	tcp_respond(w, t->port, &t->key, t->snd.una - 1, t->rcv.nxt, TT_TH_ACK,

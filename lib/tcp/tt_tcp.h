@@ -93,6 +93,7 @@ struct tt_tcb {
 	uint8_t port;
 	uint8_t rxt_shift;		/**< consecutive retransmission timeouts */
 	uint8_t dupacks;
+	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
 	uint16_t flags;			/**< TT_TF_* */
 	uint16_t mss;			/**< effective send MSS */
 
