@@ -66,7 +66,14 @@
  *             fin_wait_2_ms    10      3600000    60000
  *             max_connections  1       16 Mi      65536 (per worker)
  *             max_time_wait    1       32 Mi      2 * max_connections (per worker)
+ *             local_port_min   1024    65535      32768 (active opens)
+ *             local_port_max   1024    65535      60999; at least local_port_min
  *   [limits]  mbufs            1023    16 Mi      65535 (per worker pool)
+ *   [workers] count            0       128        0 (one per EAL worker lcore)
+ *             burst            1       64         32
+ *             rx_desc          64      32768      1024
+ *             tx_desc          64      32768      1024
+ *             handoff_ring     256     1 Mi       4096 (a power of two)
  *   [listen.] address port     1       65535
  */
 #define CFG_MTU_MIN 576
@@ -88,6 +95,8 @@ enum cfg_tcp_key {
 	TK_FIN_WAIT_2,
 	TK_MAX_CONN,
 	TK_MAX_TIME_WAIT,
+	TK_LPORT_MIN,
+	TK_LPORT_MAX,
 	TK_COUNT
 };
 
@@ -116,6 +125,19 @@ static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_FIN_WAIT_2] = TCP_KEY(fin_wait_2_ms, 10, 3600000),
 	[TK_MAX_CONN] = TCP_KEY(max_connections, 1, 16u << 20),
 	[TK_MAX_TIME_WAIT] = TCP_KEY(max_time_wait, 1, 32u << 20),
+	[TK_LPORT_MIN] = TCP_KEY(local_port_min, 1024, 65535),
+	[TK_LPORT_MAX] = TCP_KEY(local_port_max, 1024, 65535),
+};
+
+#define WORKERS_KEY(n, lo, hi) { #n, offsetof(struct tt_workers_cfg, n), \
+	sizeof(((struct tt_workers_cfg *)0)->n), lo, hi }
+
+static const struct cfg_uint_key workers_keys[] = {
+	WORKERS_KEY(count, 0, 128),
+	WORKERS_KEY(burst, 1, 64),
+	WORKERS_KEY(rx_desc, 64, 32768),
+	WORKERS_KEY(tx_desc, 64, 32768),
+	WORKERS_KEY(handoff_ring, 256, 1u << 20),
 };
 
 #define CFG_MBUFS_MIN 1023
@@ -374,10 +396,10 @@ cfg_check_sections(const struct cfg_ctx *ctx)
 					 "unknown section (ports are port0..port%d)",
 					 TT_MAX_PORTS - 1);
 		if (port < 0 && strcmp(s->name, "tcp") != 0 && strcmp(s->name, "limits") != 0 &&
-		    !cfg_is_listener(s->name))
+		    strcmp(s->name, "workers") != 0 && !cfg_is_listener(s->name))
 			return cfg_error(ctx, -EINVAL, s->name, NULL,
-					 "unknown section (expected port0..port%d, tcp, limits "
-					 "or listen.NAME)", TT_MAX_PORTS - 1);
+					 "unknown section (expected port0..port%d, tcp, limits, "
+					 "workers or listen.NAME)", TT_MAX_PORTS - 1);
 		for (j = 0; j < i; j++) {
 			if (strcmp(ctx->sects[j].name, s->name) == 0)
 				return cfg_error(ctx, -EINVAL, s->name, NULL,
@@ -677,6 +699,10 @@ cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 		return cfg_error(ctx, -EINVAL, "tcp", "rto_min_ms",
 				 "%u is greater than rto_max_ms (%u)",
 				 t->rto_min_ms, t->rto_max_ms);
+	if (t->local_port_min > t->local_port_max)
+		return cfg_error(ctx, -EINVAL, "tcp", "local_port_min",
+				 "%u is greater than local_port_max (%u)",
+				 t->local_port_min, t->local_port_max);
 	if (!set[TK_RTO_INIT])
 		t->rto_init_ms = RTE_MIN(RTE_MAX(t->rto_init_ms, t->rto_min_ms), t->rto_max_ms);
 	else if (t->rto_init_ms < t->rto_min_ms || t->rto_init_ms > t->rto_max_ms)
@@ -704,6 +730,34 @@ cfg_parse_limits(const struct cfg_ctx *ctx, struct tt_config *cfg)
 		if (rc != 0)
 			return rc;
 		cfg->limits.mbufs = (uint32_t)v;
+	}
+	return 0;
+}
+
+static int
+cfg_parse_workers(const struct cfg_ctx *ctx, struct tt_config *cfg)
+{
+	const struct cfg_section *s = cfg_find_section(ctx, "workers");
+	uint64_t v;
+	size_t k;
+	int i, rc;
+
+	for (i = 0; s != NULL && i < s->n_entries; i++) {
+		const char *key = s->entries[i].name;
+
+		for (k = 0; k < RTE_DIM(workers_keys); k++)
+			if (strcmp(key, workers_keys[k].name) == 0)
+				break;
+		if (k == RTE_DIM(workers_keys))
+			return cfg_error(ctx, -EINVAL, s->name, key, "unknown key (expected count, "
+					 "burst, rx_desc, tx_desc or handoff_ring)");
+		rc = cfg_parse_uint(ctx, s->name, key, s->entries[i].value,
+				    workers_keys[k].min, workers_keys[k].max, &v);
+		if (rc != 0)
+			return rc;
+		if (strcmp(key, "handoff_ring") == 0 && !rte_is_power_of_2((uint32_t)v))
+			return cfg_error(ctx, -EINVAL, s->name, key, "%" PRIu64 " is not a power of two", v);
+		*(uint32_t *)((char *)&cfg->workers + workers_keys[k].off) = (uint32_t)v;
 	}
 	return 0;
 }
@@ -926,7 +980,16 @@ tt_config_defaults(struct tt_config *cfg)
 	cfg->tcp.max_connections = 65536;
 	cfg->tcp.max_time_wait = 2 * 65536;
 
+	cfg->tcp.local_port_min = 32768;
+	cfg->tcp.local_port_max = 60999;
+
 	cfg->limits.mbufs = 65535;
+
+	cfg->workers.count = 0;
+	cfg->workers.burst = 32;
+	cfg->workers.rx_desc = 1024;
+	cfg->workers.tx_desc = 1024;
+	cfg->workers.handoff_ring = 4096;
 }
 
 int
@@ -970,6 +1033,8 @@ tt_config_load(struct tt_config *cfg, const char *path,
 		rc = cfg_parse_tcp(&ctx, cfg);
 	if (rc == 0)
 		rc = cfg_parse_limits(&ctx, cfg);
+	if (rc == 0)
+		rc = cfg_parse_workers(&ctx, cfg);
 	if (rc == 0)
 		rc = cfg_parse_listeners(&ctx, cfg);
 

@@ -45,6 +45,17 @@ struct tt_tcp_cfg {
 	uint32_t fin_wait_2_ms;		/**< `fin_wait_2_ms`: FIN_WAIT_2 timeout, default 60000 */
 	uint32_t max_connections;	/**< `max_connections`: TCBs per worker, default 65536 */
 	uint32_t max_time_wait;		/**< `max_time_wait`: TIME_WAIT records per worker, default 2*max_connections */
+	uint16_t local_port_min;	/**< `local_port_min`: active opens, default 32768 */
+	uint16_t local_port_max;	/**< `local_port_max`: default 60999 */
+};
+
+/** The `[workers]` section. */
+struct tt_workers_cfg {
+	uint32_t count;		/**< `count`: workers, 0 = one per EAL worker lcore (default) */
+	uint32_t burst;		/**< `burst`: RX burst size, 1..64, default 32 */
+	uint32_t rx_desc;	/**< `rx_desc`: RX descriptors per queue, 64..32768, default 1024 */
+	uint32_t tx_desc;	/**< `tx_desc`: TX descriptors per queue, 64..32768, default 1024 */
+	uint32_t handoff_ring;	/**< `handoff_ring`: hand-off ring slots, power of 2, 256..1 Mi, default 4096 */
 };
 
 /** The `[limits]` section. */
@@ -67,6 +78,7 @@ struct tt_config {
 	unsigned int n_ports;
 	struct tt_tcp_cfg tcp;
 	struct tt_limits_cfg limits;
+	struct tt_workers_cfg workers;
 	struct tt_listen_cfg listeners[TT_MAX_LISTENERS];
 	unsigned int n_listeners;
 };

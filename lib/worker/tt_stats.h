@@ -67,7 +67,10 @@
 	X(time_wait_entered)	\
 	X(time_wait_expired)	\
 	X(time_wait_reused)	\
-	X(time_wait_fin_acked)
+	X(time_wait_fin_acked)	\
+	X(handoff_out)		\
+	X(handoff_in)		\
+	X(arp_shared)
 
 /* Reasons a received or outgoing packet is dropped (STYLE habit 8). */
 #define TT_DROPS(X)		\
@@ -112,7 +115,8 @@
 	X(no_route)		\
 	X(mbuf_alloc)		\
 	X(tx_ring_full)		\
-	X(challenge_ack_limit)
+	X(challenge_ack_limit)	\
+	X(handoff_ring_full)
 
 #define TT_ENUM_STATE(name) TT_##name,
 enum tt_tcp_state { TT_TCP_STATES(TT_ENUM_STATE) TT_NB_STATES };

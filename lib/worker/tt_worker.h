@@ -22,6 +22,7 @@
 
 #include "tt_config.h"
 #include "tt_stats.h"
+#include "tt_steer.h"
 #include "tt_wheel.h"
 
 #define TT_BURST 32
@@ -75,6 +76,7 @@ struct tt_worker_params {
 	unsigned int n_ports;
 	struct tt_port_params ports[TT_MAX_PORTS];
 	uint64_t isn_secret[2];		/**< RFC 6528 key; 0,0 = draw one */
+	const struct tt_steer *steer;	/**< NULL or one worker: no hand-off */
 };
 
 struct tt_worker {
@@ -86,6 +88,8 @@ struct tt_worker {
 	struct rte_hash *flows;		/**< 4-tuple -> TCB or TIME_WAIT record */
 	unsigned int n_ports;
 	volatile bool stop;		/**< set by the control plane */
+	const struct tt_steer *steer;	/**< ownership and hand-off rings */
+	struct rte_ring *inbox;		/**< frames other workers hand to us */
 
 	/* Clock: microseconds and wheel ticks since start. */
 	uint64_t now_us;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_arp.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -124,6 +125,10 @@ tt_worker_create(const struct tt_worker_params *p)
 		wp->mtu = pc->mtu;
 	}
 	w->n_state[TT_LISTEN] = cfg->n_listeners;
+	if (p->steer != NULL && p->steer->n_workers > 1) {
+		w->steer = p->steer;
+		w->inbox = p->steer->rings[p->id];
+	}
 	return w;
 nomem:
 	rte_errno = ENOMEM;
@@ -196,13 +201,85 @@ tt_worker_timers(struct tt_worker *w)
 }
 
 /*
- * Two stages per burst: classify and decode every frame, then look the TCP
- * segments' flows up with one bulk call and run them in arrival order. A
- * segment that creates or frees a flow invalidates the bulk answers for the
- * rest of the burst, which are then looked up again one by one.
+ * The owner of an IPv4/TCP frame, read from its headers before any other
+ * check (the owner validates everything), or -1 for frames any worker may
+ * handle (ARP, ICMP, drops).
  */
-void
-tt_worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uint16_t n)
+static int
+steer_peek(const struct tt_worker *w, const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	struct tt_flow_key key;
+	uint32_t ihl;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*ip) ||
+	    eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) || ip->next_proto_id != IPPROTO_TCP ||
+	    (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
+		return -1;
+	ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
+	if (ihl < sizeof(*ip) || rte_pktmbuf_data_len(m) < sizeof(*eth) + ihl + 4)
+		return -1;
+	key.raddr = ip->src_addr;
+	key.laddr = ip->dst_addr;
+	memcpy(&key.rport, (const uint8_t *)ip + ihl, 4);	/* source and destination port */
+	return (int)tt_steer_owner(w->steer, &key);
+}
+
+static bool
+is_arp_reply(const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_arp_hdr *arp = (const struct rte_arp_hdr *)(eth + 1);
+
+	return eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) &&
+	       rte_pktmbuf_data_len(m) >= sizeof(*eth) + sizeof(*arp) &&
+	       arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY);
+}
+
+static void
+handoff(struct tt_worker *w, unsigned int owner, unsigned int port, struct rte_mbuf *m)
+{
+	m->port = (uint16_t)port;	/* the port index travels with the frame */
+	if (unlikely(rte_ring_mp_enqueue(w->steer->rings[owner], m) != 0)) {
+		TT_DROP(w, handoff_ring_full);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	TT_STAT_INC(w, handoff_out);
+}
+
+/* Every worker keeps its own ARP cache: a reply one worker receives is shared. */
+static void
+share_arp_reply(struct tt_worker *w, unsigned int port, const struct rte_mbuf *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->steer->n_workers; i++) {
+		struct rte_mbuf *c;
+
+		if (i == w->id)
+			continue;
+		c = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
+		if (c == NULL) {
+			TT_DROP(w, mbuf_alloc);
+			continue;
+		}
+		TT_STAT_INC(w, arp_shared);
+		handoff(w, i, port, c);
+	}
+}
+
+/*
+ * Two stages per burst: classify and decode every frame (handing those
+ * another worker owns to it), then look the TCP segments' flows up with
+ * one bulk call and run them in arrival order. A segment that creates or
+ * frees a flow invalidates the bulk answers for the rest of the burst,
+ * which are then looked up again one by one.
+ */
+static void
+worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uint16_t n,
+	     bool from_wire)
 {
 	struct tt_seg segs[TT_BURST];
 	const void *keys[TT_BURST];
@@ -210,17 +287,26 @@ tt_worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, 
 	uint16_t i, j, nseg = 0;
 	uint64_t hits = 0, gen;
 
-	if (n > TT_BURST) {
-		tt_worker_input(w, port, pkts, TT_BURST);
-		tt_worker_input(w, port, pkts + TT_BURST, (uint16_t)(n - TT_BURST));
-		return;
-	}
 	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		TT_STAT_INC(w, rx_packets);
-		TT_STAT_ADD(w, rx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
-		if (eth_input(w, port, pkts[i], &segs[nseg])) {
+		if (from_wire) {
+			TT_STAT_INC(w, rx_packets);
+			TT_STAT_ADD(w, rx_bytes, rte_pktmbuf_pkt_len(m));
+			if (w->steer != NULL) {
+				int owner = steer_peek(w, m);
+
+				if (owner >= 0 && (unsigned int)owner != w->id) {
+					handoff(w, (unsigned int)owner, port, m);
+					continue;
+				}
+				if (owner < 0 && is_arp_reply(m))
+					share_arp_reply(w, port, m);
+			}
+		}
+		if (eth_input(w, port, m, &segs[nseg])) {
 			keys[nseg] = &segs[nseg].key;
 			nseg++;
 		}
@@ -241,6 +327,37 @@ tt_worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, 
 	}
 }
 
+void
+tt_worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uint16_t n)
+{
+	while (n > TT_BURST) {
+		worker_input(w, port, pkts, TT_BURST, true);
+		pkts += TT_BURST;
+		n -= TT_BURST;
+	}
+	worker_input(w, port, pkts, n, true);
+}
+
+/* Frames handed over by other workers, processed as if received here. */
+static unsigned int
+worker_drain_inbox(struct tt_worker *w)
+{
+	struct rte_mbuf *pkts[TT_BURST];
+	unsigned int n, i, start;
+
+	if (w->inbox == NULL)
+		return 0;
+	n = rte_ring_sc_dequeue_burst(w->inbox, (void **)pkts, TT_BURST, NULL);
+	w->stats[TT_STAT_handoff_in] += n;
+	for (start = 0, i = 1; i <= n; i++) {
+		if (i == n || pkts[i]->port != pkts[start]->port) {
+			worker_input(w, pkts[start]->port, pkts + start, (uint16_t)(i - start), false);
+			start = i;
+		}
+	}
+	return n;
+}
+
 unsigned int
 tt_worker_poll(struct tt_worker *w)
 {
@@ -257,6 +374,7 @@ tt_worker_poll(struct tt_worker *w)
 			total += n;
 		}
 	}
+	total += worker_drain_inbox(w);
 	fired = tt_worker_timers(w);
 	tt_worker_flush(w);
 	w->loops++;
@@ -297,8 +415,11 @@ tt_worker_main(void *arg)
 void
 tt_worker_drain(struct tt_worker *w)
 {
+	struct rte_mbuf *m;
 	uint32_t i;
 
+	while (w->inbox != NULL && rte_ring_sc_dequeue(w->inbox, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
 	worker_reset_all(w, false);
 	for (i = 0; i < w->n_tws; i++)
 		if (tt_wheel_armed(&w->tws[i].tnode))

@@ -156,7 +156,7 @@ ip(const char *s)
 	return a.s_addr;
 }
 
-#define PORT0 "[port0]\naddress = 10.0.0.2/24\n"
+#define PORT0 "[port0]\naddress = 198.19.0.2/24\n"
 
 /* ---- The shipped configuration ---- */
 
@@ -269,7 +269,7 @@ test_minimal(void **state)
 	(void)state;
 	assert_int_equal(load_text(PORT0), 0);
 	assert_int_equal(fx_cfg.n_ports, 1);
-	assert_int_equal(fx_cfg.ports[0].addr, ip("10.0.0.2"));
+	assert_int_equal(fx_cfg.ports[0].addr, ip("198.19.0.2"));
 	assert_int_equal(fx_cfg.ports[0].gateway, 0);
 	assert_int_equal(fx_cfg.ports[0].mtu, 1500);
 	assert_int_equal(fx_cfg.tcp.mss, 1460);
@@ -380,7 +380,7 @@ test_derived_defaults(void **state)
 	assert_int_equal(fx_cfg.tcp.max_time_wait, 7);
 	tt_config_free(&fx_cfg);
 	/* Range limits are inclusive. */
-	assert_int_equal(load_text("[port0]\naddress = 10.0.0.2/24\nmtu = 576\n"
+	assert_int_equal(load_text("[port0]\naddress = 198.19.0.2/24\nmtu = 576\n"
 				   "[tcp]\nmss = 536\ntime_wait_ms = 10\n"
 				   "max_connections = 16777216\n"
 				   "[limits]\nmbufs = 1023\n"), 0);
@@ -445,7 +445,7 @@ test_err_too_long(void **state)
 static void
 test_err_nul_byte(void **state)
 {
-	static const char text[] = "[port0]\naddress = 10.0.0.2/24\x00\n";
+	static const char text[] = "[port0]\naddress = 198.19.0.2/24\x00\n";
 
 	(void)state;
 	assert_int_equal(load_bytes(text, sizeof(text) - 1), -EINVAL);
@@ -491,7 +491,7 @@ test_err_out_of_range(void **state)
 		     "[tcp] snd_buf: '99999999999999999999999' is out of range 1024..16777216");
 	expect_error(PORT0 "[tcp]\nmax_connections = 4294967297\n", -ERANGE,
 		     "[tcp] max_connections: '4294967297' is out of range 1..16777216");
-	expect_error("[port0]\naddress = 10.0.0.2/24\nmtu = 9001\n", -ERANGE,
+	expect_error("[port0]\naddress = 198.19.0.2/24\nmtu = 9001\n", -ERANGE,
 		     "[port0] mtu: '9001' is out of range 576..9000");
 	expect_error(PORT0 "[limits]\nmbufs = 1022\n", -ERANGE,
 		     "[limits] mbufs: '1022' is out of range 1023..16777216");
@@ -502,7 +502,7 @@ test_err_unknown_key(void **state)
 {
 	(void)state;
 	expect_error(PORT0 "[tcp]\nmsss = 1460\n", -EINVAL, "[tcp] msss: unknown key");
-	expect_error("[port0]\naddress = 10.0.0.2/24\nnetmask = 255.0.0.0\n", -EINVAL,
+	expect_error("[port0]\naddress = 198.19.0.2/24\nnetmask = 255.0.0.0\n", -EINVAL,
 		     "[port0] netmask: unknown key (expected address, gateway or mtu)");
 	expect_error(PORT0 "[limits]\nconnections = 5\n", -EINVAL,
 		     "[limits] connections: unknown key (expected mbufs)");
@@ -525,11 +525,11 @@ test_err_unknown_section(void **state)
 {
 	(void)state;
 	expect_error(PORT0 "[foo]\nx = 1\n", -EINVAL,
-		     "[foo]: unknown section (expected port0..port3, tcp, limits or listen.NAME)");
-	expect_error(PORT0 "[port4]\naddress = 10.0.4.2/24\n", -EINVAL,
+		     "[foo]: unknown section (expected port0..port3, tcp, limits, workers or listen.NAME)");
+	expect_error(PORT0 "[port4]\naddress = 198.19.4.2/24\n", -EINVAL,
 		     "[port4]: unknown section (ports are port0..port3)");
 	expect_error(PORT0 "[TCP]\n", -EINVAL,
-		     "[TCP]: unknown section (expected port0..port3, tcp, limits or listen.NAME)");
+		     "[TCP]: unknown section (expected port0..port3, tcp, limits, workers or listen.NAME)");
 	expect_error(PORT0 "[listen.]\naddress = *:1\nservice = echo\n", -EINVAL,
 		     "[listen.]: listener name must be 1..31 characters");
 	expect_error(PORT0 "[listen.a b]\naddress = *:1\nservice = echo\n", -EINVAL,
@@ -543,7 +543,7 @@ test_err_missing_port0(void **state)
 	expect_error("[tcp]\nmss = 1000\n", -EINVAL,
 		     "[port0]: missing section (at least one port is required)");
 	expect_error("", -EINVAL, "[port0]: missing section (at least one port is required)");
-	expect_error(PORT0 "[port2]\naddress = 10.0.2.2/24\n", -EINVAL,
+	expect_error(PORT0 "[port2]\naddress = 198.19.2.2/24\n", -EINVAL,
 		     "[port2]: ports must be numbered from port0 without gaps "
 		     "([port1] is missing)");
 	expect_error("[port0]\nmtu = 1500\n", -EINVAL,
@@ -554,51 +554,51 @@ static void
 test_err_bad_address(void **state)
 {
 	(void)state;
-	expect_error("[port0]\naddress = 10.0.0.256/24\n", -EINVAL,
-		     "[port0] address: '10.0.0.256/24' is not A.B.C.D/PREFIX "
-		     "('10.0.0.256' is not an IPv4 address)");
-	expect_error("[port0]\naddress = 10.0.0.2\n", -EINVAL,
-		     "[port0] address: '10.0.0.2' is not A.B.C.D/PREFIX (prefix length missing)");
+	expect_error("[port0]\naddress = 198.19.0.256/24\n", -EINVAL,
+		     "[port0] address: '198.19.0.256/24' is not A.B.C.D/PREFIX "
+		     "('198.19.0.256' is not an IPv4 address)");
+	expect_error("[port0]\naddress = 198.19.0.2\n", -EINVAL,
+		     "[port0] address: '198.19.0.2' is not A.B.C.D/PREFIX (prefix length missing)");
 	expect_error("[port0]\naddress = host.example/24\n", -EINVAL,
 		     "[port0] address: 'host.example/24' is not A.B.C.D/PREFIX "
 		     "('host.example' is not an IPv4 address)");
 	expect_error("[port0]\naddress = 224.0.0.1/24\n", -EINVAL,
 		     "[port0] address: '224.0.0.1/24' is not a unicast host address");
-	expect_error("[port0]\naddress = 10.0.0.0/24\n", -EINVAL,
-		     "[port0] address: '10.0.0.0/24' is the network or broadcast address "
+	expect_error("[port0]\naddress = 198.19.0.0/24\n", -EINVAL,
+		     "[port0] address: '198.19.0.0/24' is the network or broadcast address "
 		     "of its subnet");
-	expect_error(PORT0 "[port1]\naddress = 10.0.0.2/16\n", -EINVAL,
+	expect_error(PORT0 "[port1]\naddress = 198.19.0.2/16\n", -EINVAL,
 		     "[port1] address: same address as [port0]");
-	expect_error("[port0]\naddress = 10.0.0.2/24\ngateway = 10.0.0.x\n", -EINVAL,
-		     "[port0] gateway: '10.0.0.x' is not an IPv4 address");
+	expect_error("[port0]\naddress = 198.19.0.2/24\ngateway = 198.19.0.x\n", -EINVAL,
+		     "[port0] gateway: '198.19.0.x' is not an IPv4 address");
 }
 
 static void
 test_err_bad_prefix(void **state)
 {
 	(void)state;
-	expect_error("[port0]\naddress = 10.0.0.2/33\n", -ERANGE,
-		     "[port0] address: '10.0.0.2/33': prefix length '33' is not an integer "
+	expect_error("[port0]\naddress = 198.19.0.2/33\n", -ERANGE,
+		     "[port0] address: '198.19.0.2/33': prefix length '33' is not an integer "
 		     "in 1..32");
-	expect_error("[port0]\naddress = 10.0.0.2/0\n", -ERANGE,
-		     "[port0] address: '10.0.0.2/0': prefix length '0' is not an integer in 1..32");
-	expect_error("[port0]\naddress = 10.0.0.2/24x\n", -EINVAL,
-		     "[port0] address: '10.0.0.2/24x': prefix length '24x' is not an integer "
+	expect_error("[port0]\naddress = 198.19.0.2/0\n", -ERANGE,
+		     "[port0] address: '198.19.0.2/0': prefix length '0' is not an integer in 1..32");
+	expect_error("[port0]\naddress = 198.19.0.2/24x\n", -EINVAL,
+		     "[port0] address: '198.19.0.2/24x': prefix length '24x' is not an integer "
 		     "in 1..32");
-	expect_error("[port0]\naddress = 10.0.0.2/\n", -EINVAL,
-		     "[port0] address: '10.0.0.2/': prefix length '' is not an integer in 1..32");
+	expect_error("[port0]\naddress = 198.19.0.2/\n", -EINVAL,
+		     "[port0] address: '198.19.0.2/': prefix length '' is not an integer in 1..32");
 }
 
 static void
 test_err_gateway_outside_prefix(void **state)
 {
 	(void)state;
-	expect_error("[port0]\naddress = 10.0.0.2/24\ngateway = 10.0.1.1\n", -EINVAL,
-		     "[port0] gateway: '10.0.1.1' is outside the port's subnet");
-	expect_error("[port0]\naddress = 10.0.0.2/24\ngateway = 10.0.0.2\n", -EINVAL,
-		     "[port0] gateway: '10.0.0.2' is the port's own address");
-	expect_error("[port0]\naddress = 10.0.0.2/24\ngateway = 10.0.0.255\n", -EINVAL,
-		     "[port0] gateway: '10.0.0.255' is the network or broadcast address "
+	expect_error("[port0]\naddress = 198.19.0.2/24\ngateway = 198.19.1.1\n", -EINVAL,
+		     "[port0] gateway: '198.19.1.1' is outside the port's subnet");
+	expect_error("[port0]\naddress = 198.19.0.2/24\ngateway = 198.19.0.2\n", -EINVAL,
+		     "[port0] gateway: '198.19.0.2' is the port's own address");
+	expect_error("[port0]\naddress = 198.19.0.2/24\ngateway = 198.19.0.255\n", -EINVAL,
+		     "[port0] gateway: '198.19.0.255' is the network or broadcast address "
 		     "of the subnet");
 }
 
@@ -625,12 +625,12 @@ test_err_bad_listener_port(void **state)
 		     "[listen.x] address: '*:http': port 'http' is not an integer in 1..65535");
 	expect_error(PORT0 "[listen.x]\naddress = 80\nservice = echo\n", -EINVAL,
 		     "[listen.x] address: '80' is not *:PORT or A.B.C.D:PORT");
-	expect_error(PORT0 "[listen.x]\naddress = 10.0.0.9:80\nservice = echo\n", -EINVAL,
-		     "[listen.x] address: '10.0.0.9:80': 10.0.0.9 is not the address "
+	expect_error(PORT0 "[listen.x]\naddress = 198.19.0.9:80\nservice = echo\n", -EINVAL,
+		     "[listen.x] address: '198.19.0.9:80': 198.19.0.9 is not the address "
 		     "of any [portN]");
-	expect_error(PORT0 "[listen.x]\naddress = 10.0.0:80\nservice = echo\n", -EINVAL,
-		     "[listen.x] address: '10.0.0:80' is not *:PORT or A.B.C.D:PORT "
-		     "('10.0.0' is not an IPv4 address)");
+	expect_error(PORT0 "[listen.x]\naddress = 198.19.0:80\nservice = echo\n", -EINVAL,
+		     "[listen.x] address: '198.19.0:80' is not *:PORT or A.B.C.D:PORT "
+		     "('198.19.0' is not an IPv4 address)");
 	expect_error(PORT0 "[listen.x]\nservice = echo\n", -EINVAL,
 		     "[listen.x] address: missing (required: address = *:PORT or A.B.C.D:PORT)");
 }
@@ -642,12 +642,12 @@ test_err_duplicate_listener(void **state)
 	expect_error(PORT0 "[listen.a]\naddress = *:80\nservice = http\n"
 		     "[listen.b]\naddress = *:80\nservice = echo\n", -EADDRINUSE,
 		     "[listen.b] address: '*:80' overlaps [listen.a] (*:80)");
-	expect_error(PORT0 "[listen.a]\naddress = 10.0.0.2:80\nservice = http\n"
+	expect_error(PORT0 "[listen.a]\naddress = 198.19.0.2:80\nservice = http\n"
 		     "[listen.b]\naddress = *:80\nservice = echo\n", -EADDRINUSE,
-		     "[listen.b] address: '*:80' overlaps [listen.a] (10.0.0.2:80)");
+		     "[listen.b] address: '*:80' overlaps [listen.a] (198.19.0.2:80)");
 	expect_error(PORT0 "[listen.a]\naddress = *:80\nservice = http\n"
-		     "[listen.b]\naddress = 10.0.0.2:80\nservice = echo\n", -EADDRINUSE,
-		     "[listen.b] address: '10.0.0.2:80' overlaps [listen.a] (*:80)");
+		     "[listen.b]\naddress = 198.19.0.2:80\nservice = echo\n", -EADDRINUSE,
+		     "[listen.b] address: '198.19.0.2:80' overlaps [listen.a] (*:80)");
 	expect_error(PORT0 "[listen.a]\naddress = *:80\nservice = echo\n"
 		     "[listen.a]\naddress = *:81\nservice = echo\n", -EINVAL,
 		     "[listen.a]: section appears more than once");
@@ -696,9 +696,9 @@ static void
 test_err_mss_above_mtu(void **state)
 {
 	(void)state;
-	expect_error("[port0]\naddress = 10.0.0.2/24\nmtu = 1400\n[tcp]\nmss = 1400\n", -EINVAL,
+	expect_error("[port0]\naddress = 198.19.0.2/24\nmtu = 1400\n[tcp]\nmss = 1400\n", -EINVAL,
 		     "[tcp] mss: 1400 exceeds the MTU of [port0] minus 40 (1360)");
-	expect_error(PORT0 "[port1]\naddress = 10.0.1.2/24\nmtu = 576\n[tcp]\nmss = 1460\n",
+	expect_error(PORT0 "[port1]\naddress = 198.19.1.2/24\nmtu = 576\n[tcp]\nmss = 1460\n",
 		     -EINVAL, "[tcp] mss: 1460 exceeds the MTU of [port1] minus 40 (536)");
 }
 
@@ -710,6 +710,42 @@ test_err_rto_order(void **state)
 		     "[tcp] rto_min_ms: 5000 is greater than rto_max_ms (1000)");
 	expect_error(PORT0 "[tcp]\nrto_init_ms = 100\n", -EINVAL,
 		     "[tcp] rto_init_ms: 100 is outside rto_min_ms..rto_max_ms (200..60000)");
+}
+
+/* [workers] and the active-open port range: values, ranges and their errors. */
+static void
+test_workers_and_local_ports(void **state)
+{
+	struct tt_config *c = &fx_cfg;
+
+	(void)state;
+	assert_int_equal(load_text(PORT0 "[workers]\ncount = 4\nburst = 16\nrx_desc = 512\n"
+				     "tx_desc = 2048\nhandoff_ring = 8192\n"
+				     "[tcp]\nlocal_port_min = 40000\nlocal_port_max = 40999\n"), 0);
+	assert_int_equal(c->workers.count, 4);
+	assert_int_equal(c->workers.burst, 16);
+	assert_int_equal(c->workers.rx_desc, 512);
+	assert_int_equal(c->workers.tx_desc, 2048);
+	assert_int_equal(c->workers.handoff_ring, 8192);
+	assert_int_equal(c->tcp.local_port_min, 40000);
+	assert_int_equal(c->tcp.local_port_max, 40999);
+	tt_config_free(c);
+	assert_int_equal(load_text(PORT0), 0);
+	assert_int_equal(c->workers.count, 0);
+	assert_int_equal(c->workers.burst, 32);
+	assert_int_equal(c->workers.handoff_ring, 4096);
+	assert_int_equal(c->tcp.local_port_min, 32768);
+	assert_int_equal(c->tcp.local_port_max, 60999);
+	tt_config_free(c);
+	expect_error(PORT0 "[workers]\nburst = 65\n", -ERANGE,
+		     "[workers] burst: '65' is out of range 1..64");
+	expect_error(PORT0 "[workers]\nhandoff_ring = 5000\n", -EINVAL,
+		     "[workers] handoff_ring: 5000 is not a power of two");
+	expect_error(PORT0 "[workers]\nthreads = 2\n", -EINVAL,
+		     "[workers] threads: unknown key (expected count, burst, rx_desc, tx_desc or "
+		     "handoff_ring)");
+	expect_error(PORT0 "[tcp]\nlocal_port_min = 50000\nlocal_port_max = 40000\n", -EINVAL,
+		     "[tcp] local_port_min: 50000 is greater than local_port_max (40000)");
 }
 
 /* NULL or tiny error buffers truncate but never overflow; NULL arguments are errors. */
@@ -738,12 +774,12 @@ static void
 test_mutations(void **state)
 {
 	static const char base[] =
-		"[port0]\naddress = 10.0.0.2/24 # c\ngateway = 10.0.0.1\nmtu = 1500\n"
-		"[port1]\naddress = 10.0.1.2/24\n"
+		"[port0]\naddress = 198.19.0.2/24 # c\ngateway = 198.19.0.1\nmtu = 1500\n"
+		"[port1]\naddress = 198.19.1.2/24\n"
 		"[tcp]\nmss = 1400\nrto_min_ms = 200\nrto_max_ms = 60000\n"
 		"[limits]\nmbufs = 8191\n"
 		"[listen.a]\naddress = *:80\nservice = http\nstatus = 200\nbody = x\\#y\n"
-		"[listen.b]\naddress = 10.0.1.2:7\nservice = echo\n";
+		"[listen.b]\naddress = 198.19.1.2:7\nservice = echo\n";
 	static const char alphabet[] = "[]=#\\\n\r\t :./*-_0123456789axport.listen\xff";
 	char buf[sizeof(base) + 8];
 	unsigned int seed = 12345;
@@ -810,6 +846,7 @@ main(void)
 		cmocka_unit_test(test_err_service_option),
 		cmocka_unit_test(test_err_mss_above_mtu),
 		cmocka_unit_test(test_err_rto_order),
+		cmocka_unit_test(test_workers_and_local_ports),
 		cmocka_unit_test(test_err_buffer),
 		cmocka_unit_test(test_mutations),
 	};
