@@ -17,25 +17,38 @@
 /** Everything the control plane knows; workers see only their own struct. */
 struct tt_app {
 	struct tt_config cfg;
+	struct tt_steer *steer;
 	unsigned int n_workers;
 	struct tt_worker *workers[TT_MAX_WORKERS];
 	unsigned int worker_lcore[TT_MAX_WORKERS];
 	uint16_t port_ids[TT_MAX_PORTS];
+	unsigned int ports_started;
+	/* Per worker, over the last second (control plane only). */
+	uint64_t last_loops[TT_MAX_WORKERS];
+	uint64_t last_busy[TT_MAX_WORKERS];
+	unsigned int busy_pct[TT_MAX_WORKERS];
 };
 
 /**
  * Configure and start @p port_id with one RX/TX queue pair per worker, RX
- * queue q filled from @p pools[q]; prints what the port supports.
+ * queue q filled from @p pools[q]; prints what the port supports. With
+ * several queues it asks for RSS on TCP/IPv4 with @p steer's symmetric key
+ * and a round-robin RETA, reads the RETA back into @p steer, and sets
+ * steer->nic_steers when the port really hashes that way.
  * @return 0, or a negative errno with @p err set.
  */
 int tt_port_start(uint16_t port_id, unsigned int n_queues, struct rte_mempool *const *pools,
-		  uint16_t mtu, char *err, size_t errlen);
+		  uint16_t mtu, const struct tt_workers_cfg *wc, struct tt_steer *steer,
+		  char *err, size_t errlen);
 
 /** Stop and close a port started by tt_port_start(). */
 void tt_port_stop(uint16_t port_id);
 
 /** Register the /tcpterm/... telemetry commands over @p app. */
-int tt_telemetry_register(const struct tt_app *app);
+int tt_telemetry_register(struct tt_app *app);
+
+/** Update busy_pct from the loop counters; call once a second. */
+void tt_app_busy_update(struct tt_app *app);
 
 /** Sum one worker counter array over all workers. */
 void tt_app_sum(const struct tt_app *app, uint64_t *stats, uint64_t *drops, uint64_t *states);

@@ -23,6 +23,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_pdump.h>
 
 #include "app.h"
@@ -99,22 +100,22 @@ parse_args(int argc, char **argv, struct opts *o)
 
 /* One line per second: rates from the difference with the previous second. */
 static void
-print_stats(const struct tt_app *app, uint64_t *prev, uint64_t *prev_busy, uint64_t *prev_loops)
+print_stats(const struct tt_app *app, uint64_t *prev)
 {
 	uint64_t stats[TT_NB_STATS], drops[TT_NB_DROPS], states[TT_NB_STATES];
-	uint64_t drop_total = 0, busy = 0, loops = 0;
+	uint64_t drop_total = 0;
+	char busy[8 * TT_STEER_MAX_WORKERS] = "";
+	size_t off = 0;
 	unsigned int k;
 
 	tt_app_sum(app, stats, drops, states);
 	for (k = 0; k < TT_NB_DROPS; k++)
 		drop_total += drops[k];
-	for (k = 0; k < app->n_workers; k++) {
-		busy += app->workers[k]->busy_loops;
-		loops += app->workers[k]->loops;
-	}
+	for (k = 0; k < app->n_workers && off < sizeof(busy); k++)
+		off += (size_t)snprintf(busy + off, sizeof(busy) - off, " %u%%", app->busy_pct[k]);
 	printf("rx %8" PRIu64 " pps  tx %8" PRIu64 " pps | est %6" PRIu64 " syn %4" PRIu64
 	       " fin %5" PRIu64 " tw %6" PRIu64 " | new/s %6" PRIu64 " closed/s %6" PRIu64
-	       " rst/s %4" PRIu64 " | rexmit %6" PRIu64 " drops %6" PRIu64 " | busy %3" PRIu64 "%%\n",
+	       " rst/s %4" PRIu64 " | rexmit %6" PRIu64 " drops %6" PRIu64 " | busy%s\n",
 	       stats[TT_STAT_rx_packets] - prev[TT_STAT_rx_packets],
 	       stats[TT_STAT_tx_packets] - prev[TT_STAT_tx_packets],
 	       states[TT_ESTABLISHED], states[TT_SYN_RCVD],
@@ -124,21 +125,19 @@ print_stats(const struct tt_app *app, uint64_t *prev, uint64_t *prev_busy, uint6
 	       stats[TT_STAT_conn_closed] - prev[TT_STAT_conn_closed],
 	       (stats[TT_STAT_conn_reset_rx] + stats[TT_STAT_conn_reset_tx]) -
 	       (prev[TT_STAT_conn_reset_rx] + prev[TT_STAT_conn_reset_tx]),
-	       stats[TT_STAT_retransmits], drop_total,
-	       loops > *prev_loops ? 100 * (busy - *prev_busy) / (loops - *prev_loops) : 0);
+	       stats[TT_STAT_retransmits], drop_total, busy);
 	fflush(stdout);
 	memcpy(prev, stats, sizeof(stats));
-	*prev_busy = busy;
-	*prev_loops = loops;
 }
 
 static int
 app_setup(struct tt_app *app, char *err, size_t errlen)
 {
-	struct tt_worker_params wp = { 0 };
-	struct rte_mempool *pools[1];
-	unsigned int lcore, i;
+	struct rte_mempool *pools[TT_MAX_WORKERS];
+	struct rte_ether_addr macs[TT_MAX_PORTS];
+	unsigned int lcore, i, q, n_lcores = 0;
 	uint16_t avail = rte_eth_dev_count_avail();
+	uint16_t pid;
 	int ret;
 
 	if (avail < app->cfg.n_ports) {
@@ -147,46 +146,86 @@ app_setup(struct tt_app *app, char *err, size_t errlen)
 			 app->cfg.path, app->cfg.n_ports, avail);
 		return -ENODEV;
 	}
-	lcore = rte_get_next_lcore(-1, 1, 0);
-	if (lcore >= RTE_MAX_LCORE) {
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (app->cfg.workers.count != 0 && n_lcores == app->cfg.workers.count)
+			break;
+		if (n_lcores == TT_STEER_MAX_WORKERS)
+			break;
+		app->worker_lcore[n_lcores++] = lcore;
+	}
+	if (n_lcores == 0) {
 		snprintf(err, errlen, "no worker lcore: give at least two lcores (e.g. -l 0-1); "
 			 "the main lcore is the control plane");
 		return -EINVAL;
 	}
-	if (rte_lcore_count() > 2)
-		printf("note: this version runs one worker; lcores beyond %u stay idle\n", lcore);
+	if (app->cfg.workers.count > n_lcores) {
+		snprintf(err, errlen, "%s: [workers] count: %u workers need %u worker lcores, "
+			 "EAL has %u (-l/--lcores)", app->cfg.path, app->cfg.workers.count,
+			 app->cfg.workers.count, n_lcores);
+		return -EINVAL;
+	}
 	ret = tt_stack_init();
 	if (ret != 0) {
 		snprintf(err, errlen, "stack init failed: %s", strerror(-ret));
 		return ret;
 	}
-	wp.id = 0;
-	wp.socket = (int)rte_lcore_to_socket_id(lcore);
-	wp.cfg = &app->cfg;
-	wp.n_ports = app->cfg.n_ports;
-	i = 0;
-	RTE_ETH_FOREACH_DEV(app->port_ids[i]) {
-		wp.ports[i].port_id = app->port_ids[i];
-		wp.ports[i].rxq = 0;
-		wp.ports[i].txq = 0;
-		rte_eth_macaddr_get(app->port_ids[i], &wp.ports[i].mac);
-		if (++i == app->cfg.n_ports)
-			break;
-	}
-	app->workers[0] = tt_worker_create(&wp);
-	if (app->workers[0] == NULL) {
-		snprintf(err, errlen, "cannot create worker: %s (mbufs = %u, max_connections = %u)",
-			 rte_strerror(rte_errno), app->cfg.limits.mbufs,
-			 app->cfg.tcp.max_connections);
+	app->steer = rte_zmalloc("tt_steer", sizeof(*app->steer), RTE_CACHE_LINE_SIZE);
+	if (app->steer == NULL) {
+		snprintf(err, errlen, "out of memory for the steering table");
 		return -ENOMEM;
 	}
-	app->worker_lcore[0] = lcore;
-	app->n_workers = 1;
-	pools[0] = app->workers[0]->pool;
+	tt_steer_init(app->steer, n_lcores, 0);
+	i = 0;
+	RTE_ETH_FOREACH_DEV(pid) {
+		if (i == app->cfg.n_ports)
+			break;
+		app->port_ids[i] = pid;
+		rte_eth_macaddr_get(pid, &macs[i]);
+		i++;
+	}
+	for (q = 0; q < n_lcores && n_lcores > 1; q++) {
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "tt_handoff_%u", q);
+		app->steer->rings[q] = rte_ring_create(name, app->cfg.workers.handoff_ring,
+					(int)rte_lcore_to_socket_id(app->worker_lcore[q]), RING_F_SC_DEQ);
+		if (app->steer->rings[q] == NULL) {
+			snprintf(err, errlen, "cannot create hand-off ring %u: %s", q,
+				 rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+	}
+	/* One worker per lcore, each on its own socket, owning queue q of every port. */
+	for (q = 0; q < n_lcores; q++) {
+		struct tt_worker_params wp = { 0 };
+
+		wp.id = q;
+		wp.socket = (int)rte_lcore_to_socket_id(app->worker_lcore[q]);
+		wp.cfg = &app->cfg;
+		wp.n_ports = app->cfg.n_ports;
+		wp.steer = app->steer;
+		for (i = 0; i < app->cfg.n_ports; i++) {
+			wp.ports[i].port_id = app->port_ids[i];
+			wp.ports[i].rxq = (uint16_t)q;
+			wp.ports[i].txq = (uint16_t)q;
+			wp.ports[i].mac = macs[i];
+		}
+		app->workers[q] = tt_worker_create(&wp);
+		if (app->workers[q] == NULL) {
+			snprintf(err, errlen, "cannot create worker %u: %s (mbufs = %u, "
+				 "max_connections = %u per worker)", q, rte_strerror(rte_errno),
+				 app->cfg.limits.mbufs, app->cfg.tcp.max_connections);
+			return -ENOMEM;
+		}
+		app->n_workers = q + 1;
+		pools[q] = app->workers[q]->pool;
+	}
 	for (i = 0; i < app->cfg.n_ports; i++) {
-		ret = tt_port_start(app->port_ids[i], 1, pools, app->cfg.ports[i].mtu, err, errlen);
+		ret = tt_port_start(app->port_ids[i], n_lcores, pools, app->cfg.ports[i].mtu,
+				    &app->cfg.workers, app->steer, err, errlen);
 		if (ret != 0)
 			return ret;
+		app->ports_started = i + 1;
 	}
 	return 0;
 }
@@ -195,7 +234,7 @@ int
 main(int argc, char **argv)
 {
 	static struct tt_app app;
-	uint64_t prev[TT_NB_STATS] = { 0 }, prev_busy = 0, prev_loops = 0;
+	uint64_t prev[TT_NB_STATS] = { 0 };
 	char err[512];
 	struct opts o;
 	uint64_t next_print;
@@ -254,9 +293,11 @@ main(int argc, char **argv)
 	next_print = rte_get_timer_cycles() + rte_get_timer_hz();
 	while (!quit_signal) {
 		usleep(50 * 1000);
-		if (!o.quiet && rte_get_timer_cycles() >= next_print) {
+		if (rte_get_timer_cycles() >= next_print) {
 			next_print += rte_get_timer_hz();
-			print_stats(&app, prev, &prev_busy, &prev_loops);
+			tt_app_busy_update(&app);
+			if (!o.quiet)
+				print_stats(&app, prev);
 		}
 	}
 	printf("tcpterm: %s received, resetting connections and stopping\n",
@@ -266,10 +307,18 @@ main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	ret = 0;
 out:
-	for (i = 0; i < app.cfg.n_ports && i < rte_eth_dev_count_avail(); i++)
+	for (i = 0; i < app.ports_started; i++)
 		tt_port_stop(app.port_ids[i]);
+	/* Connections may hold frames from another worker's pool: drain all, then free. */
+	for (i = 0; i < app.n_workers; i++)
+		tt_worker_drain(app.workers[i]);
 	for (i = 0; i < app.n_workers; i++)
 		tt_worker_destroy(app.workers[i]);
+	if (app.steer != NULL) {
+		for (i = 0; i < app.n_workers; i++)
+			rte_ring_free(app.steer->rings[i]);
+		rte_free(app.steer);
+	}
 	rte_pdump_uninit();
 	tt_config_free(&app.cfg);
 	rte_eal_cleanup();

@@ -12,8 +12,6 @@
 
 #include "app.h"
 
-#define RX_DESC 1024
-#define TX_DESC 1024
 
 static void
 port_report(uint16_t port_id, const struct rte_eth_dev_info *info, unsigned int n_queues)
@@ -37,13 +35,47 @@ port_report(uint16_t port_id, const struct rte_eth_dev_info *info, unsigned int 
 	       (info->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ? "yes" : "no");
 }
 
+/*
+ * Program our key and a round-robin RETA and read the table back into the
+ * software mirror. Only then can we say the NIC delivers flows to their
+ * owners; net_tap never does (the kernel's tun driver picks queues itself).
+ */
+static void
+port_rss_setup(uint16_t port_id, const struct rte_eth_dev_info *info, unsigned int n_queues,
+	       struct tt_steer *steer)
+{
+	struct rte_eth_rss_reta_entry64 reta[TT_RETA_MAX / RTE_ETH_RETA_GROUP_SIZE];
+	uint16_t size = info->reta_size;
+	unsigned int i;
+
+	steer->nic_steers = false;
+	if (size == 0 || size > TT_RETA_MAX || !rte_is_power_of_2(size) ||
+	    strcmp(info->driver_name, "net_tap") == 0)
+		return;
+	memset(reta, 0, sizeof(reta));
+	for (i = 0; i < size; i++) {
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |= 1ULL << (i % RTE_ETH_RETA_GROUP_SIZE);
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] =
+			(uint16_t)(i % n_queues);
+	}
+	if (rte_eth_dev_rss_reta_update(port_id, reta, size) != 0 ||
+	    rte_eth_dev_rss_reta_query(port_id, reta, size) != 0)
+		return;
+	for (i = 0; i < size; i++)
+		steer->reta[i] = reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE];
+	steer->reta_size = size;
+	steer->nic_steers = true;
+}
+
 int
 tt_port_start(uint16_t port_id, unsigned int n_queues, struct rte_mempool *const *pools,
-	      uint16_t mtu, char *err, size_t errlen)
+	      uint16_t mtu, const struct tt_workers_cfg *wc, struct tt_steer *steer,
+	      char *err, size_t errlen)
 {
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
-	uint16_t nrxd = RX_DESC, ntxd = TX_DESC;
+	uint16_t nrxd = (uint16_t)wc->rx_desc, ntxd = (uint16_t)wc->tx_desc;
+	uint8_t key[64];
 	unsigned int q;
 	int ret;
 
@@ -67,6 +99,17 @@ tt_port_start(uint16_t port_id, unsigned int n_queues, struct rte_mempool *const
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TCP_CKSUM)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+	if (n_queues > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_NONFRAG_IPV4_TCP) &&
+	    info.hash_key_size >= TT_RSS_KEY_LEN && info.hash_key_size <= sizeof(key)) {
+		/* The symmetric key, repeated to the length the NIC wants. */
+		for (q = 0; q < info.hash_key_size; q++)
+			key[q] = steer->key[q % TT_RSS_KEY_LEN];
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_key = key;
+		conf.rx_adv_conf.rss_conf.rss_key_len = info.hash_key_size;
+		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
+			(RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_IPV4);
+	}
 	ret = rte_eth_dev_configure(port_id, (uint16_t)n_queues, (uint16_t)n_queues, &conf);
 	if (ret != 0) {
 		snprintf(err, errlen, "port %u: configure failed: %s", port_id, strerror(-ret));
@@ -98,7 +141,12 @@ tt_port_start(uint16_t port_id, unsigned int n_queues, struct rte_mempool *const
 		snprintf(err, errlen, "port %u: start failed: %s", port_id, strerror(-ret));
 		return ret;
 	}
+	if (conf.rxmode.mq_mode == RTE_ETH_MQ_RX_RSS)
+		port_rss_setup(port_id, &info, n_queues, steer);
 	port_report(port_id, &info, n_queues);
+	printf("  steering: %s\n", n_queues <= 1 ? "one worker, none needed" :
+	       steer->nic_steers ? "NIC RSS delivers flows to their owners (Toeplitz, symmetric key)" :
+	       "software: owner(flow) by Toeplitz hash, hand-off through rings");
 	return 0;
 }
 

@@ -8,14 +8,16 @@
  * by one worker only.
  */
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_telemetry.h>
 
 #include "app.h"
 
-static const struct tt_app *tel_app;
+static struct tt_app *tel_app;
 
 void
 tt_app_sum(const struct tt_app *app, uint64_t *stats, uint64_t *drops, uint64_t *states)
@@ -62,6 +64,88 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+void
+tt_app_busy_update(struct tt_app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->n_workers; i++) {
+		uint64_t loops = app->workers[i]->loops, busy = app->workers[i]->busy_loops;
+
+		app->busy_pct[i] = loops > app->last_loops[i] ?
+			(unsigned int)(100 * (busy - app->last_busy[i]) / (loops - app->last_loops[i])) : 0;
+		app->last_loops[i] = loops;
+		app->last_busy[i] = busy;
+	}
+}
+
+/* Per-worker figures, by name; index w of each array is worker w. */
+static uint64_t
+worker_value(unsigned int i, unsigned int what)
+{
+	const struct tt_worker *w = tel_app->workers[i];
+	uint64_t live = 0;
+	unsigned int k;
+
+	switch (what) {
+	case 0: return tel_app->worker_lcore[i];
+	case 1: return w->stats[TT_STAT_rx_packets];
+	case 2: return w->stats[TT_STAT_tx_packets];
+	case 3: return w->stats[TT_STAT_handoff_in];
+	case 4: return w->stats[TT_STAT_handoff_out];
+	case 5: return w->drops[TT_DROP_handoff_ring_full];
+	case 6:
+		for (k = 0; k < TT_NB_STATES; k++)
+			if (k != TT_LISTEN && k != TT_TIME_WAIT)
+				live += w->n_state[k];
+		return live;
+	case 7: return w->n_state[TT_TIME_WAIT];
+	case 8: return w->stats[TT_STAT_conn_established];
+	default: return tel_app->busy_pct[i];
+	}
+}
+
+static const char *const worker_fields[] = {
+	"lcore", "rx_packets", "tx_packets", "handoff_in", "handoff_out", "ring_drops",
+	"connections", "time_wait", "connections_opened", "busy_percent",
+};
+
+/*
+ * /tcpterm/workers: {field: [worker 0, worker 1, ...]};
+ * /tcpterm/workers,N: {field: value} for worker N.
+ */
+static int
+tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned int i, f;
+
+	(void)cmd;
+	rte_tel_data_start_dict(d);
+	if (params != NULL && params[0] != '\0') {
+		char *end;
+		unsigned long n = strtoul(params, &end, 10);
+
+		if (*end != '\0' || n >= tel_app->n_workers)
+			return -EINVAL;
+		for (f = 0; f < RTE_DIM(worker_fields); f++)
+			rte_tel_data_add_dict_u64(d, worker_fields[f], worker_value((unsigned int)n, f));
+		return 0;
+	}
+	rte_tel_data_add_dict_u64(d, "workers", tel_app->n_workers);
+	for (f = 0; f < RTE_DIM(worker_fields); f++) {
+		struct rte_tel_data *a = rte_tel_data_alloc();
+
+		if (a == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
+		for (i = 0; i < tel_app->n_workers; i++)
+			rte_tel_data_add_array_u64(a, worker_value(i, f));
+		if (rte_tel_data_add_dict_container(d, worker_fields[f], a, 0) != 0)
+			return -ENOSPC;
+	}
+	return 0;
+}
+
 static int
 tel_states(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -77,8 +161,9 @@ tel_states(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Help texts must stay under RTE_TEL_MAX_STRING_LEN or registration fails. */
 int
-tt_telemetry_register(const struct tt_app *app)
+tt_telemetry_register(struct tt_app *app)
 {
 	int ret;
 
@@ -89,5 +174,9 @@ tt_telemetry_register(const struct tt_app *app)
 	if (ret == 0)
 		ret = rte_telemetry_register_cmd("/tcpterm/states", tel_states,
 			"Connections per RFC 9293 state (LISTEN counts listeners).");
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/tcpterm/workers", tel_workers,
+			"Per worker: packets, hand-offs, ring drops, connections, busy% "
+			"(last second). Parameter: worker index");
 	return ret;
 }

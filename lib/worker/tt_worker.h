@@ -25,7 +25,7 @@
 #include "tt_steer.h"
 #include "tt_wheel.h"
 
-#define TT_BURST 32
+#define TT_BURST 64		/**< most frames handled per burst (RTE_HASH_LOOKUP_BULK_MAX) */
 #define TT_TX_BUF 64		/**< packets buffered per port before a forced flush */
 #define TT_ARP_SLOTS 256	/**< ARP cache entries per port and worker (power of 2) */
 #define TT_TICK_US 1000		/**< timer wheel tick: 1 ms */

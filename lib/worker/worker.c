@@ -367,7 +367,8 @@ tt_worker_poll(struct tt_worker *w)
 	tt_worker_set_clock(w, (rte_rdtsc() - w->tsc0) * 1000000 / w->tsc_hz);
 	for (i = 0; i < w->n_ports; i++) {
 		struct tt_wport *p = &w->ports[i];
-		uint16_t n = rte_eth_rx_burst(p->port_id, p->rxq, pkts, TT_BURST);
+		uint16_t n = rte_eth_rx_burst(p->port_id, p->rxq, pkts,
+					      (uint16_t)w->cfg->workers.burst);
 
 		if (n > 0) {
 			tt_worker_input(w, i, pkts, n);
