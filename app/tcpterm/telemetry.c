@@ -13,9 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
+#include <rte_byteorder.h>
 #include <rte_telemetry.h>
 
 #include "app.h"
+#include "services.h"
 
 static struct tt_app *tel_app;
 
@@ -146,6 +150,38 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/*
+ * /tcpterm/connect,A.B.C.D:PORT[,N]: every worker opens N (default 1)
+ * connections to the address with the probe client. The request is posted
+ * to each worker's command ring; results show in /tcpterm/stats
+ * (active_open_ok, active_open_failed).
+ */
+static int
+tel_connect(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct tt_cmd c = { .type = TT_CMD_CONNECT, .count = 1, .svc = &tt_svc_probe };
+	char host[INET_ADDRSTRLEN];
+	unsigned int port, count = 1, i, posted = 0;
+	struct in_addr a;
+	int n = 0;
+
+	(void)cmd;
+	if (params == NULL ||
+	    sscanf(params, "%15[0-9.]:%u%n,%u%n", host, &port, &n, &count, &n) < 2 ||
+	    params[n] != '\0' || inet_pton(AF_INET, host, &a) != 1 || port == 0 || port > 65535 ||
+	    count == 0 || count > 10000)
+		return -EINVAL;
+	c.raddr = a.s_addr;
+	c.rport = rte_cpu_to_be_16((uint16_t)port);
+	c.count = count;
+	for (i = 0; i < tel_app->n_workers; i++)
+		posted += tt_worker_post(tel_app->workers[i], &c) == 0;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "workers", posted);
+	rte_tel_data_add_dict_u64(d, "connections", (uint64_t)posted * count);
+	return 0;
+}
+
 static int
 tel_states(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -178,5 +214,8 @@ tt_telemetry_register(struct tt_app *app)
 		ret = rte_telemetry_register_cmd("/tcpterm/workers", tel_workers,
 			"Per worker: packets, hand-offs, ring drops, connections, busy% "
 			"(last second). Parameter: worker index");
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/tcpterm/connect", tel_connect,
+			"Each worker opens N probe connections. Parameters: A.B.C.D:PORT[,N]");
 	return ret;
 }

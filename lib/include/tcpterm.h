@@ -42,6 +42,7 @@ enum tt_close_reason {
 	TT_CLOSE_ABORT,		/**< The service called tt_abort(). */
 	TT_CLOSE_TIMEOUT,	/**< Retransmissions or a state timer gave up. */
 	TT_CLOSE_SHUTDOWN,	/**< The appliance is stopping. */
+	TT_CLOSE_REFUSED,	/**< Active open answered with RST. */
 };
 
 /**
@@ -66,8 +67,9 @@ struct tt_service {
 	int (*opt)(void *opts, const char *key, const char *value,
 		   char *msg, size_t msglen);
 	/**
-	 * A connection reached ESTABLISHED on a listener of this service.
-	 * The service context (tt_conn_ctx()) is zeroed.
+	 * A connection reached ESTABLISHED: accepted on a listener of this
+	 * service (its context zeroed first), or opened by tt_connect() (its
+	 * context kept from the tt_connect() call).
 	 * @return 0 to keep the connection, negative to reset it.
 	 */
 	int (*on_accept)(struct tt_conn *c, const void *opts);
@@ -132,6 +134,30 @@ void tt_abort(struct tt_conn *c);
 
 /** Allocate an mbuf from the owning worker's pool (for zero-copy sends). */
 struct rte_mbuf *tt_conn_alloc_mbuf(struct tt_conn *c);
+
+struct tt_worker;
+
+/**
+ * Open a connection (RFC 9293 active OPEN) from worker @p w, port index
+ * @p port, to @p raddr:@p rport (network order). The local port is taken
+ * from [tcp] local_port_min..local_port_max such that the flow's owner
+ * (its RSS hash through the RETA) is @p w itself: replies reach this
+ * worker without a hand-off. @p svc gets on_accept() once the handshake
+ * completes, or on_close() (TT_CLOSE_REFUSED, TT_CLOSE_TIMEOUT) if it
+ * fails; its context (tt_conn_ctx()) is zeroed now and kept.
+ * Must run on @p w's lcore.
+ * @return 0 with *@p out set, -EADDRNOTAVAIL when no local port in the
+ *   range maps to this worker and is free, -ENOMEM when the TCB pool or
+ *   flow table is full, -EINVAL for a bad port index.
+ */
+int tt_connect(struct tt_worker *w, unsigned int port, uint32_t raddr, uint16_t rport,
+	       const struct tt_service *svc, const void *opts, struct tt_conn **out);
+
+/** The worker that owns @p c. */
+struct tt_worker *tt_conn_worker(struct tt_conn *c);
+
+/** Index of the worker that owns @p c. */
+unsigned int tt_conn_worker_id(const struct tt_conn *c);
 
 /** Addresses of the connection, network byte order. */
 void tt_conn_tuple(const struct tt_conn *c, uint32_t *laddr, uint16_t *lport,

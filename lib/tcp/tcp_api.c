@@ -183,6 +183,76 @@ tt_conn_alloc_mbuf(struct tt_conn *c)
 	return rte_pktmbuf_alloc(tcb_of(c)->w->pool);
 }
 
+/*
+ * A local port in [local_port_min, local_port_max] whose flow this worker
+ * owns and that is free. The search starts after the last port handed out
+ * and is bounded by the range; about one port in n_workers qualifies.
+ */
+static int
+pick_local_port(struct tt_worker *w, struct tt_flow_key *key)
+{
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+	uint32_t range = (uint32_t)cfg->local_port_max - cfg->local_port_min + 1;
+	uint32_t i;
+
+	for (i = 0; i < range; i++) {
+		uint16_t lport = (uint16_t)(cfg->local_port_min + (w->next_lport + i) % range);
+
+		key->lport = rte_cpu_to_be_16(lport);
+		if (tt_steer_owner(w->steer, key) != w->id || flow_lookup(w, key) != NULL)
+			continue;
+		w->next_lport = (w->next_lport + i + 1) % range;
+		return 0;
+	}
+	return -EADDRNOTAVAIL;
+}
+
+/* RFC 9293 §3.10.1 OPEN, active: SYN-SENT and our SYN. */
+int
+tt_connect(struct tt_worker *w, unsigned int port, uint32_t raddr, uint16_t rport,
+	   const struct tt_service *svc, const void *opts, struct tt_conn **out)
+{
+	struct tt_flow_key key;
+	struct tt_tcb *t;
+	int ret;
+
+	if (port >= w->n_ports || svc == NULL || rport == 0)
+		return -EINVAL;
+	key.raddr = raddr;
+	key.laddr = w->ports[port].addr;
+	key.rport = rport;
+	ret = pick_local_port(w, &key);
+	if (ret != 0)
+		return ret;
+	t = tcb_alloc(w, &key, (uint8_t)port);
+	if (t == NULL)
+		return -ENOMEM;
+	t->svc = svc;
+	t->svc_opts = opts;
+	t->flags |= TT_TF_ACTIVE | TT_TF_ACCEPTED | TT_TF_BUSY;
+	memset(t->app, 0, sizeof(t->app));
+	t->mss = (uint16_t)RTE_MIN((uint32_t)w->cfg->tcp.mss, (uint32_t)w->ports[port].mtu - 40);
+	tcb_init_send(w, t);
+	tcb_set_state(w, t, TT_SYN_SENT);
+	TT_STAT_INC(w, conn_active_open);
+	tcp_output(w, t);
+	tcb_unbusy(w, t);
+	*out = conn_of(t);
+	return 0;
+}
+
+struct tt_worker *
+tt_conn_worker(struct tt_conn *c)
+{
+	return tcb_of(c)->w;
+}
+
+unsigned int
+tt_conn_worker_id(const struct tt_conn *c)
+{
+	return ((const struct tt_tcb *)c)->w->id;
+}
+
 void
 tt_conn_tuple(const struct tt_conn *c, uint32_t *laddr, uint16_t *lport, uint32_t *raddr,
 	      uint16_t *rport)

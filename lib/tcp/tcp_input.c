@@ -174,22 +174,17 @@ tcp_input_listen(struct tt_worker *w, struct tt_seg *s)
 		return;
 	if (s->len > 0)
 		TT_DROP(w, tcp_syn_data);	/* not acknowledged: the peer sends it again */
-	t->lst = lst;
+	t->svc = lst->svc;
+	t->svc_opts = lst->opts;
 	t->rcv.irs = s->seq;
 	t->rcv.nxt = s->seq + 1;
 	t->rcv.adv = t->rcv.nxt;
-	t->snd.iss = tcp_isn(w, &s->key);
-	t->snd.una = t->snd.nxt = t->snd.max = t->snd.iss;
-	t->snd.end = t->snd.iss + 1;
+	t->mss = tcp_send_mss(w, s);
+	tcb_init_send(w, t);
 	t->snd.wnd = s->wnd;
 	t->snd.max_wnd = s->wnd;
 	t->snd.wl1 = s->seq;
 	t->snd.wl2 = t->snd.iss;
-	t->mss = tcp_send_mss(w, s);
-	/* RFC 6928 initial window. */
-	t->snd.cwnd = RTE_MIN(10u * t->mss, RTE_MAX(2u * t->mss, 14600u));
-	t->snd.ssthresh = UINT32_MAX;
-	t->rto_ms = w->cfg->tcp.rto_init_ms;
 	tcb_set_state(w, t, TT_SYN_RCVD);
 	TT_STAT_INC(w, conn_syn_rcvd);
 	t->flags |= TT_TF_BUSY;
@@ -325,15 +320,20 @@ step_check_syn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	return STEP_DROP;
 }
 
+/* ESTABLISHED: the service takes over (an active open's context is the caller's). */
 static void
 svc_accept(struct tt_worker *w, struct tt_tcb *t)
 {
 	const struct tt_service *svc = tcb_svc(t);
 
 	TT_STAT_INC(w, conn_established);
-	memset(t->app, 0, sizeof(t->app));
-	t->flags |= TT_TF_ACCEPTED;
-	if (svc->on_accept != NULL && svc->on_accept(conn_of(t), t->lst->opts) < 0) {
+	if (t->flags & TT_TF_ACTIVE) {
+		TT_STAT_INC(w, active_open_ok);
+	} else {
+		memset(t->app, 0, sizeof(t->app));
+		t->flags |= TT_TF_ACCEPTED;
+	}
+	if (svc->on_accept != NULL && svc->on_accept(conn_of(t), t->svc_opts) < 0) {
 		TT_STAT_INC(w, conn_aborted);
 		tcp_send_rst(w, t);
 		tcb_close(w, t, TT_CLOSE_ABORT);
@@ -603,6 +603,64 @@ step_data_fin(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	}
 }
 
+/* RFC 9293 §3.10.7.3: SYN-SENT, our active open waiting for the peer's SYN. */
+static void
+tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
+{
+	bool ack_ok = false;
+
+	if (s->flags & TT_TH_ACK) {
+		if (seq_leq(s->ack, t->snd.iss) || seq_gt(s->ack, t->snd.max)) {
+			TT_DROP(w, tcp_ack_unsent);
+			if (!(s->flags & TT_TH_RST))
+				tcp_respond(w, s->port, &s->key, s->ack, 0, TT_TH_RST, 0);
+			return;
+		}
+		ack_ok = true;
+	}
+	if (s->flags & TT_TH_RST) {
+		if (ack_ok) {
+			/* Connection refused. */
+			TT_STAT_INC(w, conn_reset_rx);
+			TT_STAT_INC(w, active_open_failed);
+			tcb_close(w, t, TT_CLOSE_REFUSED);
+		} else {
+			TT_DROP(w, tcp_rst_invalid);
+		}
+		return;
+	}
+	if (!(s->flags & TT_TH_SYN)) {
+		TT_DROP(w, tcp_no_ack);
+		return;
+	}
+	if (s->len > 0)
+		TT_DROP(w, tcp_syn_data);	/* not acknowledged: the peer sends it again */
+	t->rcv.irs = s->seq;
+	t->rcv.nxt = s->seq + 1;
+	t->rcv.adv = t->rcv.nxt;
+	t->mss = RTE_MIN(t->mss, tcp_send_mss(w, s));
+	t->snd.wnd = s->wnd;
+	t->snd.max_wnd = s->wnd;
+	t->snd.wl1 = s->seq;
+	t->snd.wl2 = s->ack;
+	if (!ack_ok) {
+		/* Simultaneous open: SYN_RCVD, our SYN goes again with an ACK. */
+		tcb_set_state(w, t, TT_SYN_RCVD);
+		t->snd.nxt = t->snd.iss;
+		return;
+	}
+	{
+		bool syn_timed_out = t->rxt_shift > 0;
+
+		tcb_set_state(w, t, TT_ESTABLISHED);
+		tcp_ack_new(w, t, s);
+		if (syn_timed_out && t->rto_ms < RTO_AFTER_SYN_TIMEOUT_MS)
+			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
+	}
+	t->flags |= TT_TF_ACKNOW;
+	svc_accept(w, t);
+}
+
 /* A segment for an existing connection, in the RFC's order of steps. */
 static void
 tcp_input_conn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
@@ -610,6 +668,10 @@ tcp_input_conn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	uint32_t orig_seq = s->seq;
 
 	t->flags |= TT_TF_BUSY;
+	if (t->state == TT_SYN_SENT) {
+		tcp_input_syn_sent(w, t, s);
+		goto out;
+	}
 	if (step_check_seq(w, t, s) == STEP_DROP ||
 	    step_check_rst(w, t, s, orig_seq) == STEP_DROP ||
 	    step_check_syn(w, t, s) == STEP_DROP ||

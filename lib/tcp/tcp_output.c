@@ -177,7 +177,10 @@ tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint
 		t->rtt_start_us = w->now_us;
 	}
 	wnd = rcv_wnd_advertise(w, t);
-	seg_send(w, t->port, m, &t->key, seq, t->rcv.nxt, flags | TT_TH_ACK, wnd, optlen);
+	/* Every segment but our first SYN of an active open carries an ACK. */
+	if (t->state != TT_SYN_SENT)
+		flags |= TT_TH_ACK;
+	seg_send(w, t->port, m, &t->key, seq, t->rcv.nxt, flags, wnd, optlen);
 	t->flags &= ~(TT_TF_ACKNOW | TT_TF_DELACK);
 	tcb_timer_clear(t, TT_TIMER_DELACK);
 	t->rcv.unacked = 0;

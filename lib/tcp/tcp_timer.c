@@ -64,9 +64,11 @@ timer_rtx(struct tt_worker *w, struct tt_tcb *t)
 
 	if (t->snd.una == t->snd.max)
 		return;
-	if (t->state == TT_SYN_RCVD) {
+	if (t->state == TT_SYN_RCVD || t->state == TT_SYN_SENT) {
 		if (t->rxt_shift >= cfg->syn_retries) {
 			TT_STAT_INC(w, conn_timeout);
+			if (t->flags & TT_TF_ACTIVE)
+				TT_STAT_INC(w, active_open_failed);
 			tcb_close(w, t, TT_CLOSE_TIMEOUT);
 			return;
 		}

@@ -136,7 +136,8 @@ struct tt_tcb {
 	/* Out-of-order segments sorted by sequence (tcp_reass.c). */
 	struct rte_mbuf *ooo_head;
 
-	const struct tt_listen_cfg *lst;
+	const struct tt_service *svc;
+	const void *svc_opts;		/**< the listener's or tt_connect()'s options */
 	struct tt_worker *w;
 	struct tt_tcb *free_next;
 	uint8_t app[TT_APP_CTX_SIZE] __rte_aligned(8);
@@ -192,6 +193,7 @@ void *flow_lookup(struct tt_worker *w, const struct tt_flow_key *key);
 static inline bool flow_is_tw(const void *v) { return ((uintptr_t)v & 1) != 0; }
 static inline struct tt_tw *flow_tw(void *v) { return (struct tt_tw *)((uintptr_t)v & ~(uintptr_t)1); }
 uint32_t tcb_rcv_window(const struct tt_tcb *t);
+void tcb_init_send(struct tt_worker *w, struct tt_tcb *t);
 
 /* tcp_timer.c */
 void tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms);
@@ -231,7 +233,7 @@ uint64_t tt_siphash24(const uint64_t key[2], const void *data, size_t len);
 static inline const struct tt_service *
 tcb_svc(const struct tt_tcb *t)
 {
-	return t->lst != NULL ? t->lst->svc : NULL;
+	return t->svc;
 }
 
 #endif /* TT_TCP_H */

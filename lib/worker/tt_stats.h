@@ -48,6 +48,8 @@
 	X(tcp_payload_tx)	\
 	X(conn_syn_rcvd)	\
 	X(conn_active_open)	\
+	X(active_open_ok)	\
+	X(active_open_failed)	\
 	X(conn_established)	\
 	X(conn_closed)		\
 	X(conn_reset_rx)	\

@@ -79,6 +79,19 @@ struct tt_worker_params {
 	const struct tt_steer *steer;	/**< NULL or one worker: no hand-off */
 };
 
+/** A request from the control plane, copied into the worker's command ring. */
+struct tt_cmd {
+	uint32_t type;			/**< TT_CMD_* */
+	uint32_t count;			/**< CONNECT: connections to open */
+	uint32_t raddr;			/**< CONNECT: network order */
+	uint16_t rport;			/**< CONNECT: network order */
+	uint16_t port;			/**< CONNECT: port index */
+	const struct tt_service *svc;	/**< CONNECT: the client service */
+	const void *opts;
+};
+
+#define TT_CMD_CONNECT 1
+
 struct tt_worker {
 	/* Read-mostly, first cache line. */
 	unsigned int id;
@@ -90,6 +103,7 @@ struct tt_worker {
 	volatile bool stop;		/**< set by the control plane */
 	const struct tt_steer *steer;	/**< ownership and hand-off rings */
 	struct rte_ring *inbox;		/**< frames other workers hand to us */
+	struct rte_ring *cmds;		/**< struct tt_cmd from the control plane */
 
 	/* Clock: microseconds and wheel ticks since start. */
 	uint64_t now_us;
@@ -105,6 +119,7 @@ struct tt_worker {
 	struct tt_tw *tw_free;
 	uint32_t n_tws;
 	uint64_t flow_gen;		/**< bumped when the flow table changes */
+	uint32_t next_lport;		/**< active opens: where the port search resumes */
 	struct tt_wheel wheel;
 	uint64_t isn_secret[2];
 	uint32_t challenge_acks_sec;	/**< RFC 5961 §7 rate limit window */
@@ -168,6 +183,15 @@ int tt_worker_main(void *arg);
 
 /** Queue one frame for transmission on port index @p port (the TX buffer). */
 void tt_worker_tx(struct tt_worker *w, unsigned int port, struct rte_mbuf *m);
+
+/**
+ * Post a command to @p w from the control plane (any thread); the worker
+ * runs it in its loop. @return 0, or -ENOBUFS when the ring is full.
+ */
+int tt_worker_post(struct tt_worker *w, const struct tt_cmd *cmd);
+
+/** Run the commands waiting for @p w (its loop does; tests may). @return commands run. */
+unsigned int tt_worker_commands(struct tt_worker *w);
 
 /** Number of connections in each state, including LISTEN = listeners. */
 void tt_worker_states(const struct tt_worker *w, uint64_t out[TT_NB_STATES]);

@@ -65,6 +65,7 @@ tt_worker_create(const struct tt_worker_params *p)
 	w->n_ports = p->n_ports;
 	w->tsc_hz = rte_get_tsc_hz();
 	w->tsc0 = rte_rdtsc();
+	w->next_lport = (uint32_t)rte_rand();
 	if (p->isn_secret[0] == 0 && p->isn_secret[1] == 0) {
 		w->isn_secret[0] = rte_rand();
 		w->isn_secret[1] = rte_rand();
@@ -109,6 +110,10 @@ tt_worker_create(const struct tt_worker_params *p)
 		w->tw_free = &w->tws[i];
 	}
 	tt_wheel_init(&w->wheel, 0);
+	snprintf(name, sizeof(name), "tt_cmd_%u_%u", p->id, instance);
+	w->cmds = rte_ring_create_elem(name, sizeof(struct tt_cmd), 64, p->socket, RING_F_SC_DEQ);
+	if (w->cmds == NULL)
+		goto fail;
 
 	for (i = 0; i < p->n_ports; i++) {
 		const struct tt_port_cfg *pc = &cfg->ports[i];
@@ -135,6 +140,7 @@ nomem:
 	return NULL;
 fail:
 	rte_errno = rte_errno ? rte_errno : ENOMEM;
+	rte_ring_free(w->cmds);
 	rte_hash_free(w->flows);
 	rte_free(w->tcbs);
 	rte_free(w->tws);
@@ -376,6 +382,8 @@ tt_worker_poll(struct tt_worker *w)
 		}
 	}
 	total += worker_drain_inbox(w);
+	if (unlikely(!rte_ring_empty(w->cmds)))
+		total += tt_worker_commands(w);
 	fired = tt_worker_timers(w);
 	tt_worker_flush(w);
 	w->loops++;
@@ -438,12 +446,42 @@ tt_worker_destroy(struct tt_worker *w)
 	if (w == NULL)
 		return;
 	tt_worker_drain(w);
+	rte_ring_free(w->cmds);
 	rte_hash_free(w->flows);
 	rte_free(w->tcbs);
 	rte_free(w->tws);
 	rte_mempool_free(w->pool);
 	rte_mempool_free(w->clone_pool);
 	rte_free(w);
+}
+
+int
+tt_worker_post(struct tt_worker *w, const struct tt_cmd *cmd)
+{
+	struct tt_cmd copy = *cmd;
+
+	return rte_ring_mp_enqueue_elem(w->cmds, &copy, sizeof(copy)) == 0 ? 0 : -ENOBUFS;
+}
+
+unsigned int
+tt_worker_commands(struct tt_worker *w)
+{
+	struct tt_cmd cmd;
+	unsigned int n = 0;
+	uint32_t i;
+
+	while (rte_ring_sc_dequeue_elem(w->cmds, &cmd, sizeof(cmd)) == 0) {
+		n++;
+		if (cmd.type != TT_CMD_CONNECT)
+			continue;
+		for (i = 0; i < cmd.count; i++) {
+			struct tt_conn *c;
+
+			if (tt_connect(w, cmd.port, cmd.raddr, cmd.rport, cmd.svc, cmd.opts, &c) != 0)
+				TT_STAT_INC(w, active_open_failed);
+		}
+	}
+	return n;
 }
 
 void

@@ -173,6 +173,12 @@ tt_conn_tuple(const struct tt_conn *c __rte_unused, uint32_t *laddr, uint16_t *l
 	*rport = 0;
 }
 
+unsigned int
+tt_conn_worker_id(const struct tt_conn *c __rte_unused)
+{
+	return 0;
+}
+
 /* --- helpers --- */
 
 /* An mbuf chain holding @p data, in segments of the lengths in @p segs. */

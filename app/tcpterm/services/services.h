@@ -26,4 +26,7 @@ extern const struct tt_service tt_svc_http;
 /** Every built-in service, NULL-terminated. */
 extern const struct tt_service *const tt_services[];
 
+/** The client of /tcpterm/connect: one line, then close (not a listener service). */
+extern const struct tt_service tt_svc_probe;
+
 #endif /* TT_SERVICES_H */
