@@ -193,15 +193,16 @@ pick_local_port(struct tt_worker *w, struct tt_flow_key *key)
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 	uint32_t range = (uint32_t)cfg->local_port_max - cfg->local_port_min + 1;
+	uint32_t start = w->next_lport % range;	/* no wrap at 2^32: every port visited once */
 	uint32_t i;
 
 	for (i = 0; i < range; i++) {
-		uint16_t lport = (uint16_t)(cfg->local_port_min + (w->next_lport + i) % range);
+		uint16_t lport = (uint16_t)(cfg->local_port_min + (start + i) % range);
 
 		key->lport = rte_cpu_to_be_16(lport);
 		if (tt_steer_owner(w->steer, key) != w->id || flow_lookup(w, key) != NULL)
 			continue;
-		w->next_lport = (w->next_lport + i + 1) % range;
+		w->next_lport = (start + i + 1) % range;
 		return 0;
 	}
 	return -EADDRNOTAVAIL;

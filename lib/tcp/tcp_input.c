@@ -244,9 +244,22 @@ static enum step
 step_check_seq(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 {
 	uint32_t wnd = seq_gt(t->rcv.adv, t->rcv.nxt) ? t->rcv.adv - t->rcv.nxt : 0;
-	uint32_t slen = seg_seqlen(s);
+	uint32_t slen;
 	bool ok;
 
+	/*
+	 * RFC 9293 §3.5 figure 8, simultaneous open: in SYN-RECEIVED the peer's
+	 * own SYN-ACK <SEQ=IRS><ACK=ISS+1> completes the handshake as its ACK
+	 * would (Linux does the same); its SYN is the one already taken.
+	 */
+	if (t->state == TT_SYN_RCVD && (t->flags & TT_TF_ACTIVE) &&
+	    (s->flags & (TT_TH_SYN | TT_TH_ACK | TT_TH_FIN)) == (TT_TH_SYN | TT_TH_ACK) &&
+	    s->len == 0 && s->seq == t->rcv.irs && seq_gt(s->ack, t->snd.una) &&
+	    seq_leq(s->ack, t->snd.max)) {
+		s->flags &= ~TT_TH_SYN;
+		s->seq++;
+	}
+	slen = seg_seqlen(s);
 	if (slen == 0)
 		ok = wnd == 0 ? s->seq == t->rcv.nxt : seq_in(s->seq, t->rcv.nxt, t->rcv.nxt + wnd);
 	else

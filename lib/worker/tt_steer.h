@@ -22,7 +22,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_ring.h>
 #include <rte_thash.h>
 
@@ -53,11 +55,23 @@ extern const uint8_t tt_rss_key_symmetric[TT_RSS_KEY_LEN];
  */
 void tt_steer_init(struct tt_steer *s, unsigned int n_workers, uint16_t reta_size);
 
-/** Toeplitz hash of a flow key (its fields are the received packet's src, dst, sport, dport). */
+/**
+ * Toeplitz hash of a flow key (its fields are the received packet's src,
+ * dst, sport, dport), as a NIC programmed with s->key computes it.
+ * rte_softrss_be() takes the key pre-swapped but the tuple, like
+ * rte_softrss(), as host-order words (struct rte_ipv4_tuple); the flow key
+ * is in network order, so each of its three words is swapped first.
+ */
 static inline uint32_t
 tt_steer_hash(const struct tt_steer *s, const struct tt_flow_key *k)
 {
-	return rte_softrss_be((uint32_t *)(uintptr_t)k, RTE_THASH_V4_L4_LEN, s->key_be);
+	uint32_t t[RTE_THASH_V4_L4_LEN];
+
+	memcpy(t, k, sizeof(t));	/* raddr, laddr, rport:lport */
+	t[0] = rte_be_to_cpu_32(t[0]);
+	t[1] = rte_be_to_cpu_32(t[1]);
+	t[2] = rte_be_to_cpu_32(t[2]);	/* sport << 16 | dport, as rte_ipv4_tuple */
+	return rte_softrss_be(t, RTE_THASH_V4_L4_LEN, s->key_be);
 }
 
 /** The worker that owns flow @p k. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_arp.h>
 #include <rte_eal.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -93,8 +94,8 @@ th_init(struct th *h)
 	h->irs = 1000000;
 }
 
-void
-th_start(struct th *h)
+static void
+th_start_with(struct th *h, const struct tt_steer *s, unsigned int id)
 {
 	static unsigned int n;
 	struct tt_worker_params p = { 0 };
@@ -107,7 +108,7 @@ th_start(struct th *h)
 					  SOCKET_ID_ANY);
 	assert_non_null(h->tx);
 	assert_non_null(h->pool);
-	p.id = 0;
+	p.id = id;
 	p.socket = SOCKET_ID_ANY;
 	p.cfg = &h->cfg;
 	p.n_ports = 1;
@@ -115,11 +116,24 @@ th_start(struct th *h)
 	p.ports[0].fake_tx = h->tx;
 	p.isn_secret[0] = 0x0123456789abcdefULL;
 	p.isn_secret[1] = 0xfedcba9876543210ULL;
+	p.steer = s;
 	h->w = tt_worker_create(&p);
 	assert_non_null(h->w);
 	h->now_us = 1000000;
 	tt_worker_set_clock(h->w, h->now_us);
 	tt_worker_timers(h->w);
+}
+
+void
+th_start(struct th *h)
+{
+	th_start_with(h, NULL, 0);
+}
+
+void
+th_start_steer(struct th *h, const struct tt_steer *s, unsigned int id)
+{
+	th_start_with(h, s, id);
 }
 
 void
@@ -253,6 +267,32 @@ th_send(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t wi
 	uint16_t mss = strchr(flags, 'S') != NULL ? 1460 : 0;
 
 	th_send_abs(h, flags, h->irs + seq, h->iss + ack, win, data, len, mss);
+}
+
+void
+th_send_arp_reply(struct th *h)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(h->pool);
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *a;
+
+	assert_non_null(m);
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*a));
+	a = (struct rte_arp_hdr *)(eth + 1);
+	eth->dst_addr = local_mac;
+	eth->src_addr = peer_mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = RTE_ETHER_ADDR_LEN;
+	a->arp_plen = 4;
+	a->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
+	a->arp_data.arp_sha = peer_mac;
+	a->arp_data.arp_sip = TH_PEER_IP;
+	a->arp_data.arp_tha = local_mac;
+	a->arp_data.arp_tip = TH_LOCAL_IP;
+	tt_worker_input(h->w, 0, &m, 1);
+	tt_worker_flush(h->w);
 }
 
 bool

@@ -77,6 +77,13 @@ void th_init(struct th *h);
 void th_start(struct th *h);
 
 /**
+ * As th_start(), but the worker is worker @p id of the steering set @p s
+ * (its hand-off inbox is s->rings[id]); @p s must outlive the worker. The
+ * other workers' rings are the test's to drain before th_stop().
+ */
+void th_start_steer(struct th *h, const struct tt_steer *s, unsigned int id);
+
+/**
  * Check that nothing is left in the TX ring, drain the worker and assert
  * every pool is back to zero mbufs in use; then free everything.
  */
@@ -93,6 +100,9 @@ void th_send(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16
 /** As th_send() with absolute numbers and an MSS option (0: none). */
 void th_send_abs(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t win,
 		 const void *data, uint32_t len, uint16_t mss);
+
+/** The peer sends an ARP reply (198.18.0.1 is at its MAC) to our address. */
+void th_send_arp_reply(struct th *h);
 
 /** Take the next frame tcpterm sent, decode and checksum-check it. @return false if none. */
 bool th_recv(struct th *h, struct th_seg *out);
