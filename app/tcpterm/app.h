@@ -31,13 +31,15 @@ struct tt_app {
 
 /**
  * Configure and start @p port_id with one RX/TX queue pair per worker, RX
- * queue q filled from @p pools[q]; prints what the port supports. With
+ * queue q filled from @p pools[q]; with @p rss false the NIC's RETA is not
+ * used for ownership (not every worker polls its queue); prints what the port supports. With
  * several queues it asks for RSS on TCP/IPv4 with @p steer's symmetric key
  * and a round-robin RETA, reads the RETA back into @p steer, and sets
  * steer->nic_steers when the port really hashes that way.
  * @return 0, or a negative errno with @p err set.
  */
-int tt_port_start(uint16_t port_id, unsigned int n_queues, struct rte_mempool *const *pools,
+int tt_port_start(uint16_t port_id, unsigned int n_queues, bool rss,
+		  struct rte_mempool *const *pools,
 		  uint16_t mtu, const struct tt_workers_cfg *wc, struct tt_steer *steer,
 		  char *err, size_t errlen);
 

@@ -135,7 +135,7 @@ app_setup(struct tt_app *app, char *err, size_t errlen)
 {
 	struct rte_mempool *pools[TT_MAX_WORKERS];
 	struct rte_ether_addr macs[TT_MAX_PORTS];
-	unsigned int lcore, i, q, n_lcores = 0;
+	unsigned int lcore, i, q, n_lcores = 0, n_rx;
 	uint16_t avail = rte_eth_dev_count_avail();
 	uint16_t pid;
 	int ret;
@@ -174,6 +174,10 @@ app_setup(struct tt_app *app, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory for the steering table");
 		return -ENOMEM;
 	}
+	/* Workers 0..n_rx-1 poll the RX queues between them (worker i: i, i+n_rx, ...). */
+	n_rx = app->cfg.workers.rx_workers == 0 ? n_lcores :
+		RTE_MIN(app->cfg.workers.rx_workers, n_lcores);
+	/* Flows map to RX queues, and queue q is worker q's. */
 	tt_steer_init(app->steer, n_lcores, 0);
 	i = 0;
 	RTE_ETH_FOREACH_DEV(pid) {
@@ -206,7 +210,9 @@ app_setup(struct tt_app *app, char *err, size_t errlen)
 		wp.steer = app->steer;
 		for (i = 0; i < app->cfg.n_ports; i++) {
 			wp.ports[i].port_id = app->port_ids[i];
-			wp.ports[i].rxq = (uint16_t)q;
+			wp.ports[i].rxq = q < n_rx ? (uint16_t)q : TT_NO_QUEUE;
+			wp.ports[i].rxq_stride = (uint16_t)n_rx;
+			wp.ports[i].n_rxq = (uint16_t)n_lcores;
 			wp.ports[i].txq = (uint16_t)q;
 			wp.ports[i].mac = macs[i];
 		}
@@ -221,7 +227,8 @@ app_setup(struct tt_app *app, char *err, size_t errlen)
 		pools[q] = app->workers[q]->pool;
 	}
 	for (i = 0; i < app->cfg.n_ports; i++) {
-		ret = tt_port_start(app->port_ids[i], n_lcores, pools, app->cfg.ports[i].mtu,
+		ret = tt_port_start(app->port_ids[i], n_lcores, n_rx == n_lcores, pools,
+				    app->cfg.ports[i].mtu,
 				    &app->cfg.workers, app->steer, err, errlen);
 		if (ret != 0)
 			return ret;

@@ -23,8 +23,8 @@ port_report(uint16_t port_id, const struct rte_eth_dev_info *info, unsigned int 
 	rte_eth_dev_get_name_by_port(port_id, name);
 	printf("port %u: %s (driver %s), MAC " RTE_ETHER_ADDR_PRT_FMT "\n", port_id, name,
 	       info->driver_name, RTE_ETHER_ADDR_BYTES(&mac));
-	printf("  queues: using %u of %u RX / %u TX\n", n_queues, info->max_rx_queues,
-	       info->max_tx_queues);
+	printf("  queues: using %u of %u RX, %u of %u TX\n", n_queues, info->max_rx_queues,
+	       n_queues, info->max_tx_queues);
 	printf("  RSS: %s (hash functions 0x%" PRIx64 ", RETA size %u, key %u bytes)\n",
 	       info->flow_type_rss_offloads ? "yes" : "no", info->flow_type_rss_offloads,
 	       info->reta_size, info->hash_key_size);
@@ -68,8 +68,8 @@ port_rss_setup(uint16_t port_id, const struct rte_eth_dev_info *info, unsigned i
 }
 
 int
-tt_port_start(uint16_t port_id, unsigned int n_queues, struct rte_mempool *const *pools,
-	      uint16_t mtu, const struct tt_workers_cfg *wc, struct tt_steer *steer,
+tt_port_start(uint16_t port_id, unsigned int n_queues, bool rss,
+	      struct rte_mempool *const *pools, uint16_t mtu, const struct tt_workers_cfg *wc, struct tt_steer *steer,
 	      char *err, size_t errlen)
 {
 	struct rte_eth_conf conf = { 0 };
@@ -141,10 +141,12 @@ tt_port_start(uint16_t port_id, unsigned int n_queues, struct rte_mempool *const
 		snprintf(err, errlen, "port %u: start failed: %s", port_id, strerror(-ret));
 		return ret;
 	}
-	if (conf.rxmode.mq_mode == RTE_ETH_MQ_RX_RSS)
+	/* With fewer receiving workers than queues, owners come from the software table alone. */
+	if (conf.rxmode.mq_mode == RTE_ETH_MQ_RX_RSS && rss)
 		port_rss_setup(port_id, &info, n_queues, steer);
 	port_report(port_id, &info, n_queues);
 	printf("  steering: %s\n", n_queues <= 1 ? "one worker, none needed" :
+	       !rss ? "software: only some workers receive, the others get frames by hand-off" :
 	       steer->nic_steers ? "NIC RSS delivers flows to their owners (Toeplitz, symmetric key)" :
 	       "software: owner(flow) by Toeplitz hash, hand-off through rings");
 	return 0;

@@ -74,6 +74,7 @@
  *             rx_desc          64      32768      1024
  *             tx_desc          64      32768      1024
  *             handoff_ring     256     1 Mi       4096 (a power of two)
+ *             rx_workers       0       128        0 (all workers); at most count
  *   [listen.] address port     1       65535
  */
 #define CFG_MTU_MIN 576
@@ -138,6 +139,7 @@ static const struct cfg_uint_key workers_keys[] = {
 	WORKERS_KEY(rx_desc, 64, 32768),
 	WORKERS_KEY(tx_desc, 64, 32768),
 	WORKERS_KEY(handoff_ring, 256, 1u << 20),
+	WORKERS_KEY(rx_workers, 0, 128),
 };
 
 #define CFG_MBUFS_MIN 1023
@@ -750,7 +752,7 @@ cfg_parse_workers(const struct cfg_ctx *ctx, struct tt_config *cfg)
 				break;
 		if (k == RTE_DIM(workers_keys))
 			return cfg_error(ctx, -EINVAL, s->name, key, "unknown key (expected count, "
-					 "burst, rx_desc, tx_desc or handoff_ring)");
+					 "burst, rx_desc, tx_desc, handoff_ring or rx_workers)");
 		rc = cfg_parse_uint(ctx, s->name, key, s->entries[i].value,
 				    workers_keys[k].min, workers_keys[k].max, &v);
 		if (rc != 0)
@@ -759,6 +761,10 @@ cfg_parse_workers(const struct cfg_ctx *ctx, struct tt_config *cfg)
 			return cfg_error(ctx, -EINVAL, s->name, key, "%" PRIu64 " is not a power of two", v);
 		*(uint32_t *)((char *)&cfg->workers + workers_keys[k].off) = (uint32_t)v;
 	}
+	if (cfg->workers.count != 0 && cfg->workers.rx_workers > cfg->workers.count)
+		return cfg_error(ctx, -EINVAL, "workers", "rx_workers",
+				 "%u is more than count (%u)", cfg->workers.rx_workers,
+				 cfg->workers.count);
 	return 0;
 }
 

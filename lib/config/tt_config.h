@@ -56,6 +56,9 @@ struct tt_workers_cfg {
 	uint32_t rx_desc;	/**< `rx_desc`: RX descriptors per queue, 64..32768, default 1024 */
 	uint32_t tx_desc;	/**< `tx_desc`: TX descriptors per queue, 64..32768, default 1024 */
 	uint32_t handoff_ring;	/**< `handoff_ring`: hand-off ring slots, power of 2, 256..1 Mi, default 4096 */
+	uint32_t rx_workers;	/**< `rx_workers`: workers that poll RX queues, 0 = all (default);
+				 *   N: workers 0..N-1 poll every RX queue between them (worker i
+				 *   polls i, i+N, ...), the others get frames by hand-off only */
 };
 
 /** The `[limits]` section. */

@@ -48,6 +48,8 @@ struct tt_arp_entry {
 struct tt_wport {
 	uint16_t port_id;
 	uint16_t rxq;
+	uint16_t rxq_stride;
+	uint16_t n_rxq;
 	uint16_t txq;
 	uint16_t mtu;
 	uint32_t addr;			/**< network order */
@@ -61,9 +63,13 @@ struct tt_wport {
 };
 
 /** What tt_worker_create() needs to know about one port. */
+#define TT_NO_QUEUE UINT16_MAX	/**< a worker that polls no RX queue of this port */
+
 struct tt_port_params {
 	uint16_t port_id;
-	uint16_t rxq;
+	uint16_t rxq;			/**< first RX queue polled; TT_NO_QUEUE: hand-off only */
+	uint16_t rxq_stride;		/**< then rxq + stride, ... below n_rxq (0: just rxq) */
+	uint16_t n_rxq;			/**< RX queues of the port */
 	uint16_t txq;
 	struct rte_ether_addr mac;
 	struct rte_ring *fake_tx;	/**< non-NULL: no ethdev, packets go here */

@@ -121,6 +121,8 @@ tt_worker_create(const struct tt_worker_params *p)
 
 		wp->port_id = p->ports[i].port_id;
 		wp->rxq = p->ports[i].rxq;
+		wp->rxq_stride = p->ports[i].rxq_stride;
+		wp->n_rxq = RTE_MAX(p->ports[i].n_rxq, (uint16_t)(wp->rxq == TT_NO_QUEUE ? 0 : wp->rxq + 1));
 		wp->txq = p->ports[i].txq;
 		wp->mac = p->ports[i].mac;
 		wp->fake_tx = p->ports[i].fake_tx;
@@ -373,12 +375,16 @@ tt_worker_poll(struct tt_worker *w)
 	tt_worker_set_clock(w, (rte_rdtsc() - w->tsc0) * 1000000 / w->tsc_hz);
 	for (i = 0; i < w->n_ports; i++) {
 		struct tt_wport *p = &w->ports[i];
-		uint16_t n = rte_eth_rx_burst(p->port_id, p->rxq, pkts,
-					      (uint16_t)w->cfg->workers.burst);
+		uint16_t q, n;
 
-		if (n > 0) {
-			tt_worker_input(w, i, pkts, n);
-			total += n;
+		if (p->rxq == TT_NO_QUEUE)
+			continue;
+		for (q = p->rxq; q < p->n_rxq; q = p->rxq_stride ? (uint16_t)(q + p->rxq_stride) : p->n_rxq) {
+			n = rte_eth_rx_burst(p->port_id, q, pkts, (uint16_t)w->cfg->workers.burst);
+			if (n > 0) {
+				tt_worker_input(w, i, pkts, n);
+				total += n;
+			}
 		}
 	}
 	total += worker_drain_inbox(w);

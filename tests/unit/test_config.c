@@ -742,8 +742,10 @@ test_workers_and_local_ports(void **state)
 	expect_error(PORT0 "[workers]\nhandoff_ring = 5000\n", -EINVAL,
 		     "[workers] handoff_ring: 5000 is not a power of two");
 	expect_error(PORT0 "[workers]\nthreads = 2\n", -EINVAL,
-		     "[workers] threads: unknown key (expected count, burst, rx_desc, tx_desc or "
-		     "handoff_ring)");
+		     "[workers] threads: unknown key (expected count, burst, rx_desc, tx_desc, "
+		     "handoff_ring or rx_workers)");
+	expect_error(PORT0 "[workers]\ncount = 2\nrx_workers = 3\n", -EINVAL,
+		     "[workers] rx_workers: 3 is more than count (2)");
 	expect_error(PORT0 "[tcp]\nlocal_port_min = 50000\nlocal_port_max = 40000\n", -EINVAL,
 		     "[tcp] local_port_min: 50000 is greater than local_port_max (40000)");
 }
