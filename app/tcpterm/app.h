@@ -5,6 +5,7 @@
 #ifndef TT_APP_H
 #define TT_APP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
@@ -42,6 +43,14 @@ int tt_port_start(uint16_t port_id, unsigned int n_queues, bool rss,
 		  struct rte_mempool *const *pools,
 		  uint16_t mtu, const struct tt_workers_cfg *wc, struct tt_steer *steer,
 		  char *err, size_t errlen);
+
+/**
+ * Whether TCP segments on @p port_id can leave IPv4 and TCP checksums to
+ * the NIC: it must offer both offloads, and not be net_tap, whose software
+ * "offload" in DPDK 22.11 sums chained segments without minding odd
+ * offsets (zero-copy chains have them) and so sends bad checksums.
+ */
+bool tt_port_tx_cksum(uint16_t port_id);
 
 /** Stop and close a port started by tt_port_start(). */
 void tt_port_stop(uint16_t port_id);

@@ -215,6 +215,7 @@ app_setup(struct tt_app *app, char *err, size_t errlen)
 			wp.ports[i].n_rxq = (uint16_t)n_lcores;
 			wp.ports[i].txq = (uint16_t)q;
 			wp.ports[i].mac = macs[i];
+			wp.ports[i].tx_cksum = tt_port_tx_cksum(app->port_ids[i]);
 		}
 		app->workers[q] = tt_worker_create(&wp);
 		if (app->workers[q] == NULL) {

@@ -31,8 +31,11 @@ port_report(uint16_t port_id, const struct rte_eth_dev_info *info, unsigned int 
 	printf("  RX checksum offload: IPv4 %s, TCP %s\n",
 	       (info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) ? "yes" : "no",
 	       (info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_TCP_CKSUM) ? "yes" : "no");
-	printf("  TX multi-segment: %s; checksums computed in software\n",
-	       (info->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ? "yes" : "no");
+	printf("  TX multi-segment: %s; TCP checksums: %s\n",
+	       (info->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ? "yes" : "no",
+	       tt_port_tx_cksum(port_id) ? "NIC offload" :
+	       strcmp(info->driver_name, "net_tap") == 0 ?
+	       "software (net_tap's offload mis-sums odd-sized chained segments)" : "software");
 }
 
 /*
@@ -67,6 +70,17 @@ port_rss_setup(uint16_t port_id, const struct rte_eth_dev_info *info, unsigned i
 	steer->nic_steers = true;
 }
 
+bool
+tt_port_tx_cksum(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+	const uint64_t need = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+
+	if (rte_eth_dev_info_get(port_id, &info) != 0)
+		return false;
+	return (info.tx_offload_capa & need) == need && strcmp(info.driver_name, "net_tap") != 0;
+}
+
 int
 tt_port_start(uint16_t port_id, unsigned int n_queues, bool rss,
 	      struct rte_mempool *const *pools, uint16_t mtu, const struct tt_workers_cfg *wc, struct tt_steer *steer,
@@ -95,6 +109,8 @@ tt_port_start(uint16_t port_id, unsigned int n_queues, bool rss,
 		return -ENOTSUP;
 	}
 	conf.txmode.offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	if (tt_port_tx_cksum(port_id))
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TCP_CKSUM)

@@ -56,7 +56,16 @@ seg_send(struct tt_worker *w, uint8_t port, struct rte_mbuf *m, const struct tt_
 	th->tcp_urp = 0;
 	ipv4_fill(ip, key->laddr, key->raddr, IPPROTO_TCP,
 		  (uint16_t)(rte_pktmbuf_pkt_len(m) - sizeof(struct rte_ether_hdr)));
-	th->cksum = (uint16_t)~tt_l4_sum(m, ip, L4_OFF);
+	if (w->ports[port].tx_cksum) {
+		/* The NIC sums the chain; we give it the pseudo-header sum. */
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM;
+		m->l2_len = sizeof(struct rte_ether_hdr);
+		m->l3_len = sizeof(struct rte_ipv4_hdr);
+		ip->hdr_checksum = 0;
+		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else {
+		th->cksum = (uint16_t)~tt_l4_sum(m, ip, L4_OFF);
+	}
 	TT_STAT_INC(w, tcp_segs_tx);
 	TT_STAT_ADD(w, tcp_payload_tx, payload);
 	if (flags & TT_TH_RST)

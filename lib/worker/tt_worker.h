@@ -52,6 +52,7 @@ struct tt_wport {
 	uint16_t n_rxq;
 	uint16_t txq;
 	uint16_t mtu;
+	bool tx_cksum;			/**< TCP segments leave checksums to the NIC */
 	uint32_t addr;			/**< network order */
 	uint32_t mask;			/**< network order */
 	uint32_t gateway;		/**< network order, 0 = none */
@@ -70,6 +71,7 @@ struct tt_port_params {
 	uint16_t rxq;			/**< first RX queue polled; TT_NO_QUEUE: hand-off only */
 	uint16_t rxq_stride;		/**< then rxq + stride, ... below n_rxq (0: just rxq) */
 	uint16_t n_rxq;			/**< RX queues of the port */
+	bool tx_cksum;			/**< NIC fills IPv4 and TCP checksums */
 	uint16_t txq;
 	struct rte_ether_addr mac;
 	struct rte_ring *fake_tx;	/**< non-NULL: no ethdev, packets go here */

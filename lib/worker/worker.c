@@ -122,6 +122,7 @@ tt_worker_create(const struct tt_worker_params *p)
 		wp->port_id = p->ports[i].port_id;
 		wp->rxq = p->ports[i].rxq;
 		wp->rxq_stride = p->ports[i].rxq_stride;
+		wp->tx_cksum = p->ports[i].tx_cksum;
 		wp->n_rxq = RTE_MAX(p->ports[i].n_rxq, (uint16_t)(wp->rxq == TT_NO_QUEUE ? 0 : wp->rxq + 1));
 		wp->txq = p->ports[i].txq;
 		wp->mac = p->ports[i].mac;

@@ -1093,6 +1093,46 @@ test_random_frames_robust(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, th_setup, th_teardown)
 
+/*
+ * With TX checksum offload the SYN-ACK leaves the sums to the NIC: flags and
+ * header lengths set, IP checksum zero, TCP checksum the pseudo-header sum;
+ * completing it the way a NIC does gives a valid segment.
+ */
+static void
+test_tx_checksum_offload_synack(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *tcp;
+	struct rte_mbuf *m;
+	const uint64_t want = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM;
+
+	(void)state;
+	th_init(h);
+	h->tx_cksum = true;
+	th_start(h);
+	h->local_port = 80;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	assert_int_equal(rte_ring_dequeue(h->tx, (void **)&m), 0);
+	assert_int_equal(m->ol_flags & want, want);
+	assert_int_equal(m->l2_len, sizeof(struct rte_ether_hdr));
+	assert_int_equal(m->l3_len, sizeof(struct rte_ipv4_hdr));
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+	tcp = (struct rte_tcp_hdr *)(ip + 1);
+	assert_int_equal(tcp->tcp_flags, TT_TH_SYN | TT_TH_ACK);
+	assert_int_equal(ip->hdr_checksum, 0);
+	assert_int_equal(tcp->cksum, rte_ipv4_phdr_cksum(ip, m->ol_flags));
+	/* What the NIC does: IP header sum, and the L4 sum over the segment. */
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	tcp->cksum = 0;
+	tcp->cksum = (uint16_t)~tt_l4_sum(m, ip, sizeof(struct rte_ether_hdr) + sizeof(*ip));
+	assert_int_equal(rte_ipv4_cksum(ip), 0);
+	assert_int_equal(tt_l4_sum(m, ip, sizeof(struct rte_ether_hdr) + sizeof(*ip)), 0xffff);
+	rte_pktmbuf_free(m);
+	th_stop(h);
+	free(h);
+}
+
 int
 main(void)
 {
@@ -1148,6 +1188,7 @@ main(void)
 		T(test_eth_padding_not_payload),
 		T(test_eth_padding_in_chained_frame_trimmed),
 		T(test_random_frames_robust),
+		cmocka_unit_test(test_tx_checksum_offload_synack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,6 +114,7 @@ th_start_with(struct th *h, const struct tt_steer *s, unsigned int id)
 	p.n_ports = 1;
 	p.ports[0].mac = local_mac;
 	p.ports[0].fake_tx = h->tx;
+	p.ports[0].tx_cksum = h->tx_cksum;
 	p.isn_secret[0] = 0x0123456789abcdefULL;
 	p.isn_secret[1] = 0xfedcba9876543210ULL;
 	p.steer = s;

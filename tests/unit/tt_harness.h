@@ -60,6 +60,7 @@ struct th {
 	uint32_t irs;			/* the peer's ISN */
 	uint32_t iss;			/* tcpterm's ISN */
 	struct th_seg last;		/* the last segment th_recv() returned */
+	bool tx_cksum;			/* set before th_start(): NIC checksum offload */
 };
 
 /** Initialise EAL once per process (--no-huge, no PCI, one lcore) and the stack. */
