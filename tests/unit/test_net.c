@@ -1104,7 +1104,7 @@ test_tx_checksum_offload_synack(void **state)
 	struct th *h = calloc(1, sizeof(*h));
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *tcp;
-	struct rte_mbuf *m;
+	struct rte_mbuf *m = NULL;
 	const uint64_t want = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM;
 
 	(void)state;
