@@ -42,6 +42,19 @@ tt_stack_init(void)
 	return tt_meta_offset < 0 ? -rte_errno : 0;
 }
 
+/* Free what tt_worker_create() allocated; each piece may be missing. */
+static void
+worker_free(struct tt_worker *w)
+{
+	rte_ring_free(w->cmds);
+	rte_hash_free(w->flows);
+	rte_free(w->tcbs);
+	rte_free(w->tws);
+	rte_mempool_free(w->pool);
+	rte_mempool_free(w->clone_pool);
+	rte_free(w);
+}
+
 struct tt_worker *
 tt_worker_create(const struct tt_worker_params *p)
 {
@@ -143,13 +156,7 @@ nomem:
 	return NULL;
 fail:
 	rte_errno = rte_errno ? rte_errno : ENOMEM;
-	rte_ring_free(w->cmds);
-	rte_hash_free(w->flows);
-	rte_free(w->tcbs);
-	rte_free(w->tws);
-	rte_mempool_free(w->pool);
-	rte_mempool_free(w->clone_pool);
-	rte_free(w);
+	worker_free(w);
 	return NULL;
 }
 
@@ -453,13 +460,7 @@ tt_worker_destroy(struct tt_worker *w)
 	if (w == NULL)
 		return;
 	tt_worker_drain(w);
-	rte_ring_free(w->cmds);
-	rte_hash_free(w->flows);
-	rte_free(w->tcbs);
-	rte_free(w->tws);
-	rte_mempool_free(w->pool);
-	rte_mempool_free(w->clone_pool);
-	rte_free(w);
+	worker_free(w);
 }
 
 int
