@@ -36,6 +36,7 @@
 #include <rte_cfgfile.h>
 
 #include "tt_config.h"
+#include "cc.h"
 
 /* Comment character: '#' as in most appliance configs ("\#" is a literal '#'). */
 #define CFG_COMMENT '#'
@@ -68,6 +69,10 @@
  *             max_time_wait    1       32 Mi      2 * max_connections (per worker)
  *             local_port_min   1024    65535      32768 (active opens)
  *             local_port_max   1024    65535      60999; at least local_port_min
+ *             initial_window   1       64         not set: RFC 6928, min(10 MSS,
+ *                                                 max(2 MSS, 14600)) bytes; set: segments
+ *             congestion_control  newreno | cubic (default newreno)
+ *             limited_transmit    on | off (RFC 3042, default on)
  *   [limits]  mbufs            1023    16 Mi      65535 (per worker pool)
  *   [workers] count            0       128        0 (one per EAL worker lcore)
  *             burst            1       64         32
@@ -98,6 +103,7 @@ enum cfg_tcp_key {
 	TK_MAX_TIME_WAIT,
 	TK_LPORT_MIN,
 	TK_LPORT_MAX,
+	TK_INITIAL_WINDOW,
 	TK_COUNT
 };
 
@@ -128,6 +134,7 @@ static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_MAX_TIME_WAIT] = TCP_KEY(max_time_wait, 1, 32u << 20),
 	[TK_LPORT_MIN] = TCP_KEY(local_port_min, 1024, 65535),
 	[TK_LPORT_MAX] = TCP_KEY(local_port_max, 1024, 65535),
+	[TK_INITIAL_WINDOW] = TCP_KEY(initial_window, 1, 64),
 };
 
 #define WORKERS_KEY(n, lo, hi) { #n, offsetof(struct tt_workers_cfg, n), \
@@ -664,7 +671,27 @@ cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 
 	for (i = 0; s != NULL && i < s->n_entries; i++) {
 		const char *key = s->entries[i].name;
+		const char *value = s->entries[i].value;
 
+		if (strcmp(key, "congestion_control") == 0) {
+			int id = tt_cc_by_name(value);
+
+			if (id < 0)
+				return cfg_error(ctx, -EINVAL, s->name, key,
+						 "'%s' is not newreno or cubic", value);
+			t->congestion_control = (uint8_t)id;
+			continue;
+		}
+		if (strcmp(key, "limited_transmit") == 0) {
+			if (strcmp(value, "on") == 0)
+				t->limited_transmit = 1;
+			else if (strcmp(value, "off") == 0)
+				t->limited_transmit = 0;
+			else
+				return cfg_error(ctx, -EINVAL, s->name, key,
+						 "'%s' is not on or off", value);
+			continue;
+		}
 		for (k = 0; k < TK_COUNT; k++) {
 			if (strcmp(key, tcp_keys[k].name) == 0)
 				break;
@@ -988,6 +1015,9 @@ tt_config_defaults(struct tt_config *cfg)
 
 	cfg->tcp.local_port_min = 32768;
 	cfg->tcp.local_port_max = 60999;
+	cfg->tcp.initial_window = 0;
+	cfg->tcp.congestion_control = TT_CC_NEWRENO;
+	cfg->tcp.limited_transmit = 1;
 
 	cfg->limits.mbufs = 65535;
 

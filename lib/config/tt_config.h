@@ -47,6 +47,9 @@ struct tt_tcp_cfg {
 	uint32_t max_time_wait;		/**< `max_time_wait`: TIME_WAIT records per worker, default 2*max_connections */
 	uint16_t local_port_min;	/**< `local_port_min`: active opens, default 32768 */
 	uint16_t local_port_max;	/**< `local_port_max`: default 60999 */
+	uint32_t initial_window;	/**< `initial_window`: segments, 1..64; 0 (default) = RFC 6928 */
+	uint8_t congestion_control;	/**< `congestion_control`: enum tt_cc_id, default newreno */
+	uint8_t limited_transmit;	/**< `limited_transmit`: RFC 3042 on (1, default) or off */
 };
 
 /** The `[workers]` section. */

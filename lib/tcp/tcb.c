@@ -149,16 +149,26 @@ tw_free(struct tt_worker *w, struct tt_tw *tw)
 	w->tw_free = tw;
 }
 
-/* Send side of a new connection: RFC 6528 ISN, RFC 6928 initial window, RFC 6298 initial RTO. */
+/*
+ * Send side of a new connection: RFC 6528 ISN, RFC 6928 initial window (or
+ * [tcp] initial_window), RFC 6298 initial RTO, the congestion-control algorithm.
+ */
 void
 tcb_init_send(struct tt_worker *w, struct tt_tcb *t)
 {
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+
 	t->snd.iss = tcp_isn(w, &t->key);
 	t->snd.una = t->snd.nxt = t->snd.max = t->snd.iss;
 	t->snd.end = t->snd.iss + 1;
-	t->snd.cwnd = RTE_MIN(10u * t->mss, RTE_MAX(2u * t->mss, 14600u));
+	if (cfg->initial_window != 0)
+		t->snd.cwnd = cfg->initial_window * t->mss;
+	else
+		t->snd.cwnd = RTE_MIN(10u * t->mss, RTE_MAX(2u * t->mss, 14600u));
 	t->snd.ssthresh = UINT32_MAX;
-	t->rto_ms = w->cfg->tcp.rto_init_ms;
+	t->rto_ms = cfg->rto_init_ms;
+	t->cc = tt_cc_get((enum tt_cc_id)cfg->congestion_control);
+	t->cc->init(t);
 }
 
 /* Window we can offer: buffer less what the service holds and what waits out of order. */

@@ -378,9 +378,7 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 	if (t->flags & TT_TF_IN_RECOVERY) {
 		if (seq_geq(s->ack, t->snd.recover)) {
 			/* RFC 6582 §3.2 step 3: full acknowledgment. */
-			uint32_t flight = t->snd.max - t->snd.una;
-
-			t->snd.cwnd = RTE_MIN(t->snd.ssthresh, RTE_MAX(flight, (uint32_t)t->mss) + t->mss);
+			t->cc->on_recovery_exit(t, t->snd.max - t->snd.una);
 			t->flags &= ~TT_TF_IN_RECOVERY;
 		} else {
 			/* Partial acknowledgment: resend the next hole, deflate. */
@@ -388,14 +386,12 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 			t->snd.cwnd = t->snd.cwnd > acked ? t->snd.cwnd - acked : 0;
 			t->snd.cwnd += t->mss;
 		}
-	} else if (data == 0) {
+	} else if (data != 0) {
 		/* RFC 5681 §3.1: only ACKs of new data grow cwnd; the SYN's ACK leaves IW (RFC 6928). */
-	} else if (t->snd.cwnd < t->snd.ssthresh) {
-		t->snd.cwnd += RTE_MIN(acked, (uint32_t)t->mss);	/* slow start */
-	} else {
-		t->snd.cwnd += RTE_MAX(1u, (uint32_t)t->mss * t->mss / t->snd.cwnd);
+		t->cc->on_ack(t, acked, w->now_us);
 	}
 	t->dupacks = 0;
+	t->lt_bytes = 0;
 
 	/* RFC 6298 §5.2-5.3 */
 	if (t->snd.una == t->snd.max)
@@ -408,22 +404,43 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 		svc->on_sent(conn_of(t), data);
 }
 
+/*
+ * RFC 3042 limited transmit: one new segment on each of the first two
+ * duplicate ACKs, if the peer's window allows; cwnd itself is unchanged
+ * (tcp_output() sees it one segment above what is in flight, then it is
+ * restored). What is sent is left out of FlightSize at the third.
+ */
+static void
+tcp_limited_transmit(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint32_t cwnd = t->snd.cwnd;
+	uint32_t max = t->snd.max;
+
+	if (t->snd.nxt != t->snd.max)
+		return;		/* going back after an RTO: no new data */
+	t->snd.cwnd = (t->snd.nxt - t->snd.una) + t->mss;
+	tcp_output(w, t);
+	t->snd.cwnd = cwnd;
+	t->lt_bytes = (uint16_t)(t->lt_bytes + (t->snd.max - max));
+}
+
 /* RFC 5681 §3.2 fast retransmit on the third duplicate ACK. */
 static void
 tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 {
 	TT_STAT_INC(w, dup_acks_rx);
 	if (++t->dupacks == TT_DUPACK_THRESH && !(t->flags & TT_TF_IN_RECOVERY)) {
-		uint32_t flight = t->snd.max - t->snd.una;
-
-		t->snd.ssthresh = RTE_MAX(flight / 2, 2u * t->mss);
+		t->cc->on_loss(t, t->snd.max - t->snd.una - t->lt_bytes, w->now_us);
 		t->snd.recover = t->snd.max;
 		TT_STAT_INC(w, fast_retransmits);
 		tcp_retransmit_una(w, t);
-		t->snd.cwnd = t->snd.ssthresh + 3u * t->mss;
+		t->snd.cwnd += 3u * t->mss;	/* RFC 6582 §3.2 step 2 */
 		t->flags |= TT_TF_IN_RECOVERY;
 	} else if (t->dupacks > TT_DUPACK_THRESH && (t->flags & TT_TF_IN_RECOVERY)) {
 		t->snd.cwnd += t->mss;		/* inflate: a segment left the network */
+	} else if (t->dupacks < TT_DUPACK_THRESH && !(t->flags & TT_TF_IN_RECOVERY) &&
+		   w->cfg->tcp.limited_transmit) {
+		tcp_limited_transmit(w, t);
 	}
 }
 

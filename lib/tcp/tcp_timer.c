@@ -81,10 +81,10 @@ timer_rtx(struct tt_worker *w, struct tt_tcb *t)
 	}
 	t->rxt_shift++;
 	TT_STAT_INC(w, rto_expired);
-	t->snd.ssthresh = RTE_MAX((t->snd.max - t->snd.una) / 2, 2u * t->mss);
-	t->snd.cwnd = t->mss;
+	t->cc->on_rto(t, t->snd.max - t->snd.una, w->now_us);
 	t->flags &= ~(TT_TF_IN_RECOVERY | TT_TF_RTT_TIMING);	/* Karn */
 	t->dupacks = 0;
+	t->lt_bytes = 0;
 	t->snd.nxt = t->snd.una;
 	tcp_output(w, t);
 	tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, cfg));

@@ -19,6 +19,7 @@
 
 #include "tcpterm.h"
 #include "tt_worker.h"
+#include "cc.h"
 
 /* Sequence-space comparisons (RFC 9293 §3.4); never a raw '<' on sequence numbers. */
 static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
@@ -96,6 +97,7 @@ struct tt_tcb {
 	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
 	uint16_t flags;			/**< TT_TF_* */
 	uint16_t mss;			/**< effective send MSS */
+	uint16_t lt_bytes;		/**< sent by limited transmit since the last new ACK (RFC 3042) */
 
 	struct {
 		uint32_t una;
@@ -129,6 +131,9 @@ struct tt_tcb {
 	uint64_t rtt_start_us;
 
 	uint64_t deadline[TT_NB_TIMERS];	/**< ms ticks, 0 = off */
+
+	const struct tt_cc_algo *cc;		/**< chosen at creation (tcb_init_send) */
+	union tt_cc_state cc_state;
 
 	/* Send queue: [snd.una, snd.end) as single mbufs linked by next. */
 	struct rte_mbuf *sndq_head;
