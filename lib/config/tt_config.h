@@ -30,6 +30,13 @@ struct tt_port_cfg {
 	uint16_t mtu;		/**< `mtu`, 576..9000, default 1500 */
 };
 
+/** `[tcp] syn_cookies`: when a SYN is answered with a cookie (RFC 4987). */
+enum tt_syn_cookies {
+	TT_SYNCOOKIES_AUTO = 0,		/**< `auto`: only when the listener's backlog is full */
+	TT_SYNCOOKIES_ALWAYS,		/**< `always`: every SYN, no state before the ACK */
+	TT_SYNCOOKIES_OFF,		/**< `off`: a SYN beyond the backlog is dropped */
+};
+
 /** The `[tcp]` section. */
 struct tt_tcp_cfg {
 	uint16_t mss;			/**< `mss`: our MSS, 88..9000 (capped by MTU-40), default 1460 */
@@ -47,6 +54,8 @@ struct tt_tcp_cfg {
 	uint32_t max_time_wait;		/**< `max_time_wait`: TIME_WAIT records per worker, default 2*max_connections */
 	uint16_t local_port_min;	/**< `local_port_min`: active opens, default 32768 */
 	uint16_t local_port_max;	/**< `local_port_max`: default 60999 */
+	uint32_t backlog;		/**< `backlog`: half-open connections per listener and worker, default 1024 */
+	uint32_t syn_cookies;		/**< `syn_cookies`: enum tt_syn_cookies, default auto */
 };
 
 /** The `[workers]` section. */
