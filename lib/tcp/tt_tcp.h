@@ -211,6 +211,8 @@ void tcp_send_rst(struct tt_worker *w, struct tt_tcb *t);
 void tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
 void tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s);
+void tcp_respond_syn(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
+		     uint32_t seq, uint32_t ack, uint16_t wnd);
 void sndq_drop(struct tt_tcb *t, uint32_t bytes);
 void sndq_free(struct tt_tcb *t);
 
@@ -224,6 +226,19 @@ void mbuf_trim_back(struct rte_mbuf *m, uint32_t n);
 /* tcp_input.c */
 void tcp_input(struct tt_worker *w, struct tt_seg *s, void *flow);
 int tcp_decode(struct tt_worker *w, struct rte_mbuf *m, uint8_t port, uint32_t l3_off, struct tt_seg *s);
+
+/* syncookie.c: the worker's side of tt_syncookie.h. */
+uint16_t tcp_syncookie_window(const struct tt_worker *w);
+/** Answer the SYN @p s with a cookie SYN-ACK; @p mss is the MSS we may send. */
+void tcp_syncookie_send(struct tt_worker *w, const struct tt_seg *s, uint16_t mss);
+/**
+ * Check the ACK @p s (no TCB, to a listener) as the end of a cookie
+ * handshake; @p tsecr its TSecr or NULL. @return 0 with @p o filled,
+ * -ENOENT when no cookie can be outstanding (syn_cookies off, none sent
+ * lately), or tt_syncookie_decode()'s error.
+ */
+int tcp_syncookie_check(struct tt_worker *w, const struct tt_seg *s, const uint32_t *tsecr,
+			struct tt_syncookie_opts *o);
 
 /* isn.c */
 uint32_t tcp_isn(const struct tt_worker *w, const struct tt_flow_key *key);
