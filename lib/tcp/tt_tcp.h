@@ -84,6 +84,7 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_IN_RECOVERY 0x0080 /**< NewReno fast recovery */
 #define TT_TF_RTT_TIMING 0x0100	/**< rtt_seq is being timed */
 #define TT_TF_ACTIVE	0x0200	/**< active open */
+#define TT_TF_BACKLOG	0x0400	/**< counted in w->syn_backlog[lidx] while SYN_RCVD */
 
 /** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
 struct tt_tcb {
@@ -94,6 +95,7 @@ struct tt_tcb {
 	uint8_t rxt_shift;		/**< consecutive retransmission timeouts */
 	uint8_t dupacks;
 	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
+	uint8_t lidx;			/**< passive open: index of the listener in cfg->listeners */
 	uint16_t flags;			/**< TT_TF_* */
 	uint16_t mss;			/**< effective send MSS */
 
@@ -194,6 +196,8 @@ static inline bool flow_is_tw(const void *v) { return ((uintptr_t)v & 1) != 0; }
 static inline struct tt_tw *flow_tw(void *v) { return (struct tt_tw *)((uintptr_t)v & ~(uintptr_t)1); }
 uint32_t tcb_rcv_window(const struct tt_tcb *t);
 void tcb_init_send(struct tt_worker *w, struct tt_tcb *t);
+void tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss);
+void tcb_backlog_add(struct tt_worker *w, struct tt_tcb *t, unsigned int lidx);
 
 /* tcp_timer.c */
 void tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms);

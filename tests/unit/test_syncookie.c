@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_random.h>
@@ -218,6 +219,300 @@ test_forged_cookies_rejected(void **state)
 	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 1000, c, &bad, &out), 0);
 }
 
+/* Packet level. */
+
+static int
+setup_with(void **state, uint32_t mode, uint32_t backlog)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.syn_cookies = mode;
+	h->cfg.tcp.backlog = backlog;
+	h->cfg.tcp.syn_retries = 1;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+static int
+setup_always(void **state)
+{
+	return setup_with(state, TT_SYNCOOKIES_ALWAYS, 1024);
+}
+
+static int
+setup_auto4(void **state)
+{
+	return setup_with(state, TT_SYNCOOKIES_AUTO, 4);
+}
+
+static int
+setup_off4(void **state)
+{
+	return setup_with(state, TT_SYNCOOKIES_OFF, 4);
+}
+
+/* The SYN-ACK of a cookie: MSS option, our window, and nothing kept. */
+static void
+expect_cookie_synack(struct th *h)
+{
+	th_expect(h, "SA", 0, 1, 0);
+	assert_int_equal(h->last.mss, 1460);
+	assert_int_equal(h->last.win, 65535);
+	assert_null(th_tcb(h));
+}
+
+/* always: SYN -> SYN-ACK carrying the cookie; no TCB, no state counted. */
+static void
+test_always_syn_keeps_no_state(void **state)
+{
+	struct th *h = *state;
+
+	h->local_port = 7;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	th_expect_none(h);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 0);
+	assert_int_equal(h->w->syn_backlog[0], 0);
+	assert_int_equal(th_stat(h, syncookies_sent), 1);
+	assert_int_equal(th_stat(h, conn_syn_rcvd), 0);
+	/* The peer lost it and sends its SYN again: another cookie, still no state. */
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	assert_int_equal(th_stat(h, syncookies_sent), 2);
+	assert_int_equal(th_state(h), TT_CLOSED);
+}
+
+/* always: the completing ACK -> ESTABLISHED, echo accepts, the first data echoes. */
+static void
+test_always_ack_establishes_echo(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	h->local_port = 7;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	th_send(h, "A", 1, 1, 32000, NULL, 0);
+	th_expect_none(h);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(th_stat(h, syncookies_ok), 1);
+	assert_int_equal(th_stat(h, conn_established), 1);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 0);
+	assert_int_equal(th_states(h, TT_ESTABLISHED), 1);
+	t = th_tcb(h);
+	assert_non_null(t);
+	assert_int_equal(t->rcv.irs, h->irs);
+	assert_int_equal(t->rcv.nxt, h->irs + 1);
+	assert_int_equal(t->snd.iss, h->iss);
+	assert_int_equal(t->snd.una, h->iss + 1);
+	assert_int_equal(t->snd.nxt, h->iss + 1);
+	assert_int_equal(t->snd.wnd, 32000);
+	assert_int_equal(t->mss, 1460);
+	assert_true(t->flags & TT_TF_ACCEPTED);
+	assert_false(t->flags & TT_TF_BACKLOG);
+	th_send(h, "PA", 1, 1, 65535, "hello", 5);
+	th_expect(h, "PA", 1, 6, 5);
+	assert_memory_equal(h->last.data, "hello", 5);
+	/* And it closes like any other connection. */
+	th_send(h, "FA", 6, 6, 65535, NULL, 0);
+	th_expect(h, "FA", 6, 7, 0);
+	th_send(h, "A", 7, 7, 65535, NULL, 0);
+	assert_int_equal(th_state(h), TT_CLOSED);
+}
+
+/* always: the MSS comes back from the cookie's table (1300 -> 1220) and segments obey it. */
+static void
+test_always_mss_honoured(void **state)
+{
+	struct th *h = *state;
+	uint8_t data[1400];
+
+	memset(data, 'm', sizeof(data));
+	h->local_port = 7;
+	th_send_abs(h, "S", h->irs, 0, 65535, NULL, 0, 1300);
+	expect_cookie_synack(h);
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(th_tcb(h)->mss, 1220);
+	th_send(h, "PA", 1, 1, 65535, data, sizeof(data));
+	th_expect(h, "A", 1, 1401, 1220);
+	th_expect(h, "PA", 1221, 1401, 180);
+	th_expect_none(h);
+}
+
+/* always: an ACK that carries data completes the handshake and delivers the data. */
+static void
+test_always_ack_with_data(void **state)
+{
+	struct th *h = *state;
+
+	h->local_port = 7;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	th_send(h, "PA", 1, 1, 65535, "abc", 3);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	th_expect(h, "PA", 1, 4, 3);
+	assert_memory_equal(h->last.data, "abc", 3);
+	assert_int_equal(th_stat(h, syncookies_ok), 1);
+	assert_int_equal(th_stat(h, tcp_payload_rx), 3);
+}
+
+/* always: a wrong cookie is reset and counted; so is one past its age. */
+static void
+test_always_bad_cookie_reset(void **state)
+{
+	struct th *h = *state;
+
+	h->local_port = 7;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	th_send(h, "A", 1, 2, 65535, NULL, 0);		/* ACK = cookie + 2 */
+	th_expect(h, "R", 2, 0, 0);
+	assert_int_equal(th_drop(h, syncookies_failed), 1);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	th_send(h, "A", 2, 1, 65535, NULL, 0);		/* another peer ISN */
+	th_expect(h, "R", 1, 0, 0);
+	assert_int_equal(th_drop(h, syncookies_failed), 2);
+	/* A SYN-ACK to the listener is no cookie's business. */
+	th_send(h, "SA", 0, 1, 65535, NULL, 0);
+	th_expect(h, "R", 1, 0, 0);
+	assert_int_equal(th_drop(h, syncookies_failed), 2);
+	/* 192 s later the right cookie is too old (and no cookie is outstanding any more). */
+	th_advance(h, (TT_SYNCOOKIE_MAX_AGE + 1) * TT_SYNCOOKIE_PERIOD_MS);
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	th_expect(h, "R", 1, 0, 0);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(th_stat(h, syncookies_ok), 0);
+}
+
+/* auto: with no cookie sent, a stray ACK is listener noise, not a failed cookie. */
+static void
+test_auto_stray_ack_not_a_cookie(void **state)
+{
+	struct th *h = *state;
+
+	h->local_port = 7;
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	th_expect(h, "R", 1, 0, 0);
+	assert_int_equal(th_drop(h, tcp_listen_noise), 1);
+	assert_int_equal(th_drop(h, syncookies_failed), 0);
+}
+
+/* Open @p n half-open connections to port 7 from peer ports 40000..; their ISNs in @p iss. */
+static void
+half_open(struct th *h, unsigned int n, uint32_t *iss)
+{
+	unsigned int i;
+
+	h->local_port = 7;
+	for (i = 0; i < n; i++) {
+		h->peer_port = (uint16_t)(TH_PEER_PORT + i);
+		th_send(h, "S", 0, 0, 65535, NULL, 0);
+		th_expect(h, "SA", 0, 1, 0);
+		iss[i] = h->iss;
+	}
+}
+
+/* auto, backlog 4: four SYNs get TCBs, the fifth a cookie; both kinds complete. */
+static void
+test_auto_backlog_full_sends_cookie(void **state)
+{
+	struct th *h = *state;
+	uint32_t iss[5];
+
+	half_open(h, 4, iss);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 4);
+	assert_int_equal(h->w->syn_backlog[0], 4);
+	assert_int_equal(th_stat(h, syncookies_sent), 0);
+	h->peer_port = TH_PEER_PORT + 4;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	iss[4] = h->iss;
+	assert_int_equal(th_stat(h, syncookies_sent), 1);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 4);
+	assert_int_equal(h->w->syn_backlog[0], 4);
+
+	/* The cookie completes; the backlog is untouched by it. */
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(h->w->syn_backlog[0], 4);
+	/* One of the four completes: a slot frees, the next SYN gets a TCB again. */
+	h->peer_port = TH_PEER_PORT;
+	h->iss = iss[0];
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(h->w->syn_backlog[0], 3);
+	h->peer_port = TH_PEER_PORT + 5;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	th_expect(h, "SA", 0, 1, 0);
+	assert_int_equal(th_state(h), TT_SYN_RCVD);
+	assert_int_equal(h->w->syn_backlog[0], 4);
+	assert_int_equal(th_stat(h, syncookies_sent), 1);
+	/* The backlog is per listener: discard on 9 still has room. */
+	h->local_port = 9;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	th_expect(h, "SA", 0, 1, 0);
+	assert_int_equal(th_state(h), TT_SYN_RCVD);
+	assert_int_equal(h->w->syn_backlog[1], 1);
+}
+
+/* off, backlog 4: the fifth SYN is dropped and counted; nothing is sent. */
+static void
+test_off_backlog_full_drops(void **state)
+{
+	struct th *h = *state;
+	uint32_t iss[4];
+
+	half_open(h, 4, iss);
+	h->peer_port = TH_PEER_PORT + 4;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	th_expect_none(h);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(th_drop(h, syn_backlog_full), 1);
+	assert_int_equal(th_stat(h, syncookies_sent), 0);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 4);
+	/* off never looks for cookies: an ACK is listener noise. */
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	th_expect(h, "R", 1, 0, 0);
+	assert_int_equal(th_drop(h, syncookies_failed), 0);
+}
+
+/* A SYN_RCVD TCB gives its backlog slot back however it leaves: RST, timeout, drain. */
+static void
+test_backlog_released_on_every_exit(void **state)
+{
+	struct th *h = *state;
+	uint32_t iss[4];
+
+	half_open(h, 4, iss);
+	assert_int_equal(h->w->syn_backlog[0], 4);
+	/* RST at RCV.NXT. */
+	h->peer_port = TH_PEER_PORT + 1;
+	h->iss = iss[1];
+	th_send(h, "R", 1, 0, 0, NULL, 0);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(h->w->syn_backlog[0], 3);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 3);
+	/* The SYN-ACKs time out (syn_retries = 1: one retransmission, then gone). */
+	th_advance(h, 1000);
+	assert_int_equal(th_stat(h, syn_ack_retransmits), 3);
+	while (th_recv(h, &h->last))
+		;
+	th_advance(h, 2000);
+	assert_int_equal(th_stat(h, conn_timeout), 3);
+	assert_int_equal(h->w->syn_backlog[0], 0);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 0);
+	/* Drain (shutdown) with half-open connections. */
+	half_open(h, 2, iss);
+	assert_int_equal(h->w->syn_backlog[0], 2);
+	tt_worker_drain(h->w);
+	assert_int_equal(h->w->syn_backlog[0], 0);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 0);
+}
+
 int
 main(void)
 {
@@ -226,6 +521,15 @@ main(void)
 		cmocka_unit_test_setup(test_mss_rounds_down, pure_setup),
 		cmocka_unit_test_setup(test_secret_rotation, pure_setup),
 		cmocka_unit_test_setup(test_forged_cookies_rejected, pure_setup),
+		cmocka_unit_test_setup_teardown(test_always_syn_keeps_no_state, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_ack_establishes_echo, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_mss_honoured, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_ack_with_data, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_bad_cookie_reset, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_auto_stray_ack_not_a_cookie, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_auto_backlog_full_sends_cookie, setup_auto4, th_teardown),
+		cmocka_unit_test_setup_teardown(test_off_backlog_full_drops, setup_off4, th_teardown),
+		cmocka_unit_test_setup_teardown(test_backlog_released_on_every_exit, setup_auto4, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
