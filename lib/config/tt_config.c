@@ -73,6 +73,8 @@
  *                                                 max(2 MSS, 14600)) bytes; set: segments
  *             congestion_control  newreno | cubic (default newreno)
  *             limited_transmit    on | off (RFC 3042, default on)
+ *             backlog          1       16 Mi      1024 (half-open, per listener and worker)
+ *             syn_cookies      auto | always | off    auto (not an integer)
  *   [limits]  mbufs            1023    16 Mi      65535 (per worker pool)
  *   [workers] count            0       128        0 (one per EAL worker lcore)
  *             burst            1       64         32
@@ -104,6 +106,7 @@ enum cfg_tcp_key {
 	TK_LPORT_MIN,
 	TK_LPORT_MAX,
 	TK_INITIAL_WINDOW,
+	TK_BACKLOG,
 	TK_COUNT
 };
 
@@ -135,6 +138,13 @@ static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_LPORT_MIN] = TCP_KEY(local_port_min, 1024, 65535),
 	[TK_LPORT_MAX] = TCP_KEY(local_port_max, 1024, 65535),
 	[TK_INITIAL_WINDOW] = TCP_KEY(initial_window, 1, 64),
+	[TK_BACKLOG] = TCP_KEY(backlog, 1, 16u << 20),
+};
+
+static const char *const syn_cookies_names[] = {
+	[TT_SYNCOOKIES_AUTO] = "auto",
+	[TT_SYNCOOKIES_ALWAYS] = "always",
+	[TT_SYNCOOKIES_OFF] = "off",
 };
 
 #define WORKERS_KEY(n, lo, hi) { #n, offsetof(struct tt_workers_cfg, n), \
@@ -659,6 +669,21 @@ cfg_store(void *base, const struct cfg_uint_key *k, uint64_t v)
 }
 
 static int
+cfg_parse_syn_cookies(const struct cfg_ctx *ctx, const char *sect, const char *key,
+		      const char *value, struct tt_tcp_cfg *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(syn_cookies_names); i++) {
+		if (strcmp(value, syn_cookies_names[i]) == 0) {
+			t->syn_cookies = i;
+			return 0;
+		}
+	}
+	return cfg_error(ctx, -EINVAL, sect, key, "'%s' is not auto, always or off", value);
+}
+
+static int
 cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 {
 	const struct cfg_section *s = cfg_find_section(ctx, "tcp");
@@ -690,6 +715,12 @@ cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 			else
 				return cfg_error(ctx, -EINVAL, s->name, key,
 						 "'%s' is not on or off", value);
+			continue;
+		}
+		if (strcmp(key, "syn_cookies") == 0) {
+			rc = cfg_parse_syn_cookies(ctx, s->name, key, s->entries[i].value, t);
+			if (rc != 0)
+				return rc;
 			continue;
 		}
 		for (k = 0; k < TK_COUNT; k++) {
@@ -1018,6 +1049,8 @@ tt_config_defaults(struct tt_config *cfg)
 	cfg->tcp.initial_window = 0;
 	cfg->tcp.congestion_control = TT_CC_NEWRENO;
 	cfg->tcp.limited_transmit = 1;
+	cfg->tcp.backlog = 1024;
+	cfg->tcp.syn_cookies = TT_SYNCOOKIES_AUTO;
 
 	cfg->limits.mbufs = 65535;
 

@@ -30,6 +30,13 @@ struct tt_port_cfg {
 	uint16_t mtu;		/**< `mtu`, 576..9000, default 1500 */
 };
 
+/** `[tcp] syn_cookies`: when a SYN is answered with a cookie (RFC 4987). */
+enum tt_syn_cookies {
+	TT_SYNCOOKIES_AUTO = 0,		/**< `auto`: only when the listener's backlog is full */
+	TT_SYNCOOKIES_ALWAYS,		/**< `always`: every SYN, no state before the ACK */
+	TT_SYNCOOKIES_OFF,		/**< `off`: a SYN beyond the backlog is dropped */
+};
+
 /** The `[tcp]` section. */
 struct tt_tcp_cfg {
 	uint16_t mss;			/**< `mss`: our MSS, 88..9000 (capped by MTU-40), default 1460 */
@@ -50,6 +57,8 @@ struct tt_tcp_cfg {
 	uint32_t initial_window;	/**< `initial_window`: segments, 1..64; 0 (default) = RFC 6928 */
 	uint8_t congestion_control;	/**< `congestion_control`: enum tt_cc_id, default newreno */
 	uint8_t limited_transmit;	/**< `limited_transmit`: RFC 3042 on (1, default) or off */
+	uint32_t backlog;		/**< `backlog`: half-open connections per listener and worker, default 1024 */
+	uint32_t syn_cookies;		/**< `syn_cookies`: enum tt_syn_cookies, default auto */
 };
 
 /** The `[workers]` section. */

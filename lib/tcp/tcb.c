@@ -18,10 +18,18 @@ flow_lookup(struct tt_worker *w, const struct tt_flow_key *key)
 	return v;
 }
 
-/* Per-state counts feed /tcpterm/states; CLOSED is not counted (a free TCB). */
+/*
+ * Per-state counts feed /tcpterm/states; CLOSED is not counted (a free TCB).
+ * A passive open leaving SYN_RCVD, whichever way (ESTABLISHED, reset,
+ * timeout, drain: they all come through here), frees its backlog slot.
+ */
 void
 tcb_set_state(struct tt_worker *w, struct tt_tcb *t, uint8_t state)
 {
+	if ((t->flags & TT_TF_BACKLOG) && state != TT_SYN_RCVD) {
+		w->syn_backlog[t->lidx]--;
+		t->flags &= ~TT_TF_BACKLOG;
+	}
 	if (t->state != TT_CLOSED)
 		w->n_state[t->state]--;
 	if (state != TT_CLOSED)
@@ -149,6 +157,15 @@ tw_free(struct tt_worker *w, struct tt_tw *tw)
 	w->tw_free = tw;
 }
 
+/* A passive open of listener @p lidx takes one of its backlog slots until it leaves SYN_RCVD. */
+void
+tcb_backlog_add(struct tt_worker *w, struct tt_tcb *t, unsigned int lidx)
+{
+	t->lidx = (uint8_t)lidx;
+	t->flags |= TT_TF_BACKLOG;
+	w->syn_backlog[lidx]++;
+}
+
 /*
  * Send side of a new connection: RFC 6528 ISN, RFC 6928 initial window (or
  * [tcp] initial_window), RFC 6298 initial RTO, the congestion-control algorithm.
@@ -156,9 +173,16 @@ tw_free(struct tt_worker *w, struct tt_tw *tw)
 void
 tcb_init_send(struct tt_worker *w, struct tt_tcb *t)
 {
+	tcb_init_send_iss(w, t, tcp_isn(w, &t->key));
+}
+
+/* As tcb_init_send() with a given ISN (a SYN cookie's). */
+void
+tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
+{
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 
-	t->snd.iss = tcp_isn(w, &t->key);
+	t->snd.iss = iss;
 	t->snd.una = t->snd.nxt = t->snd.max = t->snd.iss;
 	t->snd.end = t->snd.iss + 1;
 	if (cfg->initial_window != 0)

@@ -9,6 +9,7 @@
  * check ACK, process data, check FIN.
  */
 
+#include <errno.h>
 #include <string.h>
 
 #include <rte_ip.h>
@@ -23,6 +24,8 @@
 #define RTO_AFTER_SYN_TIMEOUT_MS 3000	/* RFC 6298 §5.7 */
 
 enum step { STEP_CONTINUE, STEP_DROP };
+
+static void tcp_input_conn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s);
 
 /* Parse the option list; only the MSS is used yet, others are skipped by length. */
 static int
@@ -142,31 +145,72 @@ tcp_send_mss(const struct tt_worker *w, const struct tt_seg *s)
 	return (uint16_t)RTE_MAX(mss, (uint32_t)TT_MIN_MSS);
 }
 
-/* RFC 9293 §3.10.7.1-2: a segment for no connection, LISTEN or CLOSED. */
-static void
-tcp_input_listen(struct tt_worker *w, struct tt_seg *s)
+/*
+ * RFC 4987 §3.6: an ACK for no connection may complete a SYN-cookie
+ * handshake. The TCB is rebuilt as the cookie's SYN-ACK would have left it
+ * in SYN_RCVD (IRS = SEG.SEQ - 1, ISS = SEG.ACK - 1, the MSS from the
+ * cookie, the window that SYN-ACK offered), then the ordinary steps take
+ * it to ESTABLISHED, run on_accept and process any data or FIN the segment
+ * carries, as Linux does with the child socket of a cookie.
+ * @return false when the segment is no cookie's business (the caller resets).
+ */
+static bool
+tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_listen_cfg *lst)
 {
-	const struct tt_listen_cfg *lst;
+	struct tt_syncookie_opts o;
+	struct tt_tcb *t;
+	int rc;
+
+	if (s->flags & TT_TH_SYN)
+		return false;
+	rc = tcp_syncookie_check(w, s, NULL, &o);
+	if (rc == -ENOENT)
+		return false;
+	if (rc != 0) {
+		TT_DROP(w, syncookies_failed);
+		tcp_respond(w, s->port, &s->key, s->ack, 0, TT_TH_RST, 0);
+		return true;
+	}
+	t = tcb_alloc(w, &s->key, s->port);
+	if (t == NULL)
+		return true;		/* counted; the peer's retransmission may find room */
+	TT_STAT_INC(w, syncookies_ok);
+	t->svc = lst->svc;
+	t->svc_opts = lst->opts;
+	t->rcv.irs = s->seq - 1;
+	t->rcv.nxt = s->seq;
+	t->rcv.adv = s->seq + tcp_syncookie_window(w);
+	t->mss = (uint16_t)RTE_MIN((uint32_t)o.mss, (uint32_t)w->ports[s->port].mtu - 40);
+	tcb_init_send_iss(w, t, s->ack - 1);
+	t->snd.nxt = t->snd.max = s->ack;	/* our SYN went out */
+	t->snd.wl1 = s->seq - 1;
+	t->snd.wl2 = t->snd.iss;
+	tcb_set_state(w, t, TT_SYN_RCVD);
+	tcp_input_conn(w, t, s);
+	return true;
+}
+
+/*
+ * A SYN to a listener: a TCB in SYN_RCVD while the listener's backlog has
+ * room on this worker; beyond it (or always) a cookie and no state, or
+ * with syn_cookies = off a counted drop.
+ */
+static void
+tcp_listen_syn(struct tt_worker *w, struct tt_seg *s, const struct tt_listen_cfg *lst)
+{
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+	unsigned int lidx = (unsigned int)(lst - w->cfg->listeners);
 	struct tt_tcb *t;
 
-	lst = listener_find(w->cfg, s->key.laddr, rte_be_to_cpu_16(s->key.lport));
-	if (lst == NULL) {
-		/* CLOSED: everything but a RST draws a RST. */
-		TT_DROP(w, tcp_no_listener);
-		tcp_reply_rst(w, s);
-		return;
-	}
-	if (s->flags & TT_TH_RST) {
-		TT_DROP(w, tcp_listen_noise);
-		return;
-	}
-	if (s->flags & TT_TH_ACK) {
-		TT_DROP(w, tcp_listen_noise);
-		tcp_respond(w, s->port, &s->key, s->ack, 0, TT_TH_RST, 0);
-		return;
-	}
-	if (!(s->flags & TT_TH_SYN)) {
-		TT_DROP(w, tcp_listen_noise);
+	if (unlikely(cfg->syn_cookies == TT_SYNCOOKIES_ALWAYS ||
+		     w->syn_backlog[lidx] >= cfg->backlog)) {
+		if (cfg->syn_cookies == TT_SYNCOOKIES_OFF) {
+			TT_DROP(w, syn_backlog_full);
+			return;
+		}
+		if (s->len > 0)
+			TT_DROP(w, tcp_syn_data);	/* not acknowledged: sent again */
+		tcp_syncookie_send(w, s, tcp_send_mss(w, s));
 		return;
 	}
 	t = tcb_alloc(w, &s->key, s->port);
@@ -186,10 +230,42 @@ tcp_input_listen(struct tt_worker *w, struct tt_seg *s)
 	t->snd.wl1 = s->seq;
 	t->snd.wl2 = t->snd.iss;
 	tcb_set_state(w, t, TT_SYN_RCVD);
+	tcb_backlog_add(w, t, lidx);
 	TT_STAT_INC(w, conn_syn_rcvd);
 	t->flags |= TT_TF_BUSY;
 	tcp_output(w, t);
 	tcb_unbusy(w, t);
+}
+
+/* RFC 9293 §3.10.7.1-2: a segment for no connection, LISTEN or CLOSED. */
+static void
+tcp_input_listen(struct tt_worker *w, struct tt_seg *s)
+{
+	const struct tt_listen_cfg *lst;
+
+	lst = listener_find(w->cfg, s->key.laddr, rte_be_to_cpu_16(s->key.lport));
+	if (lst == NULL) {
+		/* CLOSED: everything but a RST draws a RST. */
+		TT_DROP(w, tcp_no_listener);
+		tcp_reply_rst(w, s);
+		return;
+	}
+	if (s->flags & TT_TH_RST) {
+		TT_DROP(w, tcp_listen_noise);
+		return;
+	}
+	if (s->flags & TT_TH_ACK) {
+		if (tcp_listen_cookie_ack(w, s, lst))
+			return;
+		TT_DROP(w, tcp_listen_noise);
+		tcp_respond(w, s->port, &s->key, s->ack, 0, TT_TH_RST, 0);
+		return;
+	}
+	if (!(s->flags & TT_TH_SYN)) {
+		TT_DROP(w, tcp_listen_noise);
+		return;
+	}
+	tcp_listen_syn(w, s, lst);
 }
 
 /*

@@ -83,6 +83,25 @@ tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		seg_send(w, port, m, key, seq, ack, flags, wnd, 0);
 }
 
+/* A SYN-ACK that no TCB stands behind (SYN cookies): the headers and our MSS option. */
+void
+tcp_respond_syn(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
+		uint32_t seq, uint32_t ack, uint16_t wnd)
+{
+	struct rte_mbuf *m = seg_alloc(w, OPT_MSS_LEN);
+	uint16_t mss = RTE_MIN(w->cfg->tcp.mss, (uint16_t)(w->ports[port].mtu - 40));
+	uint8_t *opt;
+
+	if (m == NULL)
+		return;
+	opt = rte_pktmbuf_mtod_offset(m, uint8_t *, HDRS_LEN);
+	opt[0] = 2;	/* RFC 9293 §3.2 MSS */
+	opt[1] = 4;
+	opt[2] = (uint8_t)(mss >> 8);
+	opt[3] = (uint8_t)mss;
+	seg_send(w, port, m, key, seq, ack, TT_TH_SYN | TT_TH_ACK, wnd, OPT_MSS_LEN);
+}
+
 /* RFC 9293 §3.10.7.1: the reset for a segment that belongs to no connection. */
 void
 tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s)

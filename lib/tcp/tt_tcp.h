@@ -85,6 +85,7 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_IN_RECOVERY 0x0080 /**< NewReno fast recovery */
 #define TT_TF_RTT_TIMING 0x0100	/**< rtt_seq is being timed */
 #define TT_TF_ACTIVE	0x0200	/**< active open */
+#define TT_TF_BACKLOG	0x0400	/**< counted in w->syn_backlog[lidx] while SYN_RCVD */
 
 /** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
 struct tt_tcb {
@@ -95,6 +96,7 @@ struct tt_tcb {
 	uint8_t rxt_shift;		/**< consecutive retransmission timeouts */
 	uint8_t dupacks;
 	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
+	uint8_t lidx;			/**< passive open: index of the listener in cfg->listeners */
 	uint16_t flags;			/**< TT_TF_* */
 	uint16_t mss;			/**< effective send MSS */
 	uint16_t lt_bytes;		/**< sent by limited transmit since the last new ACK (RFC 3042) */
@@ -199,6 +201,8 @@ static inline bool flow_is_tw(const void *v) { return ((uintptr_t)v & 1) != 0; }
 static inline struct tt_tw *flow_tw(void *v) { return (struct tt_tw *)((uintptr_t)v & ~(uintptr_t)1); }
 uint32_t tcb_rcv_window(const struct tt_tcb *t);
 void tcb_init_send(struct tt_worker *w, struct tt_tcb *t);
+void tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss);
+void tcb_backlog_add(struct tt_worker *w, struct tt_tcb *t, unsigned int lidx);
 
 /* tcp_timer.c */
 void tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms);
@@ -216,6 +220,8 @@ void tcp_send_rst(struct tt_worker *w, struct tt_tcb *t);
 void tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
 void tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s);
+void tcp_respond_syn(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
+		     uint32_t seq, uint32_t ack, uint16_t wnd);
 void sndq_drop(struct tt_tcb *t, uint32_t bytes);
 void sndq_free(struct tt_tcb *t);
 
@@ -229,6 +235,19 @@ void mbuf_trim_back(struct rte_mbuf *m, uint32_t n);
 /* tcp_input.c */
 void tcp_input(struct tt_worker *w, struct tt_seg *s, void *flow);
 int tcp_decode(struct tt_worker *w, struct rte_mbuf *m, uint8_t port, uint32_t l3_off, struct tt_seg *s);
+
+/* syncookie.c: the worker's side of tt_syncookie.h. */
+uint16_t tcp_syncookie_window(const struct tt_worker *w);
+/** Answer the SYN @p s with a cookie SYN-ACK; @p mss is the MSS we may send. */
+void tcp_syncookie_send(struct tt_worker *w, const struct tt_seg *s, uint16_t mss);
+/**
+ * Check the ACK @p s (no TCB, to a listener) as the end of a cookie
+ * handshake; @p tsecr its TSecr or NULL. @return 0 with @p o filled,
+ * -ENOENT when no cookie can be outstanding (syn_cookies off, none sent
+ * lately), or tt_syncookie_decode()'s error.
+ */
+int tcp_syncookie_check(struct tt_worker *w, const struct tt_seg *s, const uint32_t *tsecr,
+			struct tt_syncookie_opts *o);
 
 /* isn.c */
 uint32_t tcp_isn(const struct tt_worker *w, const struct tt_flow_key *key);

@@ -65,6 +65,8 @@
 	X(ooo_segs_rx)		\
 	X(delayed_acks)		\
 	X(challenge_acks)	\
+	X(syncookies_sent)	\
+	X(syncookies_ok)	\
 	X(persist_probes)	\
 	X(time_wait_entered)	\
 	X(time_wait_expired)	\
@@ -110,6 +112,8 @@
 	X(tcp_rcv_window_full)	\
 	X(tcp_syn_data)		\
 	X(tcp_listen_noise)	\
+	X(syncookies_failed)	\
+	X(syn_backlog_full)	\
 	X(tcb_pool_full)	\
 	X(time_wait_pool_full)	\
 	X(flow_table_full)	\

@@ -23,6 +23,7 @@
 #include "tt_config.h"
 #include "tt_stats.h"
 #include "tt_steer.h"
+#include "tt_syncookie.h"
 #include "tt_wheel.h"
 
 #define TT_BURST 64		/**< most frames handled per burst (RTE_HASH_LOOKUP_BULK_MAX) */
@@ -130,6 +131,8 @@ struct tt_worker {
 	uint32_t next_lport;		/**< active opens: where the port search resumes */
 	struct tt_wheel wheel;
 	uint64_t isn_secret[2];
+	struct tt_syncookie syncookie;	/**< RFC 4987 secrets (syncookie.c) */
+	uint32_t syn_backlog[TT_MAX_LISTENERS];	/**< SYN_RCVD TCBs per listener (cfg->listeners[i]) */
 	uint32_t challenge_acks_sec;	/**< RFC 5961 §7 rate limit window */
 	uint64_t challenge_sec;
 

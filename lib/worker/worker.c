@@ -86,6 +86,7 @@ tt_worker_create(const struct tt_worker_params *p)
 		w->isn_secret[0] = p->isn_secret[0];
 		w->isn_secret[1] = p->isn_secret[1];
 	}
+	tt_syncookie_init(&w->syncookie, 0);
 
 	snprintf(name, sizeof(name), "tt_mb_%u_%u", p->id, instance);
 	w->pool = rte_pktmbuf_pool_create(name, cfg->limits.mbufs, 256, 0,

@@ -259,6 +259,8 @@ test_defaults(void **state)
 	assert_int_equal(c.tcp.fin_wait_2_ms, 60000);
 	assert_int_equal(c.tcp.max_connections, 65536);
 	assert_int_equal(c.tcp.max_time_wait, 131072);
+	assert_int_equal(c.tcp.backlog, 1024);
+	assert_int_equal(c.tcp.syn_cookies, TT_SYNCOOKIES_AUTO);
 	assert_int_equal(c.limits.mbufs, 65535);
 }
 
@@ -712,6 +714,34 @@ test_err_rto_order(void **state)
 		     "[tcp] rto_init_ms: 100 is outside rto_min_ms..rto_max_ms (200..60000)");
 }
 
+/* [tcp] backlog and syn_cookies: each value, and the errors. */
+static void
+test_syn_flood_keys(void **state)
+{
+	static const char *const modes[] = { "auto", "always", "off" };
+	static const uint32_t want[] = {
+		TT_SYNCOOKIES_AUTO, TT_SYNCOOKIES_ALWAYS, TT_SYNCOOKIES_OFF
+	};
+	char text[256];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		snprintf(text, sizeof(text), PORT0 "[tcp]\nbacklog = %u\nsyn_cookies = %s\n",
+			 i + 1, modes[i]);
+		assert_int_equal(load_text(text), 0);
+		assert_int_equal(fx_cfg.tcp.backlog, i + 1);
+		assert_int_equal(fx_cfg.tcp.syn_cookies, want[i]);
+		tt_config_free(&fx_cfg);
+	}
+	expect_error(PORT0 "[tcp]\nsyn_cookies = yes\n", -EINVAL,
+		     "[tcp] syn_cookies: 'yes' is not auto, always or off");
+	expect_error(PORT0 "[tcp]\nsyn_cookies = Auto\n", -EINVAL,
+		     "[tcp] syn_cookies: 'Auto' is not auto, always or off");
+	expect_error(PORT0 "[tcp]\nbacklog = 0\n", -ERANGE,
+		     "[tcp] backlog: '0' is out of range 1..16777216");
+}
+
 /* [workers] and the active-open port range: values, ranges and their errors. */
 static void
 test_workers_and_local_ports(void **state)
@@ -848,6 +878,7 @@ main(void)
 		cmocka_unit_test(test_err_service_option),
 		cmocka_unit_test(test_err_mss_above_mtu),
 		cmocka_unit_test(test_err_rto_order),
+		cmocka_unit_test(test_syn_flood_keys),
 		cmocka_unit_test(test_workers_and_local_ports),
 		cmocka_unit_test(test_err_buffer),
 		cmocka_unit_test(test_mutations),

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+/*
+ * SYN cookies, RFC 4987 §3.6 (after FreeBSD's tcp_syncache.c and Linux's
+ * syncookies.c): when a listener's backlog is full, or always with
+ * `syn_cookies = always`, a SYN is answered with a SYN-ACK whose ISN
+ * encodes what the connection needs, and no state is kept. The ACK that
+ * completes the handshake returns ISN + 1; if the cookie in it checks out,
+ * the TCB is built then.
+ *
+ * The ISN (32 bits):
+ *
+ *    31    29 28    26 25                                          0
+ *   +--------+--------+---------------------------------------------+
+ *   | count  |  mssi  |                 MAC (26 bits)               |
+ *   +--------+--------+---------------------------------------------+
+ *
+ *   count  the time counter C = now_ms / 64000 (TT_SYNCOOKIE_PERIOD_MS),
+ *          modulo 8. On return, age = (C_now - count) mod 8; a cookie is
+ *          valid for age 0..2 (TT_SYNCOOKIE_MAX_AGE: made in this period
+ *          or one of the two before, so 128 to 192 s); the full counter is
+ *          rebuilt as C_now - age and goes into the MAC, so a cookie
+ *          eight periods old does not pass for a new one.
+ *   mssi   index into tt_syncookie_mss[]: the largest entry not above the
+ *          MSS we may send (the peer's option capped by our MTU).
+ *   MAC    the low 26 bits of SipHash-2-4, keyed with the secret of the
+ *          counter's generation, over
+ *              4-tuple (12 bytes, flow-key order) | peer ISN (4) |
+ *              full counter (8) | mssi | ts_bits << 3 (4)
+ *          so each field above, the peer's ISN and the options in the
+ *          TSval are all authenticated: a blind forger has a 2^-26 chance
+ *          per guess.
+ *
+ * Secrets: generation G = now_ms / 128000 (TT_SYNCOOKIE_ROTATE_MS, two
+ * counter periods); key[G & 1] is G's secret. Entering a new generation
+ * draws a fresh secret into the slot of G - 2 and keeps G - 1's, so a
+ * cookie from the previous generation still validates; one from two
+ * generations ago is gone with its secret (and is older than the maximum
+ * age anyway: both rules reject it). A cookie's generation is its full
+ * counter / 2, so no bit of the ISN is spent on it.
+ *
+ * The TSval (RFC 7323, when the SYN carried timestamps), as Linux does:
+ *
+ *      5     4     3         0
+ *   +-----+-----+-------------+
+ *   |  1  | sack|   wscale    |     the low 6 bits of our TSval
+ *   +-----+-----+-------------+
+ *
+ *   bit 5 is always set, so ts_bits == 0 means "no timestamps" and then
+ *   neither window scaling nor SACK survive the cookie (the peer's shift
+ *   and SACK-permitted are lost, as in Linux). wscale 15 = no option.
+ *   The SYN-ACK sends TSval = (clock & ~0x3f) | ts_bits; the peer echoes
+ *   it in the ACK's TSecr, which tt_syncookie_decode() takes. This branch
+ *   has no timestamps yet: tcp_syncookie_send() passes ts_ok = false, so
+ *   ts_bits is 0 and the SYN-ACK carries the MSS option only; the options
+ *   code sets ts_ok/wscale/sack_ok from the SYN there, writes the TSval as
+ *   above, and passes the ACK's TSecr to tcp_syncookie_check().
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_random.h>
+
+#include "tt_syncookie.h"
+#include "tt_tcp.h"
+
+#define COUNT_SHIFT 29
+#define COUNT_MASK 0x7u
+#define MSSI_SHIFT 26
+#define MSSI_MASK 0x7u
+#define MAC_MASK ((1u << MSSI_SHIFT) - 1)
+#define TS_ON 0x20u
+#define TS_SACK 0x10u
+#define TS_WSCALE_MASK 0x0fu
+
+/* 88 is TT_MIN_MSS, so every MSS tcpterm may use has an entry not above it. */
+const uint16_t tt_syncookie_mss[TT_SYNCOOKIE_N_MSS] = {
+	88, 536, 1220, 1360, 1440, 1452, 1460, 8960
+};
+
+static void
+secret_draw(uint64_t k[2])
+{
+	k[0] = rte_rand();
+	k[1] = rte_rand();
+}
+
+void
+tt_syncookie_init(struct tt_syncookie *sc, uint64_t now_ms)
+{
+	memset(sc, 0, sizeof(*sc));
+	secret_draw(sc->key[0]);
+	secret_draw(sc->key[1]);
+	sc->gen = now_ms / TT_SYNCOOKIE_ROTATE_MS;
+}
+
+void
+tt_syncookie_rotate(struct tt_syncookie *sc, uint64_t now_ms)
+{
+	uint64_t g = now_ms / TT_SYNCOOKIE_ROTATE_MS;
+
+	if (likely(g <= sc->gen))
+		return;
+	secret_draw(sc->key[g & 1]);
+	if (g > sc->gen + 1)
+		secret_draw(sc->key[(g - 1) & 1]);	/* nothing made in g - 1 */
+	sc->gen = g;
+}
+
+static uint32_t
+cookie_mac(const uint64_t secret[2], const struct tt_flow_key *key, uint32_t peer_isn,
+	   uint64_t count, uint32_t mssi, uint32_t ts_bits)
+{
+	uint8_t msg[sizeof(*key) + 4 + 8 + 4];
+	uint32_t bits = mssi | ts_bits << 3;
+
+	memcpy(msg, key, sizeof(*key));
+	memcpy(msg + sizeof(*key), &peer_isn, 4);
+	memcpy(msg + sizeof(*key) + 4, &count, 8);
+	memcpy(msg + sizeof(*key) + 12, &bits, 4);
+	return (uint32_t)tt_siphash24(secret, msg, sizeof(msg)) & MAC_MASK;
+}
+
+uint32_t
+tt_syncookie_encode(struct tt_syncookie *sc, uint64_t now_ms, const struct tt_flow_key *key,
+		    uint32_t peer_isn, const struct tt_syncookie_opts *o, uint32_t *ts_bits)
+{
+	uint64_t count = now_ms / TT_SYNCOOKIE_PERIOD_MS;
+	uint64_t gen = count / TT_SYNCOOKIE_ROTATE_PERIODS;
+	uint32_t mssi = 0;
+	uint32_t tsb = 0;
+	uint32_t i;
+
+	tt_syncookie_rotate(sc, now_ms);
+	for (i = 1; i < TT_SYNCOOKIE_N_MSS; i++)
+		if (tt_syncookie_mss[i] <= o->mss)
+			mssi = i;
+	if (o->ts_ok)
+		tsb = TS_ON | (o->sack_ok ? TS_SACK : 0) |
+		      (RTE_MIN(o->wscale, (uint8_t)TT_SYNCOOKIE_WSCALE_NONE) & TS_WSCALE_MASK);
+	*ts_bits = tsb;
+	return (uint32_t)(count & COUNT_MASK) << COUNT_SHIFT | mssi << MSSI_SHIFT |
+	       cookie_mac(sc->key[gen & 1], key, peer_isn, count, mssi, tsb);
+}
+
+int
+tt_syncookie_decode(struct tt_syncookie *sc, uint64_t now_ms, const struct tt_flow_key *key,
+		    uint32_t peer_isn, uint32_t cookie, const uint32_t *tsecr,
+		    struct tt_syncookie_opts *o)
+{
+	uint64_t now_count = now_ms / TT_SYNCOOKIE_PERIOD_MS;
+	uint32_t age = (uint32_t)(now_count - (cookie >> COUNT_SHIFT)) & COUNT_MASK;
+	uint32_t mssi = (cookie >> MSSI_SHIFT) & MSSI_MASK;
+	uint32_t tsb = tsecr != NULL ? *tsecr & TT_SYNCOOKIE_TS_MASK : 0;
+	uint64_t count, gen;
+
+	tt_syncookie_rotate(sc, now_ms);
+	if (age > TT_SYNCOOKIE_MAX_AGE || age > now_count)
+		return -ETIMEDOUT;
+	count = now_count - age;
+	gen = count / TT_SYNCOOKIE_ROTATE_PERIODS;
+	if (gen != sc->gen && gen + 1 != sc->gen)
+		return -ETIMEDOUT;		/* its secret is gone */
+	if (cookie_mac(sc->key[gen & 1], key, peer_isn, count, mssi, tsb) != (cookie & MAC_MASK))
+		return -EINVAL;
+	o->mss = tt_syncookie_mss[mssi];
+	o->ts_ok = (tsb & TS_ON) != 0;
+	o->sack_ok = o->ts_ok && (tsb & TS_SACK) != 0;
+	o->wscale = o->ts_ok ? (uint8_t)(tsb & TS_WSCALE_MASK) : TT_SYNCOOKIE_WSCALE_NONE;
+	return 0;
+}
+
+/* The window a cookie SYN-ACK offers, and the one its TCB starts with. */
+uint16_t
+tcp_syncookie_window(const struct tt_worker *w)
+{
+	return (uint16_t)RTE_MIN(w->cfg->tcp.rcv_window, (uint32_t)TT_MAX_WIN);
+}
+
+void
+tcp_syncookie_send(struct tt_worker *w, const struct tt_seg *s, uint16_t mss)
+{
+	/* Only the MSS survives until the options code fills the rest (see the top). */
+	struct tt_syncookie_opts o = {
+		.mss = mss, .wscale = TT_SYNCOOKIE_WSCALE_NONE, .sack_ok = false, .ts_ok = false,
+	};
+	uint32_t ts_bits;
+	uint32_t iss = tt_syncookie_encode(&w->syncookie, w->now_ms, &s->key, s->seq, &o, &ts_bits);
+
+	TT_STAT_INC(w, syncookies_sent);
+	w->syncookie.valid_until_ms = w->now_ms +
+		(uint64_t)(TT_SYNCOOKIE_MAX_AGE + 1) * TT_SYNCOOKIE_PERIOD_MS;
+	tcp_respond_syn(w, s->port, &s->key, iss, s->seq + 1, tcp_syncookie_window(w));
+}
+
+int
+tcp_syncookie_check(struct tt_worker *w, const struct tt_seg *s, const uint32_t *tsecr,
+		    struct tt_syncookie_opts *o)
+{
+	/* Like Linux, look for cookies only while some may be out there. */
+	if (w->cfg->tcp.syn_cookies == TT_SYNCOOKIES_OFF || w->now_ms >= w->syncookie.valid_until_ms)
+		return -ENOENT;
+	return tt_syncookie_decode(&w->syncookie, w->now_ms, &s->key, s->seq - 1, s->ack - 1,
+				   tsecr, o);
+}

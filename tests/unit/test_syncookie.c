@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+/*
+ * SYN cookies (RFC 4987): the encoding as pure functions first (round
+ * trip, rotation, forgeries), then packet-level scripts through a worker.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_random.h>
+
+#include "tt_harness.h"
+#include "tt_syncookie.h"
+
+#define T0_MS 1000000ULL	/* a clock well past zero, inside generation 7 */
+
+static const struct tt_flow_key fkey = {
+	.raddr = TH_PEER_IP,
+	.laddr = TH_LOCAL_IP,
+	.rport = RTE_BE16(TH_PEER_PORT),
+	.lport = RTE_BE16(7),
+};
+
+static int
+pure_setup(void **state)
+{
+	(void)state;
+	th_eal_init();
+	return 0;
+}
+
+static uint32_t
+encode(struct tt_syncookie *sc, uint64_t now, const struct tt_syncookie_opts *o,
+       uint32_t peer_isn, uint32_t *tsval)
+{
+	uint32_t ts_bits;
+	uint32_t c = tt_syncookie_encode(sc, now, &fkey, peer_isn, o, &ts_bits);
+
+	/* What the SYN-ACK would send as TSval: a clock with the option bits below. */
+	*tsval = (0x12345678u & ~TT_SYNCOOKIE_TS_MASK) | ts_bits;
+	if (!o->ts_ok)
+		assert_int_equal(ts_bits, 0);
+	return c;
+}
+
+/* Every MSS entry x every option combination comes back as it went in. */
+static void
+test_roundtrip_every_mss_and_option(void **state)
+{
+	struct tt_syncookie sc;
+	unsigned int i, ts, sack, ws;
+
+	(void)state;
+	tt_syncookie_init(&sc, T0_MS);
+	for (i = 0; i < TT_SYNCOOKIE_N_MSS; i++) {
+		for (ts = 0; ts < 2; ts++) {
+			for (sack = 0; sack < 2; sack++) {
+				for (ws = 0; ws <= 15; ws++) {	/* 0..14 and NONE */
+					struct tt_syncookie_opts in = {
+						.mss = tt_syncookie_mss[i], .wscale = (uint8_t)ws,
+						.sack_ok = sack, .ts_ok = ts,
+					};
+					struct tt_syncookie_opts out;
+					uint32_t peer_isn = (uint32_t)rte_rand();
+					uint32_t tsval;
+					uint32_t c = encode(&sc, T0_MS, &in, peer_isn, &tsval);
+
+					assert_int_equal(tt_syncookie_decode(&sc, T0_MS + 10, &fkey,
+									      peer_isn, c,
+									      ts ? &tsval : NULL,
+									      &out), 0);
+					assert_int_equal(out.mss, in.mss);
+					assert_int_equal(out.ts_ok, in.ts_ok);
+					if (ts) {
+						assert_int_equal(out.sack_ok, in.sack_ok);
+						assert_int_equal(out.wscale, in.wscale);
+					} else {
+						/* Without timestamps there is nowhere to keep them. */
+						assert_false(out.sack_ok);
+						assert_int_equal(out.wscale, TT_SYNCOOKIE_WSCALE_NONE);
+					}
+				}
+			}
+		}
+	}
+}
+
+/* An MSS between entries is rounded down; below the smallest, the smallest. */
+static void
+test_mss_rounds_down(void **state)
+{
+	static const uint16_t in[] = { 88, 100, 535, 536, 1219, 1300, 1459, 1460, 8959, 9000 };
+	static const uint16_t want[] = { 88, 88, 88, 536, 536, 1220, 1452, 1460, 1460, 8960 };
+	struct tt_syncookie sc;
+	unsigned int i;
+
+	(void)state;
+	tt_syncookie_init(&sc, T0_MS);
+	for (i = 0; i < RTE_DIM(in); i++) {
+		struct tt_syncookie_opts o = { .mss = in[i], .wscale = TT_SYNCOOKIE_WSCALE_NONE };
+		uint32_t tsval;
+		uint32_t c = encode(&sc, T0_MS, &o, 42, &tsval);
+
+		assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 42, c, NULL, &o), 0);
+		assert_int_equal(o.mss, want[i]);
+	}
+}
+
+/*
+ * Age and rotation: valid through TT_SYNCOOKIE_MAX_AGE counter periods,
+ * including across a secret rotation (the previous secret is kept); a
+ * cookie from two generations ago is rejected.
+ */
+static void
+test_secret_rotation(void **state)
+{
+	const uint64_t P = TT_SYNCOOKIE_PERIOD_MS, R = TT_SYNCOOKIE_ROTATE_MS;
+	struct tt_syncookie_opts o = { .mss = 1460, .wscale = TT_SYNCOOKIE_WSCALE_NONE };
+	struct tt_syncookie sc;
+	uint64_t g0 = (T0_MS / R + 1) * R;	/* start of a generation */
+	uint64_t late = g0 + R - 1;		/* last ms of that generation */
+	uint64_t gen0;
+	uint32_t c, tsval;
+
+	(void)state;
+	tt_syncookie_init(&sc, T0_MS);
+
+	/* Made at the very end of generation G, checked in G + 1: previous secret. */
+	c = encode(&sc, late, &o, 7, &tsval);
+	gen0 = sc.gen;
+	assert_int_equal(tt_syncookie_decode(&sc, late + 1, &fkey, 7, c, NULL, &o), 0);
+	assert_int_equal(sc.gen, gen0 + 1);		/* rotated */
+	assert_int_equal(tt_syncookie_decode(&sc, late + 2 * P, &fkey, 7, c, NULL, &o), 0);
+	/* Two generations later: the secret is gone (and too old). */
+	assert_int_equal(tt_syncookie_decode(&sc, late + 1 + R, &fkey, 7, c, NULL, &o),
+			 -ETIMEDOUT);
+	assert_int_equal(sc.gen, gen0 + 2);
+
+	/* Made at the start of a generation: valid for MAX_AGE more periods, no longer. */
+	c = encode(&sc, g0 + 4 * R, &o, 7, &tsval);
+	assert_int_equal(tt_syncookie_decode(&sc, g0 + 4 * R + (TT_SYNCOOKIE_MAX_AGE + 1) * P - 1,
+					     &fkey, 7, c, NULL, &o), 0);
+	assert_int_equal(tt_syncookie_decode(&sc, g0 + 4 * R + (TT_SYNCOOKIE_MAX_AGE + 1) * P,
+					     &fkey, 7, c, NULL, &o), -ETIMEDOUT);
+	/* Eight periods on, the 3-bit counter wraps to the same value: the MAC says no. */
+	assert_int_equal(tt_syncookie_decode(&sc, g0 + 4 * R + 8 * P, &fkey, 7, c, NULL, &o),
+			 -EINVAL);
+
+	/* A cookie from the future (clock of another worker, or forged): rejected. */
+	c = encode(&sc, g0 + 9 * R, &o, 7, &tsval);
+	assert_int_equal(tt_syncookie_decode(&sc, g0 + 9 * R - P, &fkey, 7, c, NULL, &o),
+			 -ETIMEDOUT);
+
+	/* Another worker's (or a restarted worker's) secrets do not accept it. */
+	{
+		struct tt_syncookie other;
+
+		tt_syncookie_init(&other, g0 + 9 * R);
+		c = encode(&sc, g0 + 9 * R, &o, 7, &tsval);
+		assert_int_equal(tt_syncookie_decode(&other, g0 + 9 * R, &fkey, 7, c, NULL, &o),
+				 -EINVAL);
+	}
+}
+
+/* Forgeries: random ISNs, each MAC bit flipped, another tuple, another peer ISN, TSval bits. */
+static void
+test_forged_cookies_rejected(void **state)
+{
+	struct tt_syncookie_opts o = { .mss = 1460, .wscale = 7, .sack_ok = true, .ts_ok = true };
+	struct tt_syncookie_opts out;
+	struct tt_flow_key k2;
+	struct tt_syncookie sc;
+	uint32_t c, tsval, bad;
+	unsigned int i, accepted = 0;
+
+	(void)state;
+	tt_syncookie_init(&sc, T0_MS);
+	c = encode(&sc, T0_MS, &o, 1000, &tsval);
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 1000, c, &tsval, &out), 0);
+
+	/* A blind guess passes with probability 2^-26 (and must also hit a valid counter). */
+	for (i = 0; i < 100000; i++)
+		if (tt_syncookie_decode(&sc, T0_MS, &fkey, 1000, (uint32_t)rte_rand(), &tsval,
+					&out) == 0)
+			accepted++;
+	assert_int_equal(accepted, 0);
+	/* Every single bit flip: MAC, MSS index or counter. */
+	for (i = 0; i < 32; i++)
+		assert_int_not_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 1000, c ^ (1u << i),
+							 &tsval, &out), 0);
+	/* Each field of the 4-tuple. */
+	k2 = fkey;
+	k2.raddr ^= RTE_BE32(1);
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &k2, 1000, c, &tsval, &out), -EINVAL);
+	k2 = fkey;
+	k2.laddr ^= RTE_BE32(0x100);
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &k2, 1000, c, &tsval, &out), -EINVAL);
+	k2 = fkey;
+	k2.rport ^= RTE_BE16(1);
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &k2, 1000, c, &tsval, &out), -EINVAL);
+	k2 = fkey;
+	k2.lport = RTE_BE16(80);
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &k2, 1000, c, &tsval, &out), -EINVAL);
+	/* The peer's ISN. */
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 1001, c, &tsval, &out), -EINVAL);
+	/* The options in the TSval are authenticated too; and they cannot be dropped. */
+	for (i = 0; i < 6; i++) {
+		bad = tsval ^ (1u << i);
+		assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 1000, c, &bad, &out),
+				 -EINVAL);
+	}
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 1000, c, NULL, &out), -EINVAL);
+	/* The upper TSval bits are the clock: not part of the cookie. */
+	bad = tsval ^ 0xffffffc0u;
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 1000, c, &bad, &out), 0);
+}
+
+/* Packet level. */
+
+static int
+setup_with(void **state, uint32_t mode, uint32_t backlog)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.syn_cookies = mode;
+	h->cfg.tcp.backlog = backlog;
+	h->cfg.tcp.syn_retries = 1;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+static int
+setup_always(void **state)
+{
+	return setup_with(state, TT_SYNCOOKIES_ALWAYS, 1024);
+}
+
+static int
+setup_auto4(void **state)
+{
+	return setup_with(state, TT_SYNCOOKIES_AUTO, 4);
+}
+
+static int
+setup_off4(void **state)
+{
+	return setup_with(state, TT_SYNCOOKIES_OFF, 4);
+}
+
+/* The SYN-ACK of a cookie: MSS option, our window, and nothing kept. */
+static void
+expect_cookie_synack(struct th *h)
+{
+	th_expect(h, "SA", 0, 1, 0);
+	assert_int_equal(h->last.mss, 1460);
+	assert_int_equal(h->last.win, 65535);
+	assert_null(th_tcb(h));
+}
+
+/* always: SYN -> SYN-ACK carrying the cookie; no TCB, no state counted. */
+static void
+test_always_syn_keeps_no_state(void **state)
+{
+	struct th *h = *state;
+
+	h->local_port = 7;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	th_expect_none(h);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 0);
+	assert_int_equal(h->w->syn_backlog[0], 0);
+	assert_int_equal(th_stat(h, syncookies_sent), 1);
+	assert_int_equal(th_stat(h, conn_syn_rcvd), 0);
+	/* The peer lost it and sends its SYN again: another cookie, still no state. */
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	assert_int_equal(th_stat(h, syncookies_sent), 2);
+	assert_int_equal(th_state(h), TT_CLOSED);
+}
+
+/* always: the completing ACK -> ESTABLISHED, echo accepts, the first data echoes. */
+static void
+test_always_ack_establishes_echo(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	h->local_port = 7;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	th_send(h, "A", 1, 1, 32000, NULL, 0);
+	th_expect_none(h);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(th_stat(h, syncookies_ok), 1);
+	assert_int_equal(th_stat(h, conn_established), 1);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 0);
+	assert_int_equal(th_states(h, TT_ESTABLISHED), 1);
+	t = th_tcb(h);
+	assert_non_null(t);
+	assert_int_equal(t->rcv.irs, h->irs);
+	assert_int_equal(t->rcv.nxt, h->irs + 1);
+	assert_int_equal(t->snd.iss, h->iss);
+	assert_int_equal(t->snd.una, h->iss + 1);
+	assert_int_equal(t->snd.nxt, h->iss + 1);
+	assert_int_equal(t->snd.wnd, 32000);
+	assert_int_equal(t->mss, 1460);
+	assert_true(t->flags & TT_TF_ACCEPTED);
+	assert_false(t->flags & TT_TF_BACKLOG);
+	th_send(h, "PA", 1, 1, 65535, "hello", 5);
+	th_expect(h, "PA", 1, 6, 5);
+	assert_memory_equal(h->last.data, "hello", 5);
+	/* And it closes like any other connection. */
+	th_send(h, "FA", 6, 6, 65535, NULL, 0);
+	th_expect(h, "FA", 6, 7, 0);
+	th_send(h, "A", 7, 7, 65535, NULL, 0);
+	assert_int_equal(th_state(h), TT_CLOSED);
+}
+
+/* always: the MSS comes back from the cookie's table (1300 -> 1220) and segments obey it. */
+static void
+test_always_mss_honoured(void **state)
+{
+	struct th *h = *state;
+	uint8_t data[1400];
+
+	memset(data, 'm', sizeof(data));
+	h->local_port = 7;
+	th_send_abs(h, "S", h->irs, 0, 65535, NULL, 0, 1300);
+	expect_cookie_synack(h);
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(th_tcb(h)->mss, 1220);
+	th_send(h, "PA", 1, 1, 65535, data, sizeof(data));
+	th_expect(h, "A", 1, 1401, 1220);
+	th_expect(h, "PA", 1221, 1401, 180);
+	th_expect_none(h);
+}
+
+/* always: an ACK that carries data completes the handshake and delivers the data. */
+static void
+test_always_ack_with_data(void **state)
+{
+	struct th *h = *state;
+
+	h->local_port = 7;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	th_send(h, "PA", 1, 1, 65535, "abc", 3);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	th_expect(h, "PA", 1, 4, 3);
+	assert_memory_equal(h->last.data, "abc", 3);
+	assert_int_equal(th_stat(h, syncookies_ok), 1);
+	assert_int_equal(th_stat(h, tcp_payload_rx), 3);
+}
+
+/* always: a wrong cookie is reset and counted; so is one past its age. */
+static void
+test_always_bad_cookie_reset(void **state)
+{
+	struct th *h = *state;
+
+	h->local_port = 7;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	th_send(h, "A", 1, 2, 65535, NULL, 0);		/* ACK = cookie + 2 */
+	th_expect(h, "R", 2, 0, 0);
+	assert_int_equal(th_drop(h, syncookies_failed), 1);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	th_send(h, "A", 2, 1, 65535, NULL, 0);		/* another peer ISN */
+	th_expect(h, "R", 1, 0, 0);
+	assert_int_equal(th_drop(h, syncookies_failed), 2);
+	/* A SYN-ACK to the listener is no cookie's business. */
+	th_send(h, "SA", 0, 1, 65535, NULL, 0);
+	th_expect(h, "R", 1, 0, 0);
+	assert_int_equal(th_drop(h, syncookies_failed), 2);
+	/* 192 s later the right cookie is too old (and no cookie is outstanding any more). */
+	th_advance(h, (TT_SYNCOOKIE_MAX_AGE + 1) * TT_SYNCOOKIE_PERIOD_MS);
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	th_expect(h, "R", 1, 0, 0);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(th_stat(h, syncookies_ok), 0);
+}
+
+/* auto: with no cookie sent, a stray ACK is listener noise, not a failed cookie. */
+static void
+test_auto_stray_ack_not_a_cookie(void **state)
+{
+	struct th *h = *state;
+
+	h->local_port = 7;
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	th_expect(h, "R", 1, 0, 0);
+	assert_int_equal(th_drop(h, tcp_listen_noise), 1);
+	assert_int_equal(th_drop(h, syncookies_failed), 0);
+}
+
+/* Open @p n half-open connections to port 7 from peer ports 40000..; their ISNs in @p iss. */
+static void
+half_open(struct th *h, unsigned int n, uint32_t *iss)
+{
+	unsigned int i;
+
+	h->local_port = 7;
+	for (i = 0; i < n; i++) {
+		h->peer_port = (uint16_t)(TH_PEER_PORT + i);
+		th_send(h, "S", 0, 0, 65535, NULL, 0);
+		th_expect(h, "SA", 0, 1, 0);
+		iss[i] = h->iss;
+	}
+}
+
+/* auto, backlog 4: four SYNs get TCBs, the fifth a cookie; both kinds complete. */
+static void
+test_auto_backlog_full_sends_cookie(void **state)
+{
+	struct th *h = *state;
+	uint32_t iss[5];
+
+	half_open(h, 4, iss);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 4);
+	assert_int_equal(h->w->syn_backlog[0], 4);
+	assert_int_equal(th_stat(h, syncookies_sent), 0);
+	h->peer_port = TH_PEER_PORT + 4;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	expect_cookie_synack(h);
+	iss[4] = h->iss;
+	assert_int_equal(th_stat(h, syncookies_sent), 1);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 4);
+	assert_int_equal(h->w->syn_backlog[0], 4);
+
+	/* The cookie completes; the backlog is untouched by it. */
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(h->w->syn_backlog[0], 4);
+	/* One of the four completes: a slot frees, the next SYN gets a TCB again. */
+	h->peer_port = TH_PEER_PORT;
+	h->iss = iss[0];
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(h->w->syn_backlog[0], 3);
+	h->peer_port = TH_PEER_PORT + 5;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	th_expect(h, "SA", 0, 1, 0);
+	assert_int_equal(th_state(h), TT_SYN_RCVD);
+	assert_int_equal(h->w->syn_backlog[0], 4);
+	assert_int_equal(th_stat(h, syncookies_sent), 1);
+	/* The backlog is per listener: discard on 9 still has room. */
+	h->local_port = 9;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	th_expect(h, "SA", 0, 1, 0);
+	assert_int_equal(th_state(h), TT_SYN_RCVD);
+	assert_int_equal(h->w->syn_backlog[1], 1);
+}
+
+/* off, backlog 4: the fifth SYN is dropped and counted; nothing is sent. */
+static void
+test_off_backlog_full_drops(void **state)
+{
+	struct th *h = *state;
+	uint32_t iss[4];
+
+	half_open(h, 4, iss);
+	h->peer_port = TH_PEER_PORT + 4;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	th_expect_none(h);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(th_drop(h, syn_backlog_full), 1);
+	assert_int_equal(th_stat(h, syncookies_sent), 0);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 4);
+	/* off never looks for cookies: an ACK is listener noise. */
+	th_send(h, "A", 1, 1, 65535, NULL, 0);
+	th_expect(h, "R", 1, 0, 0);
+	assert_int_equal(th_drop(h, syncookies_failed), 0);
+}
+
+/* A SYN_RCVD TCB gives its backlog slot back however it leaves: RST, timeout, drain. */
+static void
+test_backlog_released_on_every_exit(void **state)
+{
+	struct th *h = *state;
+	uint32_t iss[4];
+
+	half_open(h, 4, iss);
+	assert_int_equal(h->w->syn_backlog[0], 4);
+	/* RST at RCV.NXT. */
+	h->peer_port = TH_PEER_PORT + 1;
+	h->iss = iss[1];
+	th_send(h, "R", 1, 0, 0, NULL, 0);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(h->w->syn_backlog[0], 3);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 3);
+	/* The SYN-ACKs time out (syn_retries = 1: one retransmission, then gone). */
+	th_advance(h, 1000);
+	assert_int_equal(th_stat(h, syn_ack_retransmits), 3);
+	while (th_recv(h, &h->last))
+		;
+	th_advance(h, 2000);
+	assert_int_equal(th_stat(h, conn_timeout), 3);
+	assert_int_equal(h->w->syn_backlog[0], 0);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 0);
+	/* Drain (shutdown) with half-open connections. */
+	half_open(h, 2, iss);
+	assert_int_equal(h->w->syn_backlog[0], 2);
+	tt_worker_drain(h->w);
+	assert_int_equal(h->w->syn_backlog[0], 0);
+	assert_int_equal(th_states(h, TT_SYN_RCVD), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_roundtrip_every_mss_and_option, pure_setup),
+		cmocka_unit_test_setup(test_mss_rounds_down, pure_setup),
+		cmocka_unit_test_setup(test_secret_rotation, pure_setup),
+		cmocka_unit_test_setup(test_forged_cookies_rejected, pure_setup),
+		cmocka_unit_test_setup_teardown(test_always_syn_keeps_no_state, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_ack_establishes_echo, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_mss_honoured, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_ack_with_data, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_bad_cookie_reset, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_auto_stray_ack_not_a_cookie, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_auto_backlog_full_sends_cookie, setup_auto4, th_teardown),
+		cmocka_unit_test_setup_teardown(test_off_backlog_full_drops, setup_off4, th_teardown),
+		cmocka_unit_test_setup_teardown(test_backlog_released_on_every_exit, setup_auto4, th_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
