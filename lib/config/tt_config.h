@@ -47,6 +47,12 @@ struct tt_tcp_cfg {
 	uint32_t max_time_wait;		/**< `max_time_wait`: TIME_WAIT records per worker, default 2*max_connections */
 	uint16_t local_port_min;	/**< `local_port_min`: active opens, default 32768 */
 	uint16_t local_port_max;	/**< `local_port_max`: default 60999 */
+	uint16_t min_mss;		/**< `min_mss`: floor for the peer's MSS, 88..536, default 216 */
+	uint8_t nagle;			/**< `nagle = on|off`: RFC 1122 §4.2.3.4, default on */
+	uint8_t keepalive;		/**< `keepalive = on|off`: RFC 1122 §4.2.3.6, default off */
+	uint32_t keepalive_idle_ms;	/**< `keepalive_idle_ms`: idle time before the first probe, default 7200000 */
+	uint32_t keepalive_interval_ms;	/**< `keepalive_interval_ms`: between unanswered probes, default 75000 */
+	uint32_t keepalive_count;	/**< `keepalive_count`: unanswered probes before reset, default 9 */
 };
 
 /** The `[workers]` section. */

@@ -132,14 +132,19 @@ listener_find(const struct tt_config *cfg, uint32_t laddr, uint16_t lport)
 	return NULL;
 }
 
-/* RFC 6691: the MSS we may send, from the peer's option and our MTU. */
+/*
+ * RFC 6691: the MSS we may send, from the peer's option and our MTU. A tiny
+ * advertised MSS is raised to [tcp] min_mss (as FreeBSD's minmss and Linux's
+ * tcp_min_snd_mss do) so that one response cannot become thousands of
+ * segments; min_mss <= 536 <= MTU - 40, so the MTU still bounds it.
+ */
 static uint16_t
 tcp_send_mss(const struct tt_worker *w, const struct tt_seg *s)
 {
 	uint32_t mss = s->mss != 0 ? s->mss : TT_DEFAULT_MSS;
 
 	mss = RTE_MIN(mss, (uint32_t)w->ports[s->port].mtu - 40);
-	return (uint16_t)RTE_MAX(mss, (uint32_t)TT_MIN_MSS);
+	return (uint16_t)RTE_MAX(mss, (uint32_t)w->cfg->tcp.min_mss);
 }
 
 /* RFC 9293 §3.10.7.1-2: a segment for no connection, LISTEN or CLOSED. */

@@ -38,7 +38,7 @@ static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a
 #define TT_TH_URG 0x20
 
 #define TT_DEFAULT_MSS 536	/**< RFC 9293 §3.7.1 / RFC 6691: no MSS option */
-#define TT_MIN_MSS 88		/**< clamp for a tiny advertised MSS */
+#define TT_MIN_MSS 88		/**< lowest [tcp] min_mss; the clamp itself is configured */
 #define TT_DUPACK_THRESH 3	/**< RFC 5681 §3.2 */
 #define TT_MAX_WIN 65535	/**< no window scaling yet */
 
