@@ -127,6 +127,21 @@ void tt_recved(struct tt_conn *c, uint32_t len);
 int tt_shutdown(struct tt_conn *c);
 
 /**
+ * Turn Nagle's algorithm off or on for @p c, as TCP_NODELAY does on a
+ * socket. With Nagle on (the default, `[tcp] nagle`), the last piece of
+ * queued data, if shorter than the MSS, waits while an earlier short
+ * segment is unacknowledged (Minshall's variant of RFC 1122 §4.2.3.4):
+ * many small tt_send() calls then cost one segment per round trip rather
+ * than one each, but a short write can wait up to a round trip plus the
+ * peer's delayed-ACK time (often 40 ms). Full segments, the tail of a
+ * write larger than the MSS behind full segments, and a FIN are never held.
+ * Turning @p on makes any held data leave now.
+ * @param on non-zero: no delay (Nagle off); zero: Nagle on.
+ * @return 0, or -ENOTCONN if the connection is closed.
+ */
+int tt_set_nodelay(struct tt_conn *c, int on);
+
+/**
  * Reset the connection (RST) and free it. on_close() runs with
  * TT_CLOSE_ABORT before this returns; @p c is invalid afterwards.
  */

@@ -149,16 +149,23 @@ tw_free(struct tt_worker *w, struct tt_tw *tw)
 	w->tw_free = tw;
 }
 
-/* Send side of a new connection: RFC 6528 ISN, RFC 6928 initial window, RFC 6298 initial RTO. */
+/*
+ * Send side of a new connection: RFC 6528 ISN, RFC 6928 initial window,
+ * RFC 6298 initial RTO, the Nagle switch.
+ */
 void
 tcb_init_send(struct tt_worker *w, struct tt_tcb *t)
 {
 	t->snd.iss = tcp_isn(w, &t->key);
 	t->snd.una = t->snd.nxt = t->snd.max = t->snd.iss;
 	t->snd.end = t->snd.iss + 1;
+	t->snd.sml = t->snd.iss;
 	t->snd.cwnd = RTE_MIN(10u * t->mss, RTE_MAX(2u * t->mss, 14600u));
 	t->snd.ssthresh = UINT32_MAX;
 	t->rto_ms = w->cfg->tcp.rto_init_ms;
+	/* Per-connection switches start from [tcp]; tt_set_nodelay() changes them. */
+	if (!w->cfg->tcp.nagle)
+		t->flags |= TT_TF_NODELAY;
 }
 
 /* Window we can offer: buffer less what the service holds and what waits out of order. */

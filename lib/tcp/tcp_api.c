@@ -165,6 +165,22 @@ tt_shutdown(struct tt_conn *c)
 	return 0;
 }
 
+int
+tt_set_nodelay(struct tt_conn *c, int on)
+{
+	struct tt_tcb *t = tcb_of(c);
+
+	if (t->state == TT_CLOSED || (t->flags & TT_TF_FREE))
+		return -ENOTCONN;
+	if (on) {
+		t->flags |= TT_TF_NODELAY;
+		kick(t);	/* what Nagle held goes now */
+	} else {
+		t->flags &= ~TT_TF_NODELAY;
+	}
+	return 0;
+}
+
 void
 tt_abort(struct tt_conn *c)
 {

@@ -84,6 +84,7 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_IN_RECOVERY 0x0080 /**< NewReno fast recovery */
 #define TT_TF_RTT_TIMING 0x0100	/**< rtt_seq is being timed */
 #define TT_TF_ACTIVE	0x0200	/**< active open */
+#define TT_TF_NODELAY	0x0400	/**< Nagle off (tt_set_nodelay(), [tcp] nagle) */
 
 /** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
 struct tt_tcb {
@@ -110,6 +111,7 @@ struct tt_tcb {
 		uint32_t ssthresh;
 		uint32_t recover;	/**< RFC 6582 */
 		uint32_t max_wnd;	/**< largest window the peer offered */
+		uint32_t sml;		/**< end of the last sub-MSS segment sent (Nagle) */
 	} snd;
 	struct {
 		uint32_t nxt;
