@@ -142,6 +142,20 @@ int tt_shutdown(struct tt_conn *c);
 int tt_set_nodelay(struct tt_conn *c, int on);
 
 /**
+ * Turn keepalive on or off for @p c, as SO_KEEPALIVE does on a socket
+ * (RFC 1122 §4.2.3.6; default from `[tcp] keepalive`, off). When the peer
+ * has sent nothing for `keepalive_idle_ms` and nothing of ours is in
+ * flight, a probe <SEQ=SND.NXT-1> without data goes out, then one every
+ * `keepalive_interval_ms`; any segment from the peer ends the probing and
+ * restarts the idle time. After `keepalive_count` unanswered probes the
+ * connection is reset and on_close() gets TT_CLOSE_TIMEOUT. Turning it on
+ * starts the idle time now.
+ * @param on non-zero: probe; zero: never probe.
+ * @return 0, or -ENOTCONN if the connection is closed.
+ */
+int tt_set_keepalive(struct tt_conn *c, int on);
+
+/**
  * Reset the connection (RST) and free it. on_close() runs with
  * TT_CLOSE_ABORT before this returns; @p c is invalid afterwards.
  */

@@ -151,7 +151,7 @@ tw_free(struct tt_worker *w, struct tt_tw *tw)
 
 /*
  * Send side of a new connection: RFC 6528 ISN, RFC 6928 initial window,
- * RFC 6298 initial RTO, the Nagle switch.
+ * RFC 6298 initial RTO, the Nagle and keepalive switches.
  */
 void
 tcb_init_send(struct tt_worker *w, struct tt_tcb *t)
@@ -166,6 +166,8 @@ tcb_init_send(struct tt_worker *w, struct tt_tcb *t)
 	/* Per-connection switches start from [tcp]; tt_set_nodelay() changes them. */
 	if (!w->cfg->tcp.nagle)
 		t->flags |= TT_TF_NODELAY;
+	if (w->cfg->tcp.keepalive)
+		t->flags |= TT_TF_KEEPALIVE;
 }
 
 /* Window we can offer: buffer less what the service holds and what waits out of order. */

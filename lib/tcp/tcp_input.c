@@ -676,6 +676,7 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
 	}
 	t->flags |= TT_TF_ACKNOW;
+	tcb_keepalive_reset(w, t);
 	svc_accept(w, t);
 }
 
@@ -695,6 +696,7 @@ tcp_input_conn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	    step_check_syn(w, t, s) == STEP_DROP ||
 	    step_check_ack(w, t, s) == STEP_DROP)
 		goto out;
+	tcb_keepalive_reset(w, t);
 	/* Sixth, the URG bit, is ignored (RFC 6093). */
 	step_data_fin(w, t, s);
 out:

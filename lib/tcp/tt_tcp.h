@@ -85,6 +85,7 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_RTT_TIMING 0x0100	/**< rtt_seq is being timed */
 #define TT_TF_ACTIVE	0x0200	/**< active open */
 #define TT_TF_NODELAY	0x0400	/**< Nagle off (tt_set_nodelay(), [tcp] nagle) */
+#define TT_TF_KEEPALIVE	0x0800	/**< keepalive on (tt_set_keepalive(), [tcp] keepalive) */
 
 /** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
 struct tt_tcb {
@@ -95,6 +96,7 @@ struct tt_tcb {
 	uint8_t rxt_shift;		/**< consecutive retransmission timeouts */
 	uint8_t dupacks;
 	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
+	uint8_t ka_probes;		/**< keepalive probes since the peer last spoke */
 	uint16_t flags;			/**< TT_TF_* */
 	uint16_t mss;			/**< effective send MSS */
 
@@ -204,6 +206,20 @@ void tcp_wheel_expire(struct tt_wheel_node *n, void *arg);
 void tcb_unbusy(struct tt_worker *w, struct tt_tcb *t);
 void tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us);
 uint32_t tcp_rto_current(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg);
+
+/*
+ * The peer spoke (an acceptable segment): keepalive's idle time starts
+ * again. Called for every such segment, so it only stores a later deadline
+ * (see tcb_timer_set()); unanswered probes are forgotten.
+ */
+static inline void
+tcb_keepalive_reset(struct tt_worker *w, struct tt_tcb *t)
+{
+	if (likely(!(t->flags & TT_TF_KEEPALIVE)))
+		return;
+	t->ka_probes = 0;
+	tcb_timer_set(w, t, TT_TIMER_KEEPALIVE, w->now_ms + w->cfg->tcp.keepalive_idle_ms);
+}
 
 /* tcp_output.c */
 void tcp_output(struct tt_worker *w, struct tt_tcb *t);

@@ -30,7 +30,8 @@
 	X(RTX)			\
 	X(PERSIST)		\
 	X(DELACK)		\
-	X(CONN)
+	X(CONN)			\
+	X(KEEPALIVE)
 
 /* Per-worker event counters. */
 #define TT_STATS(X)		\
@@ -66,6 +67,7 @@
 	X(delayed_acks)		\
 	X(challenge_acks)	\
 	X(persist_probes)	\
+	X(keepalive_probes)	\
 	X(time_wait_entered)	\
 	X(time_wait_expired)	\
 	X(time_wait_reused)	\

@@ -4,8 +4,9 @@
 
 /*
  * Nagle (RFC 1122 §4.2.3.4, RFC 9293 §3.7.4, Minshall's variant) and its
- * per-connection switch tt_set_nodelay(); the minimum MSS clamp ([tcp]
- * min_mss).
+ * per-connection switch tt_set_nodelay(); keepalive (RFC 1122 §4.2.3.6)
+ * and tt_set_keepalive(); the minimum MSS clamp ([tcp] min_mss).
+ * Keepalive tests run with idle 1000 ms, interval 100 ms, count 3.
  *
  * A small service on SVC_PORT remembers its connection so that a test can
  * call tt_send_copy(), tt_shutdown() and tt_set_nodelay() on it as a
@@ -127,6 +128,38 @@ min_mss_536_setup(void **state)
 	return setup_with(state, tune_min_mss_536);
 }
 
+#define KA_IDLE 1000
+#define KA_INTVL 100
+#define KA_COUNT 3
+
+static void
+tune_ka_params(struct tt_config *cfg)
+{
+	cfg->tcp.keepalive_idle_ms = KA_IDLE;
+	cfg->tcp.keepalive_interval_ms = KA_INTVL;
+	cfg->tcp.keepalive_count = KA_COUNT;
+}
+
+static void
+tune_keepalive(struct tt_config *cfg)
+{
+	tune_ka_params(cfg);
+	cfg->tcp.keepalive = 1;
+}
+
+static int
+keepalive_setup(void **state)
+{
+	return setup_with(state, tune_keepalive);
+}
+
+/* keepalive = off, with the short times (as if someone forgot the switch). */
+static int
+keepalive_off_setup(void **state)
+{
+	return setup_with(state, tune_ka_params);
+}
+
 static void
 established(struct th *h)
 {
@@ -152,6 +185,22 @@ svc_shutdown(struct th *h)
 {
 	assert_int_equal(tt_shutdown(svc.conn), 0);
 	tt_worker_flush(h->w);
+}
+
+static void
+svc_keepalive(struct th *h, int on)
+{
+	assert_int_equal(tt_set_keepalive(svc.conn, on), 0);
+	tt_worker_flush(h->w);
+}
+
+/* Advance to one tick before @p ms from now and assert silence, then to it. */
+static void
+advance_to_deadline(struct th *h, uint64_t ms)
+{
+	th_advance(h, ms - 1);
+	th_expect_none(h);
+	th_advance(h, 1);
 }
 
 static void
@@ -392,6 +441,173 @@ test_nagle_echo_waits_for_ack_of_previous_echo(void **state)
 	th_expect_none(h);
 }
 
+/* ---- Keepalive ---- */
+
+/*
+ * Idle for keepalive_idle_ms: a probe <SEQ=SND.NXT-1><ACK=RCV.NXT>, no
+ * data, then one per interval; the interval after the last unanswered one
+ * the connection is reset and the service told TT_CLOSE_TIMEOUT.
+ */
+static void
+test_keepalive_probes_then_reset(void **state)
+{
+	struct th *h = *state;
+	unsigned int i;
+
+	established(h);
+	advance_to_deadline(h, KA_IDLE);
+	th_expect(h, "A", 0, 1, 0);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, keepalive_probes), 1);
+	for (i = 2; i <= KA_COUNT; i++) {
+		advance_to_deadline(h, KA_INTVL);
+		th_expect(h, "A", 0, 1, 0);
+		th_expect_none(h);
+		assert_int_equal(th_stat(h, keepalive_probes), i);
+	}
+	advance_to_deadline(h, KA_INTVL);
+	th_expect(h, "RA", 1, 1, 0);
+	th_expect_none(h);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(svc.closes, 1);
+	assert_int_equal(svc.reason, TT_CLOSE_TIMEOUT);
+	assert_int_equal(th_stat(h, conn_timeout), 1);
+	assert_int_equal(th_stat(h, keepalive_probes), KA_COUNT);
+}
+
+/* The peer answers the second probe: the connection stays, idle starts over. */
+static void
+test_keepalive_answered_probe_keeps_connection(void **state)
+{
+	struct th *h = *state;
+
+	established(h);
+	advance_to_deadline(h, KA_IDLE);
+	th_expect(h, "A", 0, 1, 0);
+	advance_to_deadline(h, KA_INTVL);
+	th_expect(h, "A", 0, 1, 0);
+	th_advance(h, 10);
+	th_send(h, "A", 1, 1, WIN, NULL, 0);	/* the answer: ACK of SND.NXT */
+	th_expect_none(h);
+	assert_int_equal(th_tcb(h)->ka_probes, 0);
+	/* Next probe a whole idle period after the answer, then the full count again. */
+	advance_to_deadline(h, KA_IDLE);
+	th_expect(h, "A", 0, 1, 0);
+	advance_to_deadline(h, KA_INTVL);
+	th_expect(h, "A", 0, 1, 0);
+	advance_to_deadline(h, KA_INTVL);
+	th_expect(h, "A", 0, 1, 0);
+	th_expect_none(h);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(th_stat(h, keepalive_probes), 5);
+	assert_int_equal(svc.closes, 0);
+}
+
+/* Data from the peer restarts the idle time; our own sending does not count. */
+static void
+test_keepalive_traffic_resets_idle(void **state)
+{
+	struct th *h = *state;
+
+	established(h);
+	th_advance(h, 600);
+	th_send(h, "PA", 1, 1, WIN, "hi", 2);
+	th_advance(h, 40);
+	th_expect(h, "A", 1, 3, 0);		/* delayed ACK */
+	th_advance(h, 500);
+	svc_send(h, 4);				/* ours, 540 ms after the peer's data */
+	th_expect(h, "PA", 1, 3, 4);
+	th_send(h, "A", 3, 5, WIN, NULL, 0);	/* its ACK is the peer speaking */
+	advance_to_deadline(h, KA_IDLE);
+	th_expect(h, "A", 4, 3, 0);		/* SND.NXT - 1 */
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, keepalive_probes), 1);
+}
+
+/* keepalive = off: nothing at all for ten idle periods. */
+static void
+test_keepalive_off_sends_nothing(void **state)
+{
+	struct th *h = *state;
+
+	established(h);
+	th_advance(h, 10 * KA_IDLE);
+	th_expect_none(h);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(th_stat(h, keepalive_probes), 0);
+	assert_int_equal(th_tcb(h)->deadline[TT_TIMER_KEEPALIVE], 0);
+}
+
+/* keepalive = off, tt_set_keepalive(c, 1): idle counts from the call. */
+static void
+test_keepalive_api_on(void **state)
+{
+	struct th *h = *state;
+
+	established(h);
+	th_advance(h, 5000);
+	svc_keepalive(h, 1);
+	advance_to_deadline(h, KA_IDLE);
+	th_expect(h, "A", 0, 1, 0);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, keepalive_probes), 1);
+}
+
+/* keepalive = on, tt_set_keepalive(c, 0) while probing: no more probes, no reset. */
+static void
+test_keepalive_api_off(void **state)
+{
+	struct th *h = *state;
+
+	established(h);
+	advance_to_deadline(h, KA_IDLE);
+	th_expect(h, "A", 0, 1, 0);
+	svc_keepalive(h, 0);
+	th_advance(h, 10 * KA_IDLE);
+	th_expect_none(h);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(th_stat(h, keepalive_probes), 1);
+}
+
+/* Our data in flight: the RTX timer watches the peer, keepalive stays quiet. */
+static void
+test_keepalive_quiet_while_data_in_flight(void **state)
+{
+	struct th *h = *state;
+
+	established(h);
+	th_advance(h, 900);
+	svc_send(h, 4);
+	th_expect(h, "PA", 1, 1, 4);
+	/* rto_min 200: retransmissions at +200, +400 (back-off), no probe at idle. */
+	th_advance(h, 200);
+	th_expect(h, "PA", 1, 1, 4);
+	th_advance(h, 400);
+	th_expect(h, "PA", 1, 1, 4);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, keepalive_probes), 0);
+	/* Acknowledged at 1500: the next probe comes an idle period later. */
+	th_send(h, "A", 1, 5, WIN, NULL, 0);
+	advance_to_deadline(h, KA_IDLE);
+	th_expect(h, "A", 4, 1, 0);
+	th_expect_none(h);
+}
+
+/* CLOSE_WAIT is idle too (RFC 1122: the connection, not the direction). */
+static void
+test_keepalive_probes_in_close_wait(void **state)
+{
+	struct th *h = *state;
+
+	established(h);
+	th_send(h, "FA", 1, 1, WIN, NULL, 0);
+	th_expect(h, "A", 1, 2, 0);
+	assert_int_equal(th_state(h), TT_CLOSE_WAIT);
+	advance_to_deadline(h, KA_IDLE);
+	th_expect(h, "A", 0, 2, 0);
+	th_expect_none(h);
+}
+
 /* ---- Minimum MSS clamp ([tcp] min_mss) ---- */
 
 static void
@@ -483,6 +699,22 @@ main(void)
 						nodelay_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_nagle_echo_waits_for_ack_of_previous_echo,
 						nagle_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_probes_then_reset,
+						keepalive_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_answered_probe_keeps_connection,
+						keepalive_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_traffic_resets_idle,
+						keepalive_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_off_sends_nothing,
+						keepalive_off_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_api_on,
+						keepalive_off_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_api_off,
+						keepalive_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_quiet_while_data_in_flight,
+						keepalive_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_probes_in_close_wait,
+						keepalive_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_min_mss_default_216,
 						nagle_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_min_mss_leaves_larger_mss_alone,
