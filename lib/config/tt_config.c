@@ -75,6 +75,13 @@
  *             limited_transmit    on | off (RFC 3042, default on)
  *             backlog          1       16 Mi      1024 (half-open, per listener and worker)
  *             syn_cookies      auto | always | off    auto (not an integer)
+ *             min_mss          88      536        216 (FreeBSD's net.inet.tcp.minmss):
+ *                                                 a peer's smaller MSS is raised to it
+ *             nagle            on|off             on (RFC 1122 4.2.3.4)
+ *             keepalive        on|off             off (RFC 1122 4.2.3.6)
+ *             keepalive_idle_ms 10     86400000   7200000 (RFC 1122: >= 2 h by default)
+ *             keepalive_interval_ms 10 86400000   75000
+ *             keepalive_count  1       127        9
  *   [limits]  mbufs            1023    16 Mi      65535 (per worker pool)
  *   [workers] count            0       128        0 (one per EAL worker lcore)
  *             burst            1       64         32
@@ -107,19 +114,29 @@ enum cfg_tcp_key {
 	TK_LPORT_MAX,
 	TK_INITIAL_WINDOW,
 	TK_BACKLOG,
+	TK_MIN_MSS,
+	TK_NAGLE,
+	TK_KEEPALIVE,
+	TK_KA_IDLE,
+	TK_KA_INTERVAL,
+	TK_KA_COUNT,
+	TK_LIMITED_TRANSMIT,
 	TK_COUNT
 };
 
 struct cfg_uint_key {
 	const char *name;
 	size_t off;		/* offset in struct tt_tcp_cfg */
-	size_t size;		/* 2 or 4 bytes */
+	size_t size;		/* 1, 2 or 4 bytes */
 	uint64_t min;
 	uint64_t max;
+	bool onoff;		/* `on` or `off`, stored as 1 or 0 */
 };
 
 #define TCP_KEY(n, lo, hi) { #n, offsetof(struct tt_tcp_cfg, n), \
-	sizeof(((struct tt_tcp_cfg *)0)->n), lo, hi }
+	sizeof(((struct tt_tcp_cfg *)0)->n), lo, hi, false }
+#define TCP_ONOFF(n) { #n, offsetof(struct tt_tcp_cfg, n), \
+	sizeof(((struct tt_tcp_cfg *)0)->n), 0, 1, true }
 
 static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_MSS] = TCP_KEY(mss, 88, 9000),
@@ -139,6 +156,13 @@ static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_LPORT_MAX] = TCP_KEY(local_port_max, 1024, 65535),
 	[TK_INITIAL_WINDOW] = TCP_KEY(initial_window, 1, 64),
 	[TK_BACKLOG] = TCP_KEY(backlog, 1, 16u << 20),
+	[TK_MIN_MSS] = TCP_KEY(min_mss, 88, 536),
+	[TK_NAGLE] = TCP_ONOFF(nagle),
+	[TK_KEEPALIVE] = TCP_ONOFF(keepalive),
+	[TK_KA_IDLE] = TCP_KEY(keepalive_idle_ms, 10, 86400000),
+	[TK_KA_INTERVAL] = TCP_KEY(keepalive_interval_ms, 10, 86400000),
+	[TK_KA_COUNT] = TCP_KEY(keepalive_count, 1, 127),
+	[TK_LIMITED_TRANSMIT] = TCP_ONOFF(limited_transmit),
 };
 
 static const char *const syn_cookies_names[] = {
@@ -148,7 +172,7 @@ static const char *const syn_cookies_names[] = {
 };
 
 #define WORKERS_KEY(n, lo, hi) { #n, offsetof(struct tt_workers_cfg, n), \
-	sizeof(((struct tt_workers_cfg *)0)->n), lo, hi }
+	sizeof(((struct tt_workers_cfg *)0)->n), lo, hi, false }
 
 static const struct cfg_uint_key workers_keys[] = {
 	WORKERS_KEY(count, 0, 128),
@@ -488,6 +512,20 @@ cfg_parse_uint(const struct cfg_ctx *ctx, const char *sect, const char *key,
 	return 0;
 }
 
+/* A switch: exactly `on` or `off`. */
+static int
+cfg_parse_onoff(const struct cfg_ctx *ctx, const char *sect, const char *key,
+		const char *value, uint64_t *out)
+{
+	if (strcmp(value, "on") == 0)
+		*out = 1;
+	else if (strcmp(value, "off") == 0)
+		*out = 0;
+	else
+		return cfg_error(ctx, -EINVAL, sect, key, "'%s' is not on or off", value);
+	return 0;
+}
+
 /* Dotted quad into network order; inet_pton() rejects everything else. */
 static int
 cfg_parse_ipv4(const char *s, uint32_t *addr)
@@ -657,7 +695,9 @@ cfg_store(void *base, const struct cfg_uint_key *k, uint64_t v)
 {
 	char *p = (char *)base + k->off;
 
-	if (k->size == sizeof(uint16_t)) {
+	if (k->size == sizeof(uint8_t)) {
+		*(uint8_t *)p = (uint8_t)v;
+	} else if (k->size == sizeof(uint16_t)) {
 		uint16_t v16 = (uint16_t)v;
 
 		memcpy(p, &v16, sizeof(v16));
@@ -707,16 +747,6 @@ cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 			t->congestion_control = (uint8_t)id;
 			continue;
 		}
-		if (strcmp(key, "limited_transmit") == 0) {
-			if (strcmp(value, "on") == 0)
-				t->limited_transmit = 1;
-			else if (strcmp(value, "off") == 0)
-				t->limited_transmit = 0;
-			else
-				return cfg_error(ctx, -EINVAL, s->name, key,
-						 "'%s' is not on or off", value);
-			continue;
-		}
 		if (strcmp(key, "syn_cookies") == 0) {
 			rc = cfg_parse_syn_cookies(ctx, s->name, key, s->entries[i].value, t);
 			if (rc != 0)
@@ -729,8 +759,11 @@ cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 		}
 		if (k == TK_COUNT)
 			return cfg_error(ctx, -EINVAL, s->name, key, "unknown key");
-		rc = cfg_parse_uint(ctx, s->name, key, s->entries[i].value,
-				    tcp_keys[k].min, tcp_keys[k].max, &v);
+		if (tcp_keys[k].onoff)
+			rc = cfg_parse_onoff(ctx, s->name, key, s->entries[i].value, &v);
+		else
+			rc = cfg_parse_uint(ctx, s->name, key, s->entries[i].value,
+					    tcp_keys[k].min, tcp_keys[k].max, &v);
 		if (rc != 0)
 			return rc;
 		cfg_store(t, &tcp_keys[k], v);
@@ -1051,6 +1084,12 @@ tt_config_defaults(struct tt_config *cfg)
 	cfg->tcp.limited_transmit = 1;
 	cfg->tcp.backlog = 1024;
 	cfg->tcp.syn_cookies = TT_SYNCOOKIES_AUTO;
+	cfg->tcp.min_mss = 216;
+	cfg->tcp.nagle = 1;
+	cfg->tcp.keepalive = 0;
+	cfg->tcp.keepalive_idle_ms = 7200000;
+	cfg->tcp.keepalive_interval_ms = 75000;
+	cfg->tcp.keepalive_count = 9;
 
 	cfg->limits.mbufs = 65535;
 

@@ -59,6 +59,12 @@ struct tt_tcp_cfg {
 	uint8_t limited_transmit;	/**< `limited_transmit`: RFC 3042 on (1, default) or off */
 	uint32_t backlog;		/**< `backlog`: half-open connections per listener and worker, default 1024 */
 	uint32_t syn_cookies;		/**< `syn_cookies`: enum tt_syn_cookies, default auto */
+	uint16_t min_mss;		/**< `min_mss`: floor for the peer's MSS, 88..536, default 216 */
+	uint8_t nagle;			/**< `nagle = on|off`: RFC 1122 §4.2.3.4, default on */
+	uint8_t keepalive;		/**< `keepalive = on|off`: RFC 1122 §4.2.3.6, default off */
+	uint32_t keepalive_idle_ms;	/**< `keepalive_idle_ms`: idle time before the first probe, default 7200000 */
+	uint32_t keepalive_interval_ms;	/**< `keepalive_interval_ms`: between unanswered probes, default 75000 */
+	uint32_t keepalive_count;	/**< `keepalive_count`: unanswered probes before reset, default 9 */
 };
 
 /** The `[workers]` section. */

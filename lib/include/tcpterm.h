@@ -127,6 +127,35 @@ void tt_recved(struct tt_conn *c, uint32_t len);
 int tt_shutdown(struct tt_conn *c);
 
 /**
+ * Turn Nagle's algorithm off or on for @p c, as TCP_NODELAY does on a
+ * socket. With Nagle on (the default, `[tcp] nagle`), the last piece of
+ * queued data, if shorter than the MSS, waits while an earlier short
+ * segment is unacknowledged (Minshall's variant of RFC 1122 §4.2.3.4):
+ * many small tt_send() calls then cost one segment per round trip rather
+ * than one each, but a short write can wait up to a round trip plus the
+ * peer's delayed-ACK time (often 40 ms). Full segments, the tail of a
+ * write larger than the MSS behind full segments, and a FIN are never held.
+ * Turning @p on makes any held data leave now.
+ * @param on non-zero: no delay (Nagle off); zero: Nagle on.
+ * @return 0, or -ENOTCONN if the connection is closed.
+ */
+int tt_set_nodelay(struct tt_conn *c, int on);
+
+/**
+ * Turn keepalive on or off for @p c, as SO_KEEPALIVE does on a socket
+ * (RFC 1122 §4.2.3.6; default from `[tcp] keepalive`, off). When the peer
+ * has sent nothing for `keepalive_idle_ms` and nothing of ours is in
+ * flight, a probe <SEQ=SND.NXT-1> without data goes out, then one every
+ * `keepalive_interval_ms`; any segment from the peer ends the probing and
+ * restarts the idle time. After `keepalive_count` unanswered probes the
+ * connection is reset and on_close() gets TT_CLOSE_TIMEOUT. Turning it on
+ * starts the idle time now.
+ * @param on non-zero: probe; zero: never probe.
+ * @return 0, or -ENOTCONN if the connection is closed.
+ */
+int tt_set_keepalive(struct tt_conn *c, int on);
+
+/**
  * Reset the connection (RST) and free it. on_close() runs with
  * TT_CLOSE_ABORT before this returns; @p c is invalid afterwards.
  */

@@ -168,7 +168,8 @@ tcb_backlog_add(struct tt_worker *w, struct tt_tcb *t, unsigned int lidx)
 
 /*
  * Send side of a new connection: RFC 6528 ISN, RFC 6928 initial window (or
- * [tcp] initial_window), RFC 6298 initial RTO, the congestion-control algorithm.
+ * [tcp] initial_window), RFC 6298 initial RTO, the congestion-control algorithm,
+ * the Nagle and keepalive switches.
  */
 void
 tcb_init_send(struct tt_worker *w, struct tt_tcb *t)
@@ -185,6 +186,7 @@ tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
 	t->snd.iss = iss;
 	t->snd.una = t->snd.nxt = t->snd.max = t->snd.iss;
 	t->snd.end = t->snd.iss + 1;
+	t->snd.sml = t->snd.iss;
 	if (cfg->initial_window != 0)
 		t->snd.cwnd = cfg->initial_window * t->mss;
 	else
@@ -193,6 +195,11 @@ tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
 	t->rto_ms = cfg->rto_init_ms;
 	t->cc = tt_cc_get((enum tt_cc_id)cfg->congestion_control);
 	t->cc->init(t);
+	/* Per-connection switches start from [tcp]; tt_set_nodelay() changes them. */
+	if (!cfg->nagle)
+		t->flags |= TT_TF_NODELAY;
+	if (cfg->keepalive)
+		t->flags |= TT_TF_KEEPALIVE;
 }
 
 /* Window we can offer: buffer less what the service holds and what waits out of order. */

@@ -165,6 +165,41 @@ tt_shutdown(struct tt_conn *c)
 	return 0;
 }
 
+int
+tt_set_nodelay(struct tt_conn *c, int on)
+{
+	struct tt_tcb *t = tcb_of(c);
+
+	if (t->state == TT_CLOSED || (t->flags & TT_TF_FREE))
+		return -ENOTCONN;
+	if (on) {
+		t->flags |= TT_TF_NODELAY;
+		kick(t);	/* what Nagle held goes now */
+	} else {
+		t->flags &= ~TT_TF_NODELAY;
+	}
+	return 0;
+}
+
+int
+tt_set_keepalive(struct tt_conn *c, int on)
+{
+	struct tt_tcb *t = tcb_of(c);
+
+	if (t->state == TT_CLOSED || (t->flags & TT_TF_FREE))
+		return -ENOTCONN;
+	if (!on) {
+		t->flags &= ~TT_TF_KEEPALIVE;
+		tcb_timer_clear(t, TT_TIMER_KEEPALIVE);
+		return 0;
+	}
+	t->flags |= TT_TF_KEEPALIVE;
+	/* Idle time counts from now; a handshake in progress arms it on completion. */
+	if (t->state != TT_SYN_SENT && t->state != TT_SYN_RCVD)
+		tcb_keepalive_reset(t->w, t);
+	return 0;
+}
+
 void
 tt_abort(struct tt_conn *c)
 {

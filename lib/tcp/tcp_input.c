@@ -135,14 +135,19 @@ listener_find(const struct tt_config *cfg, uint32_t laddr, uint16_t lport)
 	return NULL;
 }
 
-/* RFC 6691: the MSS we may send, from the peer's option and our MTU. */
+/*
+ * RFC 6691: the MSS we may send, from the peer's option and our MTU. A tiny
+ * advertised MSS is raised to [tcp] min_mss (as FreeBSD's minmss and Linux's
+ * tcp_min_snd_mss do) so that one response cannot become thousands of
+ * segments; min_mss <= 536 <= MTU - 40, so the MTU still bounds it.
+ */
 static uint16_t
 tcp_send_mss(const struct tt_worker *w, const struct tt_seg *s)
 {
 	uint32_t mss = s->mss != 0 ? s->mss : TT_DEFAULT_MSS;
 
 	mss = RTE_MIN(mss, (uint32_t)w->ports[s->port].mtu - 40);
-	return (uint16_t)RTE_MAX(mss, (uint32_t)TT_MIN_MSS);
+	return (uint16_t)RTE_MAX(mss, (uint32_t)w->cfg->tcp.min_mss);
 }
 
 /*
@@ -764,6 +769,7 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
 	}
 	t->flags |= TT_TF_ACKNOW;
+	tcb_keepalive_reset(w, t);
 	svc_accept(w, t);
 }
 
@@ -783,6 +789,7 @@ tcp_input_conn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	    step_check_syn(w, t, s) == STEP_DROP ||
 	    step_check_ack(w, t, s) == STEP_DROP)
 		goto out;
+	tcb_keepalive_reset(w, t);
 	/* Sixth, the URG bit, is ignored (RFC 6093). */
 	step_data_fin(w, t, s);
 out:

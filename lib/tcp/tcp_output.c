@@ -231,8 +231,25 @@ tcp_retransmit_una(struct tt_worker *w, struct tt_tcb *t)
 }
 
 /*
+ * Nagle (RFC 1122 §4.2.3.4, RFC 9293 §3.7.4) in Minshall's variant, as
+ * Linux has it: the last, sub-MSS piece of the queue waits while an earlier
+ * sub-MSS segment is unacknowledged. Full segments never wait, and neither
+ * does the short tail of a larger write behind full segments, so a response
+ * is not held for the peer's delayed ACK; a run of small writes still goes
+ * out one segment per round trip. A segment that carries our FIN is never
+ * held (the caller checks), and TT_TF_NODELAY turns it off.
+ */
+static bool
+nagle_hold(const struct tt_tcb *t)
+{
+	if ((t->flags & TT_TF_NODELAY) || seq_lt(t->snd.nxt, t->snd.max))
+		return false;	/* retransmissions after an RTO are never held */
+	return seq_gt(t->snd.sml, t->snd.una) && seq_leq(t->snd.sml, t->snd.max);
+}
+
+/*
  * Send what the windows allow: SYN-ACK, data (MSS-sized, sender SWS avoidance
- * per RFC 9293 §3.8.6.2.1), FIN after the last byte, else a pending ACK.
+ * per RFC 9293 §3.8.6.2.1, Nagle), FIN after the last byte, else a pending ACK.
  */
 void
 tcp_output(struct tt_worker *w, struct tt_tcb *t)
@@ -266,6 +283,8 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 				flags |= TT_TH_PSH;
 				if (t->flags & TT_TF_FIN_QUEUED)
 					flags |= TT_TH_FIN;
+				else if (len < t->mss && nagle_hold(t))
+					break;
 			}
 		} else if ((t->flags & TT_TF_FIN_QUEUED) && t->snd.nxt == t->snd.end) {
 			flags = TT_TH_FIN;
@@ -274,6 +293,8 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 		}
 		if (tcp_xmit(w, t, t->snd.nxt, len, flags) != 0)
 			break;
+		if (len > 0 && len < t->mss)
+			t->snd.sml = t->snd.nxt + len;
 		t->snd.nxt += len + !!(flags & TT_TH_FIN);
 		t->snd.max = seq_max(t->snd.max, t->snd.nxt);
 	}

@@ -137,6 +137,50 @@ timer_conn(struct tt_worker *w, struct tt_tcb *t)
 	tcb_close(w, t, TT_CLOSE_TIMEOUT);
 }
 
+/*
+ * RFC 1122 §4.2.3.6 (RFC 9293 §3.8.4): keepalive_idle_ms after the peer
+ * last spoke, an idle connection gets a probe, then one every
+ * keepalive_interval_ms; after keepalive_count unanswered probes it is
+ * reset. Any acceptable segment restarts the idle time
+ * (tcb_keepalive_reset()). A connection is idle only in ESTABLISHED,
+ * CLOSE_WAIT or FIN_WAIT_2 with nothing in flight or waiting: otherwise
+ * the RTX or persist timer already watches the peer, and keepalive looks
+ * again after another idle period.
+ */
+static void
+timer_keepalive(struct tt_worker *w, struct tt_tcb *t)
+{
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+	uint32_t wnd;
+
+	if (!(t->flags & TT_TF_KEEPALIVE))
+		return;
+	if ((t->state != TT_ESTABLISHED && t->state != TT_CLOSE_WAIT &&
+	     t->state != TT_FIN_WAIT_2) ||
+	    t->snd.una != t->snd.max || seq_lt(t->snd.nxt, t->snd.end)) {
+		t->ka_probes = 0;
+		tcb_timer_set(w, t, TT_TIMER_KEEPALIVE, w->now_ms + cfg->keepalive_idle_ms);
+		return;
+	}
+	if (t->ka_probes >= cfg->keepalive_count) {
+		TT_STAT_INC(w, conn_timeout);
+		tcp_send_rst(w, t);
+		tcb_close(w, t, TT_CLOSE_TIMEOUT);
+		return;
+	}
+	t->ka_probes++;
+	TT_STAT_INC(w, keepalive_probes);
+	/*
+	 * <SEQ=SND.NXT-1><ACK=RCV.NXT>, no data: an old sequence number that
+	 * the peer must answer with an ACK. It repeats the window last
+	 * advertised, so no update slips past receiver SWS avoidance.
+	 */
+	wnd = seq_gt(t->rcv.adv, t->rcv.nxt) ? t->rcv.adv - t->rcv.nxt : 0;
+	tcp_respond(w, t->port, &t->key, t->snd.nxt - 1, t->rcv.nxt, TT_TH_ACK,
+		    (uint16_t)RTE_MIN(wnd, (uint32_t)TT_MAX_WIN));
+	tcb_timer_set(w, t, TT_TIMER_KEEPALIVE, w->now_ms + cfg->keepalive_interval_ms);
+}
+
 typedef void (*timer_fn)(struct tt_worker *w, struct tt_tcb *t);
 
 static const timer_fn timer_handlers[TT_NB_TIMERS] = {
@@ -144,6 +188,7 @@ static const timer_fn timer_handlers[TT_NB_TIMERS] = {
 	[TT_TIMER_PERSIST] = timer_persist,
 	[TT_TIMER_DELACK] = timer_delack,
 	[TT_TIMER_CONN] = timer_conn,
+	[TT_TIMER_KEEPALIVE] = timer_keepalive,
 };
 
 /* Re-arm the TCB's wheel entry at its earliest deadline, or release it if it was closed. */

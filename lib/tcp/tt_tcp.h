@@ -39,7 +39,7 @@ static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a
 #define TT_TH_URG 0x20
 
 #define TT_DEFAULT_MSS 536	/**< RFC 9293 §3.7.1 / RFC 6691: no MSS option */
-#define TT_MIN_MSS 88		/**< clamp for a tiny advertised MSS */
+#define TT_MIN_MSS 88		/**< lowest [tcp] min_mss; the clamp itself is configured */
 #define TT_DUPACK_THRESH 3	/**< RFC 5681 §3.2 */
 #define TT_MAX_WIN 65535	/**< no window scaling yet */
 
@@ -86,6 +86,8 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_RTT_TIMING 0x0100	/**< rtt_seq is being timed */
 #define TT_TF_ACTIVE	0x0200	/**< active open */
 #define TT_TF_BACKLOG	0x0400	/**< counted in w->syn_backlog[lidx] while SYN_RCVD */
+#define TT_TF_NODELAY	0x0800	/**< Nagle off (tt_set_nodelay(), [tcp] nagle) */
+#define TT_TF_KEEPALIVE	0x1000	/**< keepalive on (tt_set_keepalive(), [tcp] keepalive) */
 
 /** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
 struct tt_tcb {
@@ -97,6 +99,7 @@ struct tt_tcb {
 	uint8_t dupacks;
 	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
 	uint8_t lidx;			/**< passive open: index of the listener in cfg->listeners */
+	uint8_t ka_probes;		/**< keepalive probes since the peer last spoke */
 	uint16_t flags;			/**< TT_TF_* */
 	uint16_t mss;			/**< effective send MSS */
 	uint16_t lt_bytes;		/**< sent by limited transmit since the last new ACK (RFC 3042) */
@@ -114,6 +117,7 @@ struct tt_tcb {
 		uint32_t ssthresh;
 		uint32_t recover;	/**< RFC 6582 */
 		uint32_t max_wnd;	/**< largest window the peer offered */
+		uint32_t sml;		/**< end of the last sub-MSS segment sent (Nagle) */
 	} snd;
 	struct {
 		uint32_t nxt;
@@ -211,6 +215,20 @@ void tcp_wheel_expire(struct tt_wheel_node *n, void *arg);
 void tcb_unbusy(struct tt_worker *w, struct tt_tcb *t);
 void tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us);
 uint32_t tcp_rto_current(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg);
+
+/*
+ * The peer spoke (an acceptable segment): keepalive's idle time starts
+ * again. Called for every such segment, so it only stores a later deadline
+ * (see tcb_timer_set()); unanswered probes are forgotten.
+ */
+static inline void
+tcb_keepalive_reset(struct tt_worker *w, struct tt_tcb *t)
+{
+	if (likely(!(t->flags & TT_TF_KEEPALIVE)))
+		return;
+	t->ka_probes = 0;
+	tcb_timer_set(w, t, TT_TIMER_KEEPALIVE, w->now_ms + w->cfg->tcp.keepalive_idle_ms);
+}
 
 /* tcp_output.c */
 void tcp_output(struct tt_worker *w, struct tt_tcb *t);

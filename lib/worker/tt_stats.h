@@ -30,7 +30,8 @@
 	X(RTX)			\
 	X(PERSIST)		\
 	X(DELACK)		\
-	X(CONN)
+	X(CONN)			\
+	X(KEEPALIVE)
 
 /* Per-worker event counters. */
 #define TT_STATS(X)		\
@@ -68,6 +69,7 @@
 	X(syncookies_sent)	\
 	X(syncookies_ok)	\
 	X(persist_probes)	\
+	X(keepalive_probes)	\
 	X(time_wait_entered)	\
 	X(time_wait_expired)	\
 	X(time_wait_reused)	\

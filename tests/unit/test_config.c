@@ -261,6 +261,12 @@ test_defaults(void **state)
 	assert_int_equal(c.tcp.max_time_wait, 131072);
 	assert_int_equal(c.tcp.backlog, 1024);
 	assert_int_equal(c.tcp.syn_cookies, TT_SYNCOOKIES_AUTO);
+	assert_int_equal(c.tcp.min_mss, 216);
+	assert_int_equal(c.tcp.nagle, 1);
+	assert_int_equal(c.tcp.keepalive, 0);
+	assert_int_equal(c.tcp.keepalive_idle_ms, 7200000);
+	assert_int_equal(c.tcp.keepalive_interval_ms, 75000);
+	assert_int_equal(c.tcp.keepalive_count, 9);
 	assert_int_equal(c.limits.mbufs, 65535);
 }
 
@@ -307,6 +313,12 @@ test_full(void **state)
 		"delayed_ack_ms = 0\n"
 		"fin_wait_2_ms = 10\n"
 		"max_connections = 1000\n"
+		"min_mss = 536\n"
+		"nagle = off\n"
+		"keepalive = on\n"
+		"keepalive_idle_ms = 1000\n"
+		"keepalive_interval_ms = 100\n"
+		"keepalive_count = 3\n"
 		"[limits]\n"
 		"mbufs = 0004095\n"
 		"[listen.web-1]\n"
@@ -345,6 +357,12 @@ test_full(void **state)
 	assert_int_equal(fx_cfg.tcp.fin_wait_2_ms, 10);
 	assert_int_equal(fx_cfg.tcp.max_connections, 1000);
 	assert_int_equal(fx_cfg.tcp.max_time_wait, 2000);	/* 2 x max_connections */
+	assert_int_equal(fx_cfg.tcp.min_mss, 536);
+	assert_int_equal(fx_cfg.tcp.nagle, 0);
+	assert_int_equal(fx_cfg.tcp.keepalive, 1);
+	assert_int_equal(fx_cfg.tcp.keepalive_idle_ms, 1000);
+	assert_int_equal(fx_cfg.tcp.keepalive_interval_ms, 100);
+	assert_int_equal(fx_cfg.tcp.keepalive_count, 3);
 	assert_int_equal(fx_cfg.limits.mbufs, 4095);
 
 	assert_int_equal(fx_cfg.n_listeners, 3);
@@ -497,6 +515,31 @@ test_err_out_of_range(void **state)
 		     "[port0] mtu: '9001' is out of range 576..9000");
 	expect_error(PORT0 "[limits]\nmbufs = 1022\n", -ERANGE,
 		     "[limits] mbufs: '1022' is out of range 1023..16777216");
+	expect_error(PORT0 "[tcp]\nmin_mss = 87\n", -ERANGE,
+		     "[tcp] min_mss: '87' is out of range 88..536");
+	expect_error(PORT0 "[tcp]\nmin_mss = 537\n", -ERANGE,
+		     "[tcp] min_mss: '537' is out of range 88..536");
+	expect_error(PORT0 "[tcp]\nkeepalive_count = 0\n", -ERANGE,
+		     "[tcp] keepalive_count: '0' is out of range 1..127");
+	expect_error(PORT0 "[tcp]\nkeepalive_idle_ms = 9\n", -ERANGE,
+		     "[tcp] keepalive_idle_ms: '9' is out of range 10..86400000");
+}
+
+/* Switches take exactly `on` or `off`. */
+static void
+test_err_onoff(void **state)
+{
+	(void)state;
+	expect_error(PORT0 "[tcp]\nnagle = yes\n", -EINVAL,
+		     "[tcp] nagle: 'yes' is not on or off");
+	expect_error(PORT0 "[tcp]\nkeepalive = 1\n", -EINVAL,
+		     "[tcp] keepalive: '1' is not on or off");
+	expect_error(PORT0 "[tcp]\nnagle = On\n", -EINVAL,
+		     "[tcp] nagle: 'On' is not on or off");
+	assert_int_equal(load_text(PORT0 "[tcp]\nnagle = on\nkeepalive = off\n"), 0);
+	assert_int_equal(fx_cfg.tcp.nagle, 1);
+	assert_int_equal(fx_cfg.tcp.keepalive, 0);
+	tt_config_free(&fx_cfg);
 }
 
 static void
@@ -879,6 +922,7 @@ main(void)
 		cmocka_unit_test(test_err_mss_above_mtu),
 		cmocka_unit_test(test_err_rto_order),
 		cmocka_unit_test(test_syn_flood_keys),
+		cmocka_unit_test(test_err_onoff),
 		cmocka_unit_test(test_workers_and_local_ports),
 		cmocka_unit_test(test_err_buffer),
 		cmocka_unit_test(test_mutations),

@@ -628,15 +628,15 @@ test_peer_mss_536_honoured(void **state)
 	th_expect_none(h);
 }
 
-/* A tiny MSS (20) is clamped to TT_MIN_MSS (88). */
+/* A tiny MSS (20) is clamped to [tcp] min_mss (default 216). */
 static void
 test_tiny_peer_mss_clamped_to_min(void **state)
 {
 	struct th *h = *state;
 
 	handshake_mss(h, 19, 20);
-	assert_int_equal(th_tcb(h)->mss, TT_MIN_MSS);
-	expect_source_flight(h, 1, 10, TT_MIN_MSS);
+	assert_int_equal(th_tcb(h)->mss, 216);
+	expect_source_flight(h, 1, 10, 216);
 	th_expect_none(h);
 }
 
