@@ -52,7 +52,8 @@
  *   [tcp]     mss              88      9000       1460, capped at (smallest MTU - 40)
  *                                                 when not set; when set it must fit
  *                                                 every port's MTU - 40
- *             rcv_window       1024    65535      65535 (no window scaling)
+ *             rcv_window       1024    2^30-1     65535; at most 65535 with
+ *                                                 window_scaling off (RFC 7323 §2.3)
  *             snd_buf          1024    16 MiB     262144
  *             rto_init_ms      1       600000     1000 (RFC 6298); must lie in
  *                                                 rto_min_ms..rto_max_ms (when not
@@ -68,6 +69,9 @@
  *             max_time_wait    1       32 Mi      2 * max_connections (per worker)
  *             local_port_min   1024    65535      32768 (active opens)
  *             local_port_max   1024    65535      60999; at least local_port_min
+ *             window_scaling   on|off             on
+ *             timestamps       on|off             on
+ *             sack             on|off             on
  *   [limits]  mbufs            1023    16 Mi      65535 (per worker pool)
  *   [workers] count            0       128        0 (one per EAL worker lcore)
  *             burst            1       64         32
@@ -114,7 +118,7 @@ struct cfg_uint_key {
 
 static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_MSS] = TCP_KEY(mss, 88, 9000),
-	[TK_RCV_WINDOW] = TCP_KEY(rcv_window, 1024, 65535),
+	[TK_RCV_WINDOW] = TCP_KEY(rcv_window, 1024, (1u << 30) - 1),
 	[TK_SND_BUF] = TCP_KEY(snd_buf, 1024, 16u << 20),
 	[TK_RTO_INIT] = TCP_KEY(rto_init_ms, 1, 600000),
 	[TK_RTO_MIN] = TCP_KEY(rto_min_ms, 1, 600000),
@@ -128,6 +132,18 @@ static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_MAX_TIME_WAIT] = TCP_KEY(max_time_wait, 1, 32u << 20),
 	[TK_LPORT_MIN] = TCP_KEY(local_port_min, 1024, 65535),
 	[TK_LPORT_MAX] = TCP_KEY(local_port_max, 1024, 65535),
+};
+
+/* The on|off keys of [tcp]. */
+struct cfg_bool_key {
+	const char *name;
+	size_t off;		/* offset of a uint8_t in struct tt_tcp_cfg */
+};
+
+static const struct cfg_bool_key tcp_bool_keys[] = {
+	{ "window_scaling", offsetof(struct tt_tcp_cfg, window_scaling) },
+	{ "timestamps", offsetof(struct tt_tcp_cfg, timestamps) },
+	{ "sack", offsetof(struct tt_tcp_cfg, sack) },
 };
 
 #define WORKERS_KEY(n, lo, hi) { #n, offsetof(struct tt_workers_cfg, n), \
@@ -471,6 +487,20 @@ cfg_parse_uint(const struct cfg_ctx *ctx, const char *sect, const char *key,
 	return 0;
 }
 
+/* `on` or `off`, exactly. */
+static int
+cfg_parse_bool(const struct cfg_ctx *ctx, const char *sect, const char *key,
+	       const char *value, uint8_t *out)
+{
+	if (strcmp(value, "on") == 0)
+		*out = 1;
+	else if (strcmp(value, "off") == 0)
+		*out = 0;
+	else
+		return cfg_error(ctx, -EINVAL, sect, key, "'%s' is not on or off", value);
+	return 0;
+}
+
 /* Dotted quad into network order; inet_pton() rejects everything else. */
 static int
 cfg_parse_ipv4(const char *s, uint32_t *addr)
@@ -664,7 +694,19 @@ cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 
 	for (i = 0; s != NULL && i < s->n_entries; i++) {
 		const char *key = s->entries[i].name;
+		unsigned int b;
 
+		for (b = 0; b < RTE_DIM(tcp_bool_keys); b++) {
+			if (strcmp(key, tcp_bool_keys[b].name) == 0)
+				break;
+		}
+		if (b < RTE_DIM(tcp_bool_keys)) {
+			rc = cfg_parse_bool(ctx, s->name, key, s->entries[i].value,
+					    (uint8_t *)t + tcp_bool_keys[b].off);
+			if (rc != 0)
+				return rc;
+			continue;
+		}
 		for (k = 0; k < TK_COUNT; k++) {
 			if (strcmp(key, tcp_keys[k].name) == 0)
 				break;
@@ -697,6 +739,10 @@ cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 					 t->mss, min_port, CFG_TCP_OVERHEAD,
 					 min_mtu - CFG_TCP_OVERHEAD);
 	}
+	if (!t->window_scaling && t->rcv_window > 65535)
+		return cfg_error(ctx, -EINVAL, "tcp", "rcv_window",
+				 "%u needs window_scaling = on (at most 65535 without)",
+				 t->rcv_window);
 	if (t->rto_min_ms > t->rto_max_ms)
 		return cfg_error(ctx, -EINVAL, "tcp", "rto_min_ms",
 				 "%u is greater than rto_max_ms (%u)",
@@ -988,6 +1034,9 @@ tt_config_defaults(struct tt_config *cfg)
 
 	cfg->tcp.local_port_min = 32768;
 	cfg->tcp.local_port_max = 60999;
+	cfg->tcp.window_scaling = 1;
+	cfg->tcp.timestamps = 1;
+	cfg->tcp.sack = 1;
 
 	cfg->limits.mbufs = 65535;
 

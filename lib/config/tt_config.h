@@ -33,7 +33,8 @@ struct tt_port_cfg {
 /** The `[tcp]` section. */
 struct tt_tcp_cfg {
 	uint16_t mss;			/**< `mss`: our MSS, 88..9000 (capped by MTU-40), default 1460 */
-	uint32_t rcv_window;		/**< `rcv_window`: receive buffer per connection, 1024..65535, default 65535 */
+	uint32_t rcv_window;		/**< `rcv_window`: receive buffer per connection, 1024..1073741823
+					 *   (at most 65535 with window_scaling off), default 65535 */
 	uint32_t snd_buf;		/**< `snd_buf`: send buffer per connection, 1024..16 MiB, default 262144 */
 	uint32_t rto_init_ms;		/**< `rto_init_ms`: RFC 6298 initial RTO, default 1000 */
 	uint32_t rto_min_ms;		/**< `rto_min_ms`: default 200 */
@@ -47,6 +48,9 @@ struct tt_tcp_cfg {
 	uint32_t max_time_wait;		/**< `max_time_wait`: TIME_WAIT records per worker, default 2*max_connections */
 	uint16_t local_port_min;	/**< `local_port_min`: active opens, default 32768 */
 	uint16_t local_port_max;	/**< `local_port_max`: default 60999 */
+	uint8_t window_scaling;		/**< `window_scaling = on|off`: RFC 7323 §2, default on */
+	uint8_t timestamps;		/**< `timestamps = on|off`: RFC 7323 §3-5, default on */
+	uint8_t sack;			/**< `sack = on|off`: RFC 2018 / RFC 6675, default on */
 };
 
 /** The `[workers]` section. */
