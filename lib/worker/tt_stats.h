@@ -59,6 +59,7 @@
 	X(rst_sent)		\
 	X(retransmits)		\
 	X(fast_retransmits)	\
+	X(sack_retransmits)	\
 	X(rto_expired)		\
 	X(syn_ack_retransmits)	\
 	X(dup_acks_rx)		\
@@ -110,6 +111,7 @@
 	X(tcp_rcv_window_full)	\
 	X(tcp_syn_data)		\
 	X(tcp_listen_noise)	\
+	X(tcp_paws)		\
 	X(tcb_pool_full)	\
 	X(time_wait_pool_full)	\
 	X(flow_table_full)	\
