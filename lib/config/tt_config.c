@@ -53,7 +53,8 @@
  *   [tcp]     mss              88      9000       1460, capped at (smallest MTU - 40)
  *                                                 when not set; when set it must fit
  *                                                 every port's MTU - 40
- *             rcv_window       1024    65535      65535 (no window scaling)
+ *             rcv_window       1024    2^30-1     65535; at most 65535 with
+ *                                                 window_scaling off (RFC 7323 §2.3)
  *             snd_buf          1024    16 MiB     262144
  *             rto_init_ms      1       600000     1000 (RFC 6298); must lie in
  *                                                 rto_min_ms..rto_max_ms (when not
@@ -82,6 +83,9 @@
  *             keepalive_idle_ms 10     86400000   7200000 (RFC 1122: >= 2 h by default)
  *             keepalive_interval_ms 10 86400000   75000
  *             keepalive_count  1       127        9
+ *             window_scaling   on|off             on
+ *             timestamps       on|off             on
+ *             sack             on|off             on
  *   [limits]  mbufs            1023    16 Mi      65535 (per worker pool)
  *   [workers] count            0       128        0 (one per EAL worker lcore)
  *             burst            1       64         32
@@ -121,6 +125,9 @@ enum cfg_tcp_key {
 	TK_KA_INTERVAL,
 	TK_KA_COUNT,
 	TK_LIMITED_TRANSMIT,
+	TK_WINDOW_SCALING,
+	TK_TIMESTAMPS,
+	TK_SACK,
 	TK_COUNT
 };
 
@@ -140,7 +147,7 @@ struct cfg_uint_key {
 
 static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_MSS] = TCP_KEY(mss, 88, 9000),
-	[TK_RCV_WINDOW] = TCP_KEY(rcv_window, 1024, 65535),
+	[TK_RCV_WINDOW] = TCP_KEY(rcv_window, 1024, (1u << 30) - 1),
 	[TK_SND_BUF] = TCP_KEY(snd_buf, 1024, 16u << 20),
 	[TK_RTO_INIT] = TCP_KEY(rto_init_ms, 1, 600000),
 	[TK_RTO_MIN] = TCP_KEY(rto_min_ms, 1, 600000),
@@ -163,6 +170,9 @@ static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_KA_INTERVAL] = TCP_KEY(keepalive_interval_ms, 10, 86400000),
 	[TK_KA_COUNT] = TCP_KEY(keepalive_count, 1, 127),
 	[TK_LIMITED_TRANSMIT] = TCP_ONOFF(limited_transmit),
+	[TK_WINDOW_SCALING] = TCP_ONOFF(window_scaling),
+	[TK_TIMESTAMPS] = TCP_ONOFF(timestamps),
+	[TK_SACK] = TCP_ONOFF(sack),
 };
 
 static const char *const syn_cookies_names[] = {
@@ -170,6 +180,8 @@ static const char *const syn_cookies_names[] = {
 	[TT_SYNCOOKIES_ALWAYS] = "always",
 	[TT_SYNCOOKIES_OFF] = "off",
 };
+
+
 
 #define WORKERS_KEY(n, lo, hi) { #n, offsetof(struct tt_workers_cfg, n), \
 	sizeof(((struct tt_workers_cfg *)0)->n), lo, hi, false }
@@ -788,6 +800,10 @@ cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 					 t->mss, min_port, CFG_TCP_OVERHEAD,
 					 min_mtu - CFG_TCP_OVERHEAD);
 	}
+	if (!t->window_scaling && t->rcv_window > 65535)
+		return cfg_error(ctx, -EINVAL, "tcp", "rcv_window",
+				 "%u needs window_scaling = on (at most 65535 without)",
+				 t->rcv_window);
 	if (t->rto_min_ms > t->rto_max_ms)
 		return cfg_error(ctx, -EINVAL, "tcp", "rto_min_ms",
 				 "%u is greater than rto_max_ms (%u)",
@@ -1090,6 +1106,9 @@ tt_config_defaults(struct tt_config *cfg)
 	cfg->tcp.keepalive_idle_ms = 7200000;
 	cfg->tcp.keepalive_interval_ms = 75000;
 	cfg->tcp.keepalive_count = 9;
+	cfg->tcp.window_scaling = 1;
+	cfg->tcp.timestamps = 1;
+	cfg->tcp.sack = 1;
 
 	cfg->limits.mbufs = 65535;
 

@@ -40,7 +40,8 @@ enum tt_syn_cookies {
 /** The `[tcp]` section. */
 struct tt_tcp_cfg {
 	uint16_t mss;			/**< `mss`: our MSS, 88..9000 (capped by MTU-40), default 1460 */
-	uint32_t rcv_window;		/**< `rcv_window`: receive buffer per connection, 1024..65535, default 65535 */
+	uint32_t rcv_window;		/**< `rcv_window`: receive buffer per connection, 1024..1073741823
+					 *   (at most 65535 with window_scaling off), default 65535 */
 	uint32_t snd_buf;		/**< `snd_buf`: send buffer per connection, 1024..16 MiB, default 262144 */
 	uint32_t rto_init_ms;		/**< `rto_init_ms`: RFC 6298 initial RTO, default 1000 */
 	uint32_t rto_min_ms;		/**< `rto_min_ms`: default 200 */
@@ -65,6 +66,9 @@ struct tt_tcp_cfg {
 	uint32_t keepalive_idle_ms;	/**< `keepalive_idle_ms`: idle time before the first probe, default 7200000 */
 	uint32_t keepalive_interval_ms;	/**< `keepalive_interval_ms`: between unanswered probes, default 75000 */
 	uint32_t keepalive_count;	/**< `keepalive_count`: unanswered probes before reset, default 9 */
+	uint8_t window_scaling;		/**< `window_scaling = on|off`: RFC 7323 §2, default on */
+	uint8_t timestamps;		/**< `timestamps = on|off`: RFC 7323 §3-5, default on */
+	uint8_t sack;			/**< `sack = on|off`: RFC 2018 / RFC 6675, default on */
 };
 
 /** The `[workers]` section. */

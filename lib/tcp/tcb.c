@@ -132,7 +132,7 @@ tcb_enter_time_wait(struct tt_worker *w, struct tt_tcb *t)
 	tw->key = t->key;
 	tw->snd_nxt = t->snd.max;
 	tw->rcv_nxt = t->rcv.nxt;
-	tw->rcv_wnd = (uint16_t)RTE_MIN(tcb_rcv_window(t), (uint32_t)TT_MAX_WIN);
+	tw->rcv_wnd = tcb_wnd_field(t, tcb_rcv_window(t), false);
 	tw->port = t->port;
 	rte_hash_add_key_data(w->flows, &tw->key, (void *)((uintptr_t)tw | 1));
 	w->flow_gen++;
@@ -200,6 +200,8 @@ tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
 		t->flags |= TT_TF_NODELAY;
 	if (cfg->keepalive)
 		t->flags |= TT_TF_KEEPALIVE;
+	/* RFC 7323 §5.4: a keyed per-connection offset hides our clock. */
+	t->ts_offset = (uint32_t)(tt_siphash24(w->isn_secret, &t->key, sizeof(t->key)) >> 32);
 }
 
 /* Window we can offer: buffer less what the service holds and what waits out of order. */
@@ -209,5 +211,6 @@ tcb_rcv_window(const struct tt_tcb *t)
 	uint32_t buf = t->w->cfg->tcp.rcv_window;
 	uint32_t used = t->rcv.held + t->rcv.ooo_bytes;
 
-	return used >= buf ? 0 : RTE_MIN(buf - used, (uint32_t)TT_MAX_WIN);
+	/* RFC 7323 §2.3: the most the window field can say with our shift. */
+	return used >= buf ? 0 : RTE_MIN(buf - used, (uint32_t)TT_MAX_WIN << t->rcv_wscale);
 }

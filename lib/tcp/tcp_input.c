@@ -22,42 +22,11 @@
 #define OOO_MAX_SEGS 128	/* out-of-order mbufs held per connection */
 #define CHALLENGE_ACKS_PER_SEC 1000	/* RFC 5961 §7, Linux's default */
 #define RTO_AFTER_SYN_TIMEOUT_MS 3000	/* RFC 6298 §5.7 */
+#define PAWS_IDLE_MS (24u * 24 * 3600 * 1000)	/* RFC 7323 §5.5: TS.Recent expires */
 
 enum step { STEP_CONTINUE, STEP_DROP };
 
 static void tcp_input_conn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s);
-
-/* Parse the option list; only the MSS is used yet, others are skipped by length. */
-static int
-tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s)
-{
-	uint32_t i = 0;
-
-	while (i < len) {
-		uint8_t kind = opt[i];
-		uint8_t olen;
-
-		if (kind == 0)		/* end of option list */
-			break;
-		if (kind == 1) {	/* no-operation */
-			i++;
-			continue;
-		}
-		if (i + 1 >= len)
-			return -1;
-		olen = opt[i + 1];
-		if (olen < 2 || i + olen > len)
-			return -1;
-		if (kind == 2) {
-			if (olen != 4)
-				return -1;
-			if (s->flags & TT_TH_SYN)
-				s->mss = (uint16_t)((opt[i + 2] << 8) | opt[i + 3]);
-		}
-		i += olen;
-	}
-	return 0;
-}
 
 /* Validate and decode; on success @p m's data starts at the payload. */
 int
@@ -97,6 +66,9 @@ tcp_decode(struct tt_worker *w, struct rte_mbuf *m, uint8_t port, uint32_t l3_of
 		goto drop;
 	}
 	s->mss = 0;
+	s->opts = 0;
+	s->wscale = 0;
+	s->nsack = 0;
 	if (thlen > sizeof(*th) &&
 	    unlikely(tcp_parse_options((const uint8_t *)(th + 1), thlen - sizeof(*th), s) != 0)) {
 		TT_DROP(w, tcp_bad_options);
@@ -229,6 +201,7 @@ tcp_listen_syn(struct tt_worker *w, struct tt_seg *s, const struct tt_listen_cfg
 	t->rcv.nxt = s->seq + 1;
 	t->rcv.adv = t->rcv.nxt;
 	t->mss = tcp_send_mss(w, s);
+	tcp_opts_negotiate(w, t, s);
 	tcb_init_send(w, t);
 	t->snd.wnd = s->wnd;
 	t->snd.max_wnd = s->wnd;
@@ -355,6 +328,9 @@ step_check_seq(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		TT_DROP(w, tcp_out_of_window);
 		if (!(s->flags & TT_TH_RST))
 			t->flags |= TT_TF_ACKNOW;
+		/* RFC 2883: data wholly received before is reported as a D-SACK. */
+		if (s->len > 0 && seq_leq(s->seq + s->len, t->rcv.nxt))
+			sack_note_dup(t, s->seq, s->seq + s->len);
 		return STEP_DROP;
 	}
 	/* Leading part already received. */
@@ -370,6 +346,7 @@ step_check_seq(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 			d = s->len;
 		}
 		if (d > 0) {
+			sack_note_dup(t, s->seq, s->seq + d);
 			s->m = mbuf_trim_front(s->m, d);
 			s->len -= d;
 			s->seq += d;
@@ -385,6 +362,38 @@ step_check_seq(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		TT_DROP(w, tcp_rcv_window_full);
 	}
 	return STEP_CONTINUE;
+}
+
+/*
+ * RFC 7323 §5.3 R1 (PAWS), before the sequence check: a segment whose
+ * TSval is older than TS.Recent is an old duplicate; drop it with an ACK.
+ * A TS.Recent older than 24 days no longer says anything (§5.5).
+ */
+static enum step
+step_paws(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
+{
+	if (!(t->flags & TT_TF_TS) || !(s->opts & TT_SOPT_TS) || (s->flags & TT_TH_RST) ||
+	    !seq_lt(s->ts_val, t->ts_recent))
+		return STEP_CONTINUE;
+	if ((uint32_t)w->now_ms - t->ts_recent_ms > PAWS_IDLE_MS) {
+		t->ts_recent = s->ts_val;
+		t->ts_recent_ms = (uint32_t)w->now_ms;
+		return STEP_CONTINUE;
+	}
+	TT_DROP(w, tcp_paws);
+	t->flags |= TT_TF_ACKNOW;
+	return STEP_DROP;
+}
+
+/* RFC 7323 §4.3 (2): an acceptable segment's TSval becomes TS.Recent if it covers Last.ACK.sent. */
+static void
+ts_recent_update(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s, uint32_t orig_seq)
+{
+	if ((t->flags & TT_TF_TS) && (s->opts & TT_SOPT_TS) &&
+	    seq_geq(s->ts_val, t->ts_recent) && seq_leq(orig_seq, t->last_ack_sent)) {
+		t->ts_recent = s->ts_val;
+		t->ts_recent_ms = (uint32_t)w->now_ms;
+	}
 }
 
 /* Second: check the RST bit (RFC 9293 §3.10.7.4 with RFC 5961 §3.2). */
@@ -446,7 +455,12 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 		data--;			/* our SYN */
 	if ((t->flags & TT_TF_FIN_QUEUED) && seq_gt(s->ack, t->snd.end))
 		data--;			/* our FIN */
-	if ((t->flags & TT_TF_RTT_TIMING) && seq_gt(s->ack, t->rtt_seq)) {
+	if ((t->flags & TT_TF_TS) && (s->opts & TT_SOPT_TS) && s->ts_ecr != 0 &&
+	    seq_leq(s->ts_ecr, tcp_ts_now(w, t))) {
+		/* RFC 7323 §4.1: every ACK of new data is a sample; no Karn needed. */
+		t->flags &= ~TT_TF_RTT_TIMING;
+		tcp_rto_sample(t, &w->cfg->tcp, (tcp_ts_now(w, t) - s->ts_ecr) * 1000u);
+	} else if ((t->flags & TT_TF_RTT_TIMING) && seq_gt(s->ack, t->rtt_seq)) {
 		t->flags &= ~TT_TF_RTT_TIMING;
 		tcp_rto_sample(t, &w->cfg->tcp, (uint32_t)(w->now_us - t->rtt_start_us));
 	}
@@ -454,6 +468,7 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 	if (seq_lt(t->snd.nxt, t->snd.una))
 		t->snd.nxt = t->snd.una;
 	sndq_drop(t, data);
+	sack_trim(t);
 	t->rxt_shift = 0;
 
 	if (t->flags & TT_TF_IN_RECOVERY) {
@@ -461,6 +476,8 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 			/* RFC 6582 §3.2 step 3: full acknowledgment. */
 			t->cc->on_recovery_exit(t, t->snd.max - t->snd.una);
 			t->flags &= ~TT_TF_IN_RECOVERY;
+		} else if (t->flags & TT_TF_SACK) {
+			/* RFC 6675 §5: partial ACK; tcp_output sends the next holes as pipe allows. */
 		} else {
 			/* Partial acknowledgment: resend the next hole, deflate. */
 			tcp_retransmit_una(w, t);
@@ -505,19 +522,33 @@ tcp_limited_transmit(struct tt_worker *w, struct tt_tcb *t)
 	t->lt_bytes = (uint16_t)(t->lt_bytes + (t->snd.max - max));
 }
 
-/* RFC 5681 §3.2 fast retransmit on the third duplicate ACK. */
+/*
+ * RFC 5681 §3.2 fast retransmit on the third duplicate ACK, or, with SACK,
+ * as soon as the scoreboard says snd.una is lost (RFC 6675 §5).
+ */
 static void
 tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 {
+	bool sack = (t->flags & TT_TF_SACK) != 0;
+
 	TT_STAT_INC(w, dup_acks_rx);
-	if (++t->dupacks == TT_DUPACK_THRESH && !(t->flags & TT_TF_IN_RECOVERY)) {
+	if ((++t->dupacks == TT_DUPACK_THRESH || (sack && sack_is_lost(t, t->snd.una))) &&
+	    !(t->flags & TT_TF_IN_RECOVERY)) {
+		/* The algorithm sets ssthresh, and cwnd to the reduced window. */
 		t->cc->on_loss(t, t->snd.max - t->snd.una - t->lt_bytes, w->now_us);
 		t->snd.recover = t->snd.max;
 		TT_STAT_INC(w, fast_retransmits);
+		t->flags |= TT_TF_IN_RECOVERY;
+		if (sack) {
+			/* RFC 6675 §5 steps 4.2-4.3: cwnd = ssthresh, first hole now, the rest by pipe. */
+			t->snd.cwnd = t->snd.ssthresh;
+			t->snd.high_rxt = t->snd.una;
+			tcp_retransmit_hole(w, t);
+			return;
+		}
 		tcp_retransmit_una(w, t);
 		t->snd.cwnd += 3u * t->mss;	/* RFC 6582 §3.2 step 2 */
-		t->flags |= TT_TF_IN_RECOVERY;
-	} else if (t->dupacks > TT_DUPACK_THRESH && (t->flags & TT_TF_IN_RECOVERY)) {
+	} else if (t->dupacks > TT_DUPACK_THRESH && (t->flags & TT_TF_IN_RECOVERY) && !sack) {
 		t->snd.cwnd += t->mss;		/* inflate: a segment left the network */
 	} else if (t->dupacks < TT_DUPACK_THRESH && !(t->flags & TT_TF_IN_RECOVERY) &&
 		   w->cfg->tcp.limited_transmit) {
@@ -546,8 +577,8 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		/* RFC 6298 §5.7: the SYN-ACK timed out, so data starts with an RTO of 3 s. */
 		if (synack_timed_out && t->rto_ms < RTO_AFTER_SYN_TIMEOUT_MS)
 			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
-		t->snd.wnd = s->wnd;
-		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, (uint32_t)s->wnd);
+		t->snd.wnd = seg_wnd(t, s);
+		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, t->snd.wnd);
 		t->snd.wl1 = s->seq;
 		t->snd.wl2 = s->ack;
 		svc_accept(w, t);
@@ -565,18 +596,20 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	}
 	/* RFC 9293 §3.8.6.1: a peer that answers zero-window probes keeps the connection. */
 	t->probes = 0;
+	if ((t->flags & TT_TF_SACK) && s->nsack > 0)
+		sack_update(t, s);
 	if (seq_gt(s->ack, t->snd.una)) {
 		tcp_ack_new(w, t, s);
 		if (t->flags & TT_TF_FREE)
 			return STEP_DROP;
 	} else if (s->ack == t->snd.una && s->len == 0 && !(s->flags & TT_TH_FIN) &&
-		   s->wnd == t->snd.wnd && t->snd.max != t->snd.una) {
+		   seg_wnd(t, s) == t->snd.wnd && t->snd.max != t->snd.una) {
 		tcp_ack_dup(w, t);
 	}
 	/* Send window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2). */
 	if (seq_lt(t->snd.wl1, s->seq) || (t->snd.wl1 == s->seq && seq_leq(t->snd.wl2, s->ack))) {
-		t->snd.wnd = s->wnd;
-		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, (uint32_t)s->wnd);
+		t->snd.wnd = seg_wnd(t, s);
+		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, t->snd.wnd);
 		t->snd.wl1 = s->seq;
 		t->snd.wl2 = s->ack;
 		if (s->wnd != 0) {
@@ -655,6 +688,7 @@ step_data_fin(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 			rte_pktmbuf_free(s->m);
 		} else {
 			TT_STAT_INC(w, ooo_segs_rx);
+			t->rcv.sack_last = s->seq;
 			reass_insert(w, t, s->m, s->seq, s->len, fin);
 		}
 		s->m = NULL;
@@ -750,6 +784,7 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	t->rcv.nxt = s->seq + 1;
 	t->rcv.adv = t->rcv.nxt;
 	t->mss = RTE_MIN(t->mss, tcp_send_mss(w, s));
+	tcp_opts_negotiate(w, t, s);
 	t->snd.wnd = s->wnd;
 	t->snd.max_wnd = s->wnd;
 	t->snd.wl1 = s->seq;
@@ -784,8 +819,10 @@ tcp_input_conn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		tcp_input_syn_sent(w, t, s);
 		goto out;
 	}
-	if (step_check_seq(w, t, s) == STEP_DROP ||
-	    step_check_rst(w, t, s, orig_seq) == STEP_DROP ||
+	if (step_paws(w, t, s) == STEP_DROP || step_check_seq(w, t, s) == STEP_DROP)
+		goto out;
+	ts_recent_update(w, t, s, orig_seq);
+	if (step_check_rst(w, t, s, orig_seq) == STEP_DROP ||
 	    step_check_syn(w, t, s) == STEP_DROP ||
 	    step_check_ack(w, t, s) == STEP_DROP)
 		goto out;

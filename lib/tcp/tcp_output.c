@@ -9,6 +9,8 @@
  * operation as a first transmission.
  */
 
+#include <string.h>
+
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -19,8 +21,8 @@
 
 #define HDRS_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + \
 		  sizeof(struct rte_tcp_hdr))
+#define OPT_MSS_LEN 4	/* a cookie SYN-ACK carries the MSS option only */
 #define L4_OFF (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr))
-#define OPT_MSS_LEN 4
 
 static struct rte_mbuf *
 seg_alloc(struct tt_worker *w, uint32_t optlen)
@@ -128,14 +130,15 @@ tcp_send_rst(struct tt_worker *w, struct tt_tcb *t)
  * right edge moves only by at least min(buffer/2, MSS) and never moves back.
  */
 static uint16_t
-rcv_wnd_advertise(struct tt_worker *w, struct tt_tcb *t)
+rcv_wnd_advertise(struct tt_worker *w, struct tt_tcb *t, bool syn)
 {
 	uint32_t edge = t->rcv.nxt + tcb_rcv_window(t);
 	uint32_t step = RTE_MIN(w->cfg->tcp.rcv_window / 2, (uint32_t)t->mss);
 
 	if (seq_geq(edge, t->rcv.adv + step) || seq_lt(t->rcv.adv, t->rcv.nxt))
 		t->rcv.adv = edge;
-	return (uint16_t)RTE_MIN(t->rcv.adv - t->rcv.nxt, (uint32_t)TT_MAX_WIN);
+	/* RFC 7323 §2.3: the field carries the window right-shifted by our shift. */
+	return tcb_wnd_field(t, t->rcv.adv - t->rcv.nxt, syn);
 }
 
 /* Chain indirect mbufs covering [off, off + len) of the send queue behind @p hdr. */
@@ -173,29 +176,28 @@ sndq_attach(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *hdr, uint32_
 	return len == 0 ? 0 : -1;
 }
 
-/* One segment of [seq, seq + len) plus @p flags; SYN segments carry the MSS option. */
+/* One segment of [seq, seq + len) plus @p flags, with its options (tcp_options.c). */
 static int
 tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint8_t flags)
 {
-	uint32_t optlen = (flags & TT_TH_SYN) ? OPT_MSS_LEN : 0;
-	struct rte_mbuf *m = seg_alloc(w, optlen);
+	uint8_t opts[TT_OPT_SPACE];
+	uint32_t optlen;
+	struct rte_mbuf *m;
 	uint16_t wnd;
 
+	/* Every segment but our first SYN of an active open carries an ACK. */
+	if (t->state != TT_SYN_SENT)
+		flags |= TT_TH_ACK;
+	optlen = tcp_opts_build(w, t, flags, len, opts);
+	m = seg_alloc(w, optlen);
 	if (m == NULL)
 		return -1;
 	if (len > 0 && sndq_attach(w, t, m, seq - t->snd.una, len) != 0) {
 		rte_pktmbuf_free(m);
 		return -1;
 	}
-	if (optlen != 0) {
-		uint8_t *opt = rte_pktmbuf_mtod_offset(m, uint8_t *, HDRS_LEN);
-		uint16_t mss = RTE_MIN(w->cfg->tcp.mss, (uint16_t)(w->ports[t->port].mtu - 40));
-
-		opt[0] = 2;	/* RFC 9293 §3.2 MSS */
-		opt[1] = 4;
-		opt[2] = (uint8_t)(mss >> 8);
-		opt[3] = (uint8_t)mss;
-	}
+	if (optlen != 0)
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, HDRS_LEN), opts, optlen);
 	if (seq_lt(seq, t->snd.max)) {
 		TT_STAT_INC(w, retransmits);
 		t->flags &= ~TT_TF_RTT_TIMING;	/* Karn's rule */
@@ -204,12 +206,11 @@ tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint
 		t->rtt_seq = seq;
 		t->rtt_start_us = w->now_us;
 	}
-	wnd = rcv_wnd_advertise(w, t);
-	/* Every segment but our first SYN of an active open carries an ACK. */
-	if (t->state != TT_SYN_SENT)
-		flags |= TT_TH_ACK;
+	wnd = rcv_wnd_advertise(w, t, (flags & TT_TH_SYN) != 0);
 	seg_send(w, t->port, m, &t->key, seq, t->rcv.nxt, flags, wnd, optlen);
-	t->flags &= ~(TT_TF_ACKNOW | TT_TF_DELACK);
+	if (flags & TT_TH_ACK)
+		t->last_ack_sent = t->rcv.nxt;
+	t->flags &= ~(TT_TF_ACKNOW | TT_TF_DELACK | TT_TF_DSACK);
 	tcb_timer_clear(t, TT_TIMER_DELACK);
 	t->rcv.unacked = 0;
 	return 0;
@@ -248,12 +249,61 @@ nagle_hold(const struct tt_tcb *t)
 }
 
 /*
+ * RFC 6675 §5: retransmit the first unSACKed segment at or above HighRxt
+ * (the lowest hole on entering recovery), at most an MSS, with the FIN if
+ * the hole reaches it. @return 0, or -1 if there was nothing to send.
+ */
+static int
+sack_xmit_hole(struct tt_worker *w, struct tt_tcb *t, uint32_t l, uint32_t r)
+{
+	uint32_t dend = seq_min(r, t->snd.end);
+	uint32_t len = seq_lt(l, dend) ? RTE_MIN(dend - l, (uint32_t)t->mss) : 0;
+	uint8_t flags = 0;
+
+	if ((t->flags & TT_TF_FIN_QUEUED) && l + len == t->snd.end && seq_gt(r, t->snd.end))
+		flags |= TT_TH_FIN;
+	if (len == 0 && flags == 0)
+		return -1;
+	if (tcp_xmit(w, t, l, len, flags | (len ? TT_TH_PSH : 0)) != 0)
+		return -1;
+	TT_STAT_INC(w, sack_retransmits);
+	t->snd.high_rxt = l + len + !!(flags & TT_TH_FIN);
+	return 0;
+}
+
+/* Fast retransmit with SACK: the first hole, or snd.una if nothing is SACKed. */
+void
+tcp_retransmit_hole(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint32_t l, r;
+
+	if (!sack_next_hole(t, false, &l, &r)) {
+		l = t->snd.una;
+		r = t->snd.max;
+	}
+	sack_xmit_hole(w, t, l, r);
+}
+
+/* RFC 6675 §5 step (C): holes while pipe < cwnd; @p lost_only for NextSeg rule 1. */
+static void
+sack_send_holes(struct tt_worker *w, struct tt_tcb *t, bool lost_only)
+{
+	uint32_t l, r;
+
+	while (sack_pipe(t) + t->mss <= t->snd.cwnd && sack_next_hole(t, lost_only, &l, &r))
+		if (sack_xmit_hole(w, t, l, r) != 0)
+			break;
+}
+
+/*
  * Send what the windows allow: SYN-ACK, data (MSS-sized, sender SWS avoidance
  * per RFC 9293 §3.8.6.2.1, Nagle), FIN after the last byte, else a pending ACK.
  */
 void
 tcp_output(struct tt_worker *w, struct tt_tcb *t)
 {
+	bool sack_recovery;
+
 	if (t->state == TT_CLOSED || (t->flags & TT_TF_FREE))
 		return;
 	if (t->state == TT_SYN_RCVD || t->state == TT_SYN_SENT) {
@@ -267,6 +317,10 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 		}
 		goto ack;
 	}
+	sack_recovery = (t->flags & (TT_TF_SACK | TT_TF_IN_RECOVERY)) ==
+			(TT_TF_SACK | TT_TF_IN_RECOVERY);
+	if (sack_recovery)
+		sack_send_holes(w, t, true);	/* NextSeg rule 1: lost holes first */
 	for (;;) {
 		uint32_t win = RTE_MIN(t->snd.wnd, t->snd.cwnd);
 		uint32_t inflight = t->snd.nxt - t->snd.una;
@@ -275,6 +329,14 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 		uint32_t len = RTE_MIN(RTE_MIN(avail, usable), (uint32_t)t->mss);
 		uint8_t flags = 0;
 
+		if (sack_recovery) {
+			/* RFC 6675 NextSeg rule 2: new data as pipe and the peer's window allow. */
+			uint32_t pipe = sack_pipe(t);
+
+			usable = t->snd.wnd > inflight ? t->snd.wnd - inflight : 0;
+			usable = RTE_MIN(usable, t->snd.cwnd > pipe ? t->snd.cwnd - pipe : 0);
+			len = RTE_MIN(RTE_MIN(avail, usable), (uint32_t)t->mss);
+		}
 		if (len > 0) {
 			/* Sender SWS: a window-limited runt waits unless nothing is in flight. */
 			if (len < t->mss && len < avail && inflight > 0 && len < t->snd.max_wnd / 2)
@@ -298,6 +360,8 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 		t->snd.nxt += len + !!(flags & TT_TH_FIN);
 		t->snd.max = seq_max(t->snd.max, t->snd.nxt);
 	}
+	if (sack_recovery)
+		sack_send_holes(w, t, false);	/* NextSeg rule 3: any hole */
 	/* RFC 9293 §3.8.6.1: nothing in flight, data waiting, window shut: persist. */
 	if (t->snd.wnd == 0 && seq_lt(t->snd.nxt, t->snd.end) && t->snd.una == t->snd.max &&
 	    t->deadline[TT_TIMER_PERSIST] == 0)

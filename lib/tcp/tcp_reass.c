@@ -93,10 +93,12 @@ reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t
 		uint32_t d = q_end(prev) - seq;
 
 		if (d >= len && !(fin && d == len)) {
+			sack_note_dup(t, seq, seq + len);	/* RFC 2883 */
 			rte_pktmbuf_free(m);
 			return;
 		}
 		d = RTE_MIN(d, len);
+		sack_note_dup(t, seq, seq + d);
 		m = mbuf_trim_front(m, d);
 		seq += d;
 		len -= d;
@@ -106,6 +108,7 @@ reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t
 		struct rte_mbuf *q = *link;
 
 		if (seq_leq(q_end(q), seq + len) && !(mbuf_meta(q)->seq == seq + len && len != 0)) {
+			sack_note_dup(t, mbuf_meta(q)->seq, q_end(q));	/* RFC 2883 */
 			fin = fin || mbuf_meta(q)->fin;
 			q_unlink_free(t, link);
 			continue;

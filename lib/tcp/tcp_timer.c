@@ -85,6 +85,7 @@ timer_rtx(struct tt_worker *w, struct tt_tcb *t)
 	t->flags &= ~(TT_TF_IN_RECOVERY | TT_TF_RTT_TIMING);	/* Karn */
 	t->dupacks = 0;
 	t->lt_bytes = 0;
+	t->n_sacked = 0;	/* RFC 6675 §5.1: everything unacknowledged counts as lost */
 	t->snd.nxt = t->snd.una;
 	tcp_output(w, t);
 	tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, cfg));
@@ -111,7 +112,7 @@ timer_persist(struct tt_worker *w, struct tt_tcb *t)
 	TT_STAT_INC(w, persist_probes);
 	/* An old sequence number draws an ACK carrying the current window. */
 	tcp_respond(w, t->port, &t->key, t->snd.una - 1, t->rcv.nxt, TT_TH_ACK,
-		    (uint16_t)RTE_MIN(tcb_rcv_window(t), (uint32_t)TT_MAX_WIN));
+		    tcb_wnd_field(t, tcb_rcv_window(t), false));
 	tcb_timer_set(w, t, TT_TIMER_PERSIST, w->now_ms + tcp_rto_current(t, cfg));
 }
 

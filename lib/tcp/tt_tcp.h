@@ -41,7 +41,21 @@ static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a
 #define TT_DEFAULT_MSS 536	/**< RFC 9293 §3.7.1 / RFC 6691: no MSS option */
 #define TT_MIN_MSS 88		/**< lowest [tcp] min_mss; the clamp itself is configured */
 #define TT_DUPACK_THRESH 3	/**< RFC 5681 §3.2 */
-#define TT_MAX_WIN 65535	/**< no window scaling yet */
+#define TT_MAX_WIN 65535	/**< the 16-bit window field; scaled per connection */
+#define TT_MAX_WSCALE 14	/**< RFC 7323 §2.3 */
+#define TT_SACK_SLOTS 8		/**< scoreboard ranges kept per connection */
+#define TT_OPT_SPACE 40		/**< RFC 9293: at most 40 bytes of options */
+
+/* Options seen in a segment (struct tt_seg opts). */
+#define TT_SOPT_WS	0x01	/**< RFC 7323 window scale (SYN only) */
+#define TT_SOPT_TS	0x02	/**< RFC 7323 timestamps */
+#define TT_SOPT_SACKOK	0x04	/**< RFC 2018 SACK-permitted (SYN only) */
+
+/** A range of sequence space [l, r). */
+struct tt_sack_blk {
+	uint32_t l;
+	uint32_t r;
+};
 
 /** Flow key: the 4-tuple, network byte order, as stored in the flow table. */
 struct tt_flow_key {
@@ -64,6 +78,12 @@ struct tt_seg {
 	uint16_t mss;		/**< MSS option, 0 if absent */
 	uint8_t flags;		/**< TT_TH_* */
 	uint8_t port;		/**< port index */
+	uint8_t opts;		/**< TT_SOPT_* */
+	uint8_t wscale;		/**< window scale option */
+	uint8_t nsack;		/**< SACK blocks in sack[] */
+	uint32_t ts_val;	/**< timestamps option */
+	uint32_t ts_ecr;
+	struct tt_sack_blk sack[4];	/**< RFC 2018 blocks, as sent */
 	struct rte_mbuf *m;	/**< the frame; its data starts at the payload */
 };
 
@@ -88,6 +108,10 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_BACKLOG	0x0400	/**< counted in w->syn_backlog[lidx] while SYN_RCVD */
 #define TT_TF_NODELAY	0x0800	/**< Nagle off (tt_set_nodelay(), [tcp] nagle) */
 #define TT_TF_KEEPALIVE	0x1000	/**< keepalive on (tt_set_keepalive(), [tcp] keepalive) */
+#define TT_TF_WSCALE	0x2000	/**< RFC 7323 window scaling in use */
+#define TT_TF_TS	0x4000	/**< RFC 7323 timestamps in use */
+#define TT_TF_SACK	0x8000	/**< RFC 2018 SACK in use */
+#define TT_TF_DSACK	0x10000	/**< RFC 2883: report dsack in the next ACK */
 
 /** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
 struct tt_tcb {
@@ -100,7 +124,10 @@ struct tt_tcb {
 	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
 	uint8_t lidx;			/**< passive open: index of the listener in cfg->listeners */
 	uint8_t ka_probes;		/**< keepalive probes since the peer last spoke */
-	uint16_t flags;			/**< TT_TF_* */
+	uint8_t snd_wscale;		/**< RFC 7323: the peer's shift, applied to SEG.WND */
+	uint8_t rcv_wscale;		/**< RFC 7323: our shift, applied to what we advertise */
+	uint8_t n_sacked;		/**< ranges in sacked[] */
+	uint32_t flags;			/**< TT_TF_* */
 	uint16_t mss;			/**< effective send MSS */
 	uint16_t lt_bytes;		/**< sent by limited transmit since the last new ACK (RFC 3042) */
 
@@ -118,6 +145,7 @@ struct tt_tcb {
 		uint32_t recover;	/**< RFC 6582 */
 		uint32_t max_wnd;	/**< largest window the peer offered */
 		uint32_t sml;		/**< end of the last sub-MSS segment sent (Nagle) */
+		uint32_t high_rxt;	/**< RFC 6675 HighRxt */
 	} snd;
 	struct {
 		uint32_t nxt;
@@ -127,7 +155,17 @@ struct tt_tcb {
 		uint32_t ooo_bytes;
 		uint8_t unacked;	/**< full segments received since our last ACK */
 		uint16_t ooo_segs;	/**< mbufs in the reassembly queue */
+		uint32_t sack_last;	/**< RFC 2018: start of the latest out-of-order segment */
+		struct tt_sack_blk dsack;	/**< RFC 2883: duplicate to report (TT_TF_DSACK) */
 	} rcv;
+
+	/* RFC 7323 §4.3 and §5. */
+	uint32_t ts_recent;
+	uint32_t ts_recent_ms;		/**< our ms clock when ts_recent was taken */
+	uint32_t ts_offset;		/**< per-connection TSval offset */
+	uint32_t last_ack_sent;
+	/* RFC 6675 scoreboard: SACKed ranges above snd.una, sorted, disjoint. */
+	struct tt_sack_blk sacked[TT_SACK_SLOTS];
 
 	/* RFC 6298, microseconds. */
 	uint32_t srtt;
@@ -163,7 +201,7 @@ struct tt_tw {
 	struct tt_flow_key key;
 	uint32_t snd_nxt;
 	uint32_t rcv_nxt;
-	uint16_t rcv_wnd;
+	uint16_t rcv_wnd;	/**< the window field, already scaled down */
 	uint8_t port;
 	uint8_t pad;
 };
@@ -234,6 +272,7 @@ tcb_keepalive_reset(struct tt_worker *w, struct tt_tcb *t)
 void tcp_output(struct tt_worker *w, struct tt_tcb *t);
 void tcp_send_ack(struct tt_worker *w, struct tt_tcb *t);
 void tcp_retransmit_una(struct tt_worker *w, struct tt_tcb *t);
+void tcp_retransmit_hole(struct tt_worker *w, struct tt_tcb *t);
 void tcp_send_rst(struct tt_worker *w, struct tt_tcb *t);
 void tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
@@ -242,6 +281,46 @@ void tcp_respond_syn(struct tt_worker *w, uint8_t port, const struct tt_flow_key
 		     uint32_t seq, uint32_t ack, uint16_t wnd);
 void sndq_drop(struct tt_tcb *t, uint32_t bytes);
 void sndq_free(struct tt_tcb *t);
+
+/**
+ * The 16-bit window field for @p wnd bytes with our shift (RFC 7323 §2.3):
+ * never 0 through rounding when there is room.
+ */
+static inline uint16_t
+tcb_wnd_field(const struct tt_tcb *t, uint32_t wnd, bool syn)
+{
+	uint8_t shift = syn ? 0 : t->rcv_wscale;
+	uint32_t f = RTE_MIN(wnd >> shift, (uint32_t)TT_MAX_WIN);
+
+	return (uint16_t)(f == 0 && wnd != 0 ? 1 : f);
+}
+
+/** SEG.WND in bytes: scaled by the peer's shift except in a SYN (RFC 7323 §2.2). */
+static inline uint32_t
+seg_wnd(const struct tt_tcb *t, const struct tt_seg *s)
+{
+	return (s->flags & TT_TH_SYN) ? s->wnd : (uint32_t)s->wnd << t->snd_wscale;
+}
+
+/* tcp_options.c */
+int tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s);
+uint8_t tcp_rcv_wscale(const struct tt_tcp_cfg *cfg);
+void tcp_opts_negotiate(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s);
+uint32_t tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t len,
+			uint8_t *p);
+static inline uint32_t tcp_ts_now(const struct tt_worker *w, const struct tt_tcb *t)
+{
+	return (uint32_t)w->now_ms + t->ts_offset;
+}
+
+/* tcp_sack.c */
+uint32_t sack_rcv_blocks(const struct tt_tcb *t, struct tt_sack_blk *b, unsigned int max);
+void sack_note_dup(struct tt_tcb *t, uint32_t l, uint32_t r);
+void sack_update(struct tt_tcb *t, const struct tt_seg *s);
+void sack_trim(struct tt_tcb *t);
+bool sack_is_lost(const struct tt_tcb *t, uint32_t seq);
+uint32_t sack_pipe(const struct tt_tcb *t);
+bool sack_next_hole(const struct tt_tcb *t, bool lost_only, uint32_t *l, uint32_t *r);
 
 /* tcp_reass.c */
 void reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t seq, uint32_t len, bool fin);

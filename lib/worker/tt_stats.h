@@ -60,6 +60,7 @@
 	X(rst_sent)		\
 	X(retransmits)		\
 	X(fast_retransmits)	\
+	X(sack_retransmits)	\
 	X(rto_expired)		\
 	X(syn_ack_retransmits)	\
 	X(dup_acks_rx)		\
@@ -116,6 +117,7 @@
 	X(tcp_listen_noise)	\
 	X(syncookies_failed)	\
 	X(syn_backlog_full)	\
+	X(tcp_paws)		\
 	X(tcb_pool_full)	\
 	X(time_wait_pool_full)	\
 	X(flow_table_full)	\

@@ -268,6 +268,9 @@ test_defaults(void **state)
 	assert_int_equal(c.tcp.keepalive_interval_ms, 75000);
 	assert_int_equal(c.tcp.keepalive_count, 9);
 	assert_int_equal(c.limits.mbufs, 65535);
+	assert_int_equal(c.tcp.window_scaling, 1);
+	assert_int_equal(c.tcp.timestamps, 1);
+	assert_int_equal(c.tcp.sack, 1);
 }
 
 /* A minimal file: one port, everything else default. */
@@ -503,8 +506,8 @@ static void
 test_err_out_of_range(void **state)
 {
 	(void)state;
-	expect_error(PORT0 "[tcp]\nrcv_window = 70000\n", -ERANGE,
-		     "[tcp] rcv_window: '70000' is out of range 1024..65535");
+	expect_error(PORT0 "[tcp]\nrcv_window = 1073741824\n", -ERANGE,
+		     "[tcp] rcv_window: '1073741824' is out of range 1024..1073741823");
 	expect_error(PORT0 "[tcp]\ntime_wait_ms = 9\n", -ERANGE,
 		     "[tcp] time_wait_ms: '9' is out of range 10..600000");
 	expect_error(PORT0 "[tcp]\nsnd_buf = 99999999999999999999999\n", -ERANGE,
@@ -785,6 +788,26 @@ test_syn_flood_keys(void **state)
 		     "[tcp] backlog: '0' is out of range 1..16777216");
 }
 
+/* RFC 7323 / RFC 2018 switches: on|off only; a large window needs scaling. */
+static void
+test_tcp_option_switches(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(PORT0 "[tcp]\nwindow_scaling = off\ntimestamps = off\n"
+				   "sack = off\n"), 0);
+	assert_int_equal(fx_cfg.tcp.window_scaling, 0);
+	assert_int_equal(fx_cfg.tcp.timestamps, 0);
+	assert_int_equal(fx_cfg.tcp.sack, 0);
+	tt_config_free(&fx_cfg);
+	assert_int_equal(load_text(PORT0 "[tcp]\nrcv_window = 1048576\n"), 0);
+	assert_int_equal(fx_cfg.tcp.rcv_window, 1048576);
+	assert_int_equal(fx_cfg.tcp.window_scaling, 1);
+	tt_config_free(&fx_cfg);
+	expect_error(PORT0 "[tcp]\nsack = yes\n", -EINVAL, "[tcp] sack: 'yes' is not on or off");
+	expect_error(PORT0 "[tcp]\nwindow_scaling = off\nrcv_window = 70000\n", -EINVAL,
+		     "[tcp] rcv_window: 70000 needs window_scaling = on (at most 65535 without)");
+}
+
 /* [workers] and the active-open port range: values, ranges and their errors. */
 static void
 test_workers_and_local_ports(void **state)
@@ -923,6 +946,7 @@ main(void)
 		cmocka_unit_test(test_err_rto_order),
 		cmocka_unit_test(test_syn_flood_keys),
 		cmocka_unit_test(test_err_onoff),
+		cmocka_unit_test(test_tcp_option_switches),
 		cmocka_unit_test(test_workers_and_local_ports),
 		cmocka_unit_test(test_err_buffer),
 		cmocka_unit_test(test_mutations),

@@ -219,12 +219,11 @@ flags_str(uint8_t v, char *out)
 	*out = '\0';
 }
 
-void
-th_send_abs(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t win,
-	    const void *data, uint32_t len, uint16_t mss)
+static void
+send_frame(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t win,
+	   const void *data, uint32_t len, const uint8_t *opts, uint32_t optlen)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(h->pool);
-	uint32_t optlen = mss ? 4 : 0;
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
@@ -248,19 +247,163 @@ th_send_abs(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_
 	th->rx_win = rte_cpu_to_be_16(win);
 	th->cksum = 0;
 	th->tcp_urp = 0;
-	if (mss) {
-		uint8_t *o = (uint8_t *)(th + 1);
-
-		o[0] = 2;
-		o[1] = 4;
-		o[2] = (uint8_t)(mss >> 8);
-		o[3] = (uint8_t)mss;
-	}
+	assert_true(optlen % 4 == 0 && optlen <= 40);
+	if (optlen > 0)
+		memcpy(th + 1, opts, optlen);
 	if (len > 0)
 		memcpy((uint8_t *)th + sizeof(*th) + optlen, data, len);
 	th->cksum = (uint16_t)~tt_l4_sum(m, ip, sizeof(*eth) + sizeof(*ip));
 	tt_worker_input(h->w, 0, &m, 1);
 	tt_worker_flush(h->w);
+}
+
+void
+th_send_abs(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t win,
+	    const void *data, uint32_t len, uint16_t mss)
+{
+	uint8_t o[4];
+
+	send_frame(h, flags, seq, ack, win, data, len, o, mss ? th_opt_mss(o, mss) : 0);
+}
+
+void
+th_send_opts(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t win,
+	     const void *data, uint32_t len, const uint8_t *opts, uint32_t optlen)
+{
+	send_frame(h, flags, h->irs + seq, h->iss + ack, win, data, len, opts, optlen);
+}
+
+uint32_t
+th_opt_mss(uint8_t *p, uint16_t mss)
+{
+	p[0] = 2;
+	p[1] = 4;
+	p[2] = (uint8_t)(mss >> 8);
+	p[3] = (uint8_t)mss;
+	return 4;
+}
+
+uint32_t
+th_opt_ws(uint8_t *p, uint8_t shift)
+{
+	p[0] = 1;
+	p[1] = 3;
+	p[2] = 3;
+	p[3] = shift;
+	return 4;
+}
+
+uint32_t
+th_opt_sackok(uint8_t *p)
+{
+	p[0] = 1;
+	p[1] = 1;
+	p[2] = 4;
+	p[3] = 2;
+	return 4;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+uint32_t
+th_opt_ts(uint8_t *p, uint32_t val, uint32_t ecr)
+{
+	p[0] = 1;
+	p[1] = 1;
+	p[2] = 8;
+	p[3] = 10;
+	put32(p + 4, val);
+	put32(p + 8, ecr);
+	return 12;
+}
+
+uint32_t
+th_opt_sack(struct th *h, uint8_t *p, unsigned int n, const uint32_t blk[][2])
+{
+	unsigned int i;
+
+	p[0] = 1;
+	p[1] = 1;
+	p[2] = 5;
+	p[3] = (uint8_t)(2 + 8 * n);
+	for (i = 0; i < n; i++) {
+		put32(p + 4 + 8 * i, h->iss + blk[i][0]);
+		put32(p + 8 + 8 * i, h->iss + blk[i][1]);
+	}
+	return 4 + 8 * n;
+}
+
+/* Decode every option tcpterm sent; it must send only well-formed lists. */
+static void
+opts_decode(struct th *h, const uint8_t *o, uint32_t len, bool syn, struct th_seg *out)
+{
+	uint32_t i = 0;
+
+	out->optlen = len;
+	out->wscale = -1;
+	while (i < len) {
+		uint8_t kind = o[i], olen;
+
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		assert_true(i + 1 < len);
+		olen = o[i + 1];
+		assert_true(olen >= 2 && i + olen <= len);
+		switch (kind) {
+		case 2:
+			assert_int_equal(olen, 4);
+			assert_true(syn);
+			out->mss = (uint16_t)((o[i + 2] << 8) | o[i + 3]);
+			break;
+		case 3:
+			assert_int_equal(olen, 3);
+			assert_true(syn);
+			out->wscale = o[i + 2];
+			break;
+		case 4:
+			assert_int_equal(olen, 2);
+			assert_true(syn);
+			out->sack_permitted = true;
+			break;
+		case 5: {
+			uint32_t k;
+
+			assert_true(olen >= 10 && (olen - 2) % 8 == 0 && (olen - 2) / 8 <= 4);
+			out->nsack = (olen - 2u) / 8;
+			for (k = 0; k < out->nsack; k++) {
+				out->sack[k][0] = get32(o + i + 2 + 8 * k) - h->irs;
+				out->sack[k][1] = get32(o + i + 6 + 8 * k) - h->irs;
+			}
+			break;
+		}
+		case 8:
+			assert_int_equal(olen, 10);
+			out->ts = true;
+			out->ts_val = get32(o + i + 2);
+			out->ts_ecr = get32(o + i + 6);
+			break;
+		default:
+			fail_msg("tcpterm sent option kind %u", kind);
+		}
+		i += olen;
+	}
 }
 
 void
@@ -336,14 +479,11 @@ th_recv(struct th *h, struct th_seg *out)
 	out->abs_seq = rte_be_to_cpu_32(th->sent_seq);
 	out->abs_ack = rte_be_to_cpu_32(th->recv_ack);
 	out->win = rte_be_to_cpu_16(th->rx_win);
-	if (th->tcp_flags & TT_TH_SYN) {
-		const uint8_t *o = (const uint8_t *)(th + 1);
-
-		if (thlen >= 24 && o[0] == 2 && o[1] == 4)
-			out->mss = (uint16_t)((o[2] << 8) | o[3]);
-		if (th->tcp_flags & TT_TH_ACK)
-			h->iss = out->abs_seq;
-	}
+	assert_true(thlen >= sizeof(*th) && thlen <= 60);
+	opts_decode(h, (const uint8_t *)(th + 1), thlen - sizeof(*th),
+		    (th->tcp_flags & TT_TH_SYN) != 0, out);
+	if ((th->tcp_flags & TT_TH_SYN) && (th->tcp_flags & TT_TH_ACK))
+		h->iss = out->abs_seq;
 	out->seq = out->abs_seq - h->iss;
 	out->ack = out->abs_ack - h->irs;
 	out->len = rte_pktmbuf_pkt_len(m) - l4 - thlen;

@@ -45,6 +45,14 @@ struct th_seg {
 	uint32_t abs_ack;
 	uint16_t win;
 	uint16_t mss;		/* MSS option, 0 if none */
+	uint32_t optlen;	/* option bytes */
+	int wscale;		/* window scale option, -1 if none */
+	bool sack_permitted;
+	bool ts;		/* timestamps option present */
+	uint32_t ts_val;
+	uint32_t ts_ecr;
+	uint32_t nsack;		/* SACK blocks, relative to h->irs */
+	uint32_t sack[4][2];
 	uint32_t len;
 	uint8_t data[TH_MAX_DATA];
 };
@@ -102,6 +110,21 @@ void th_send(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16
 /** As th_send() with absolute numbers and an MSS option (0: none). */
 void th_send_abs(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t win,
 		 const void *data, uint32_t len, uint16_t mss);
+
+/**
+ * As th_send() (relative numbers) with the option bytes @p opts (a multiple
+ * of 4 bytes, built with th_opt_*()) and no implicit MSS.
+ */
+void th_send_opts(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t win,
+		  const void *data, uint32_t len, const uint8_t *opts, uint32_t optlen);
+
+/* Option builders: each appends at @p p and returns the bytes written (a multiple of 4). */
+uint32_t th_opt_mss(uint8_t *p, uint16_t mss);
+uint32_t th_opt_ws(uint8_t *p, uint8_t shift);		/* NOP, WS */
+uint32_t th_opt_sackok(uint8_t *p);			/* NOP, NOP, SACK-permitted */
+uint32_t th_opt_ts(uint8_t *p, uint32_t val, uint32_t ecr);	/* NOP, NOP, TS */
+/** NOP, NOP, SACK with @p n blocks [l, r) relative to h->iss. */
+uint32_t th_opt_sack(struct th *h, uint8_t *p, unsigned int n, const uint32_t blk[][2]);
 
 /** The peer sends an ARP reply (198.18.0.1 is at its MAC) to our address. */
 void th_send_arp_reply(struct th *h);

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+/*
+ * TCP options: decoding into struct tt_seg (STYLE habit 1), negotiation on
+ * the SYN (RFC 7323 window scale and timestamps, RFC 2018 SACK-permitted)
+ * and the option block of each segment we send.
+ *
+ * Layout, padded with NOPs to 32-bit words as Linux does:
+ *   SYN:   MSS(4) [SACKOK(2) TS(10) | NOP NOP TS(10) | NOP NOP SACKOK(2)] [NOP WS(3)]
+ *          at most 20 bytes;
+ *   other: [NOP NOP TS(10)] [NOP NOP SACK(2 + 8n)], n <= 3 with timestamps,
+ *          n <= 4 without: at most 40 bytes.
+ */
+
+#include <string.h>
+
+#include "tt_tcp.h"
+
+#define OPT_EOL 0
+#define OPT_NOP 1
+#define OPT_MSS 2
+#define OPT_WS 3
+#define OPT_SACKOK 4
+#define OPT_SACK 5
+#define OPT_TS 8
+
+/* Parse the option list; unknown options are skipped by length, malformed ones fail. */
+int
+tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s)
+{
+	uint32_t i = 0;
+
+	while (i < len) {
+		uint8_t kind = opt[i];
+		uint8_t olen;
+
+		if (kind == OPT_EOL)
+			break;
+		if (kind == OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			return -1;
+		olen = opt[i + 1];
+		if (olen < 2 || i + olen > len)
+			return -1;
+		switch (kind) {
+		case OPT_MSS:
+			if (olen != 4)
+				return -1;
+			if (s->flags & TT_TH_SYN)
+				s->mss = (uint16_t)((opt[i + 2] << 8) | opt[i + 3]);
+			break;
+		case OPT_WS:
+			if (olen != 3)
+				return -1;
+			if (s->flags & TT_TH_SYN) {	/* RFC 7323 §2.2: ignored elsewhere */
+				s->opts |= TT_SOPT_WS;
+				s->wscale = RTE_MIN(opt[i + 2], (uint8_t)TT_MAX_WSCALE);
+			}
+			break;
+		case OPT_SACKOK:
+			if (olen != 2)
+				return -1;
+			if (s->flags & TT_TH_SYN)
+				s->opts |= TT_SOPT_SACKOK;
+			break;
+		case OPT_TS:
+			if (olen != 10)
+				return -1;
+			s->opts |= TT_SOPT_TS;
+			s->ts_val = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(opt + i + 2));
+			s->ts_ecr = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(opt + i + 6));
+			break;
+		case OPT_SACK: {
+			uint32_t n = (olen - 2u) / 8, k;
+
+			if (olen < 10 || (olen - 2u) % 8 != 0 || n > RTE_DIM(s->sack))
+				return -1;
+			for (k = 0; k < n; k++) {
+				const uint8_t *b = opt + i + 2 + 8 * k;
+
+				s->sack[k].l = rte_be_to_cpu_32(*(const unaligned_uint32_t *)b);
+				s->sack[k].r = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(b + 4));
+			}
+			s->nsack = (uint8_t)n;
+			break;
+		}
+		default:
+			break;
+		}
+		i += olen;
+	}
+	return 0;
+}
+
+/* RFC 7323 §2.3: the smallest shift that lets the field express the configured window. */
+uint8_t
+tcp_rcv_wscale(const struct tt_tcp_cfg *cfg)
+{
+	uint8_t shift = 0;
+
+	while (shift < TT_MAX_WSCALE && (cfg->rcv_window >> shift) > TT_MAX_WIN)
+		shift++;
+	return shift;
+}
+
+/*
+ * The peer's SYN (passive open) or SYN-ACK (active open): an option is in
+ * use when it is configured and the peer sent it (our own SYN offered
+ * everything configured).
+ */
+void
+tcp_opts_negotiate(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
+{
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+
+	t->flags &= ~(TT_TF_WSCALE | TT_TF_TS | TT_TF_SACK);
+	t->snd_wscale = 0;
+	t->rcv_wscale = 0;
+	if (cfg->window_scaling && (s->opts & TT_SOPT_WS)) {
+		t->flags |= TT_TF_WSCALE;
+		t->snd_wscale = s->wscale;
+		t->rcv_wscale = tcp_rcv_wscale(cfg);
+	}
+	if (cfg->timestamps && (s->opts & TT_SOPT_TS)) {
+		t->flags |= TT_TF_TS;
+		t->ts_recent = s->ts_val;
+		t->ts_recent_ms = (uint32_t)w->now_ms;
+		/* RFC 6691: the 12 option bytes in every segment come out of the MSS. */
+		t->mss = (uint16_t)RTE_MAX((uint32_t)t->mss - 12, (uint32_t)TT_MIN_MSS);
+	}
+	if (cfg->sack && (s->opts & TT_SOPT_SACKOK))
+		t->flags |= TT_TF_SACK;
+}
+
+static uint32_t
+put_ts(struct tt_worker *w, struct tt_tcb *t, uint8_t *p)
+{
+	uint32_t v = rte_cpu_to_be_32(tcp_ts_now(w, t));
+	uint32_t e = rte_cpu_to_be_32((t->flags & TT_TF_TS) ? t->ts_recent : 0);
+
+	p[0] = OPT_TS;
+	p[1] = 10;
+	memcpy(p + 2, &v, 4);
+	memcpy(p + 6, &e, 4);
+	return 10;
+}
+
+/*
+ * The options of a segment with @p flags and @p len payload bytes into @p p
+ * (TT_OPT_SPACE bytes); returns their length, a multiple of 4. SACK blocks
+ * go only where they fit beside the payload within the MSS.
+ */
+uint32_t
+tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t len, uint8_t *p)
+{
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+	struct tt_sack_blk b[4];
+	uint32_t n = 0, nb, max, k;
+
+	if (flags & TT_TH_SYN) {
+		/* Our SYN of an active open offers what is configured; a SYN-ACK answers. */
+		bool offer = t->state == TT_SYN_SENT;
+		bool ws = offer ? cfg->window_scaling : (t->flags & TT_TF_WSCALE) != 0;
+		bool ts = offer ? cfg->timestamps : (t->flags & TT_TF_TS) != 0;
+		bool sack = offer ? cfg->sack : (t->flags & TT_TF_SACK) != 0;
+		uint16_t mss = RTE_MIN(cfg->mss, (uint16_t)(w->ports[t->port].mtu - 40));
+
+		p[n++] = OPT_MSS;
+		p[n++] = 4;
+		p[n++] = (uint8_t)(mss >> 8);
+		p[n++] = (uint8_t)mss;
+		if (sack && ts) {
+			p[n++] = OPT_SACKOK;
+			p[n++] = 2;
+		} else if (ts || sack) {
+			p[n++] = OPT_NOP;
+			p[n++] = OPT_NOP;
+			if (sack) {
+				p[n++] = OPT_SACKOK;
+				p[n++] = 2;
+			}
+		}
+		if (ts)
+			n += put_ts(w, t, p + n);
+		if (ws) {
+			p[n++] = OPT_NOP;
+			p[n++] = OPT_WS;
+			p[n++] = 3;
+			p[n++] = tcp_rcv_wscale(cfg);
+		}
+		return n;
+	}
+	if (t->flags & TT_TF_TS) {
+		p[n++] = OPT_NOP;
+		p[n++] = OPT_NOP;
+		n += put_ts(w, t, p + n);
+	}
+	if (!(t->flags & TT_TF_SACK) || !(flags & TT_TH_ACK))
+		return n;
+	max = (t->flags & TT_TF_TS) ? 3 : 4;
+	if (len > 0)
+		max = RTE_MIN(max, len + 4 >= (uint32_t)t->mss ? 0 : ((uint32_t)t->mss - len - 4) / 8);
+	nb = max > 0 ? sack_rcv_blocks(t, b, max) : 0;
+	if (nb == 0)
+		return n;
+	p[n++] = OPT_NOP;
+	p[n++] = OPT_NOP;
+	p[n++] = OPT_SACK;
+	p[n++] = (uint8_t)(2 + 8 * nb);
+	for (k = 0; k < nb; k++) {
+		uint32_t l = rte_cpu_to_be_32(b[k].l), r = rte_cpu_to_be_32(b[k].r);
+
+		memcpy(p + n, &l, 4);
+		memcpy(p + n + 4, &r, 4);
+		n += 8;
+	}
+	return n;
+}

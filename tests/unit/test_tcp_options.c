@@ -1,0 +1,597 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tcpterm authors
+ */
+
+/*
+ * TCP options, packet by packet: RFC 7323 window scaling and timestamps
+ * (RTT, PAWS, TS.Recent), RFC 2018/2883 SACK blocks and the RFC 6675
+ * scoreboard that retransmits only holes.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tt_harness.h"
+
+#define WIN 65535
+#define MSS 1460
+
+/* What the peer's SYN carries. */
+struct peer_opts {
+	bool ws;
+	uint8_t shift;
+	bool ts;
+	uint32_t tsval;
+	bool sackok;
+};
+
+/* Peer SYN with @p o, SYN-ACK expected (left in h->last). */
+static void
+syn_opts(struct th *h, uint16_t port, uint16_t win, const struct peer_opts *o)
+{
+	uint8_t b[40];
+	uint32_t n = th_opt_mss(b, MSS);
+
+	h->local_port = port;
+	if (o->sackok)
+		n += th_opt_sackok(b + n);
+	if (o->ts)
+		n += th_opt_ts(b + n, o->tsval, 0);
+	if (o->ws)
+		n += th_opt_ws(b + n, o->shift);
+	th_send_opts(h, "S", 0, 0, win, NULL, 0, b, n);
+	th_expect(h, "SA", 0, 1, 0);
+}
+
+/* A peer segment carrying a timestamp (TSecr = our last TSval) when @p tsval != 0. */
+static void
+send_ts(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t win,
+	const void *data, uint32_t len, uint32_t tsval, uint32_t tsecr)
+{
+	uint8_t b[12];
+
+	th_send_opts(h, flags, seq, ack, win, data, len, b, tsval ? th_opt_ts(b, tsval, tsecr) : 0);
+}
+
+/* Handshake with every option offered; the final ACK carries TSval @p tsval. */
+static void
+handshake_all(struct th *h, uint16_t port, uint16_t win, uint8_t shift, uint32_t tsval)
+{
+	struct peer_opts o = { .ws = true, .shift = shift, .ts = true, .tsval = tsval,
+			       .sackok = true };
+
+	syn_opts(h, port, win, &o);
+	send_ts(h, "A", 1, 1, win, NULL, 0, tsval, h->last.ts_val);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+}
+
+static void
+handshake_sack_only(struct th *h, uint16_t port, uint16_t win)
+{
+	struct peer_opts o = { .sackok = true };
+
+	syn_opts(h, port, win, &o);
+	th_send(h, "A", 1, 1, win, NULL, 0);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+}
+
+static void
+fill(uint8_t *buf, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (uint8_t)('a' + i % 26);
+}
+
+/* ---- Negotiation (RFC 7323 §2.2, §3.2; RFC 2018 §2) ---- */
+
+/*
+ * Every combination of (configured on/off) x (offered by the peer or not)
+ * for WS, TS and SACK-permitted: the SYN-ACK carries exactly the options
+ * both sides want, the MSS first, within 20 bytes, and the peer's window is
+ * scaled afterwards only when both sides sent WS.
+ */
+static void
+test_negotiation_matrix(void **state)
+{
+	struct th *h = *state;
+	unsigned int cfg, peer;
+
+	for (cfg = 0; cfg < 8; cfg++) {
+		for (peer = 0; peer < 8; peer++) {
+			struct peer_opts o = { .ws = peer & 1, .shift = 3, .ts = peer & 2,
+					       .tsval = 777, .sackok = peer & 4 };
+			bool ws = (cfg & 1) && (peer & 1);
+			bool ts = (cfg & 2) && (peer & 2);
+			bool sack = (cfg & 4) && (peer & 4);
+			struct tt_tcb *t;
+
+			h->cfg.tcp.window_scaling = cfg & 1;
+			h->cfg.tcp.timestamps = (cfg & 2) != 0;
+			h->cfg.tcp.sack = (cfg & 4) != 0;
+			h->peer_port = (uint16_t)(TH_PEER_PORT + cfg * 8 + peer);
+			syn_opts(h, 9, 1000, &o);
+			assert_int_equal(h->last.mss, MSS);
+			assert_int_equal(h->last.wscale, ws ? 0 : -1);
+			assert_int_equal(h->last.ts, ts);
+			if (ts)
+				assert_int_equal(h->last.ts_ecr, 777);
+			assert_int_equal(h->last.sack_permitted, sack);
+			assert_true(h->last.optlen <= 20);
+			assert_int_equal(h->last.win, 65535);
+			/* The SYN's own window is never scaled; the ACK's is. */
+			t = th_tcb(h);
+			assert_int_equal(t->snd.wnd, 1000);
+			send_ts(h, "A", 1, 1, 1000, NULL, 0, ts ? 778 : 0, h->last.ts_val);
+			assert_int_equal(th_state(h), TT_ESTABLISHED);
+			assert_int_equal(t->snd.wnd, ws ? 8000 : 1000);
+			assert_int_equal(!!(t->flags & TT_TF_TS), ts);
+			assert_int_equal(!!(t->flags & TT_TF_SACK), sack);
+			assert_int_equal(t->mss, ts ? MSS - 12 : MSS);
+			th_send(h, "R", 1, 0, 0, NULL, 0);
+			assert_int_equal(th_state(h), TT_CLOSED);
+			th_expect_none(h);
+		}
+	}
+}
+
+/* An unknown option is skipped by its length; a malformed WS drops the SYN, counted. */
+static void
+test_unknown_option_skipped_malformed_dropped(void **state)
+{
+	struct th *h = *state;
+	uint8_t unk[8] = { 30, 4, 0xaa, 0xbb, 0, 0, 0, 0 };
+	uint8_t bad[4] = { 3, 4, 7, 0 };
+
+	h->local_port = 9;
+	th_opt_mss(unk + 4, MSS);
+	th_send_opts(h, "S", 0, 0, WIN, NULL, 0, unk, 8);
+	th_expect(h, "SA", 0, 1, 0);
+	assert_int_equal(h->last.mss, MSS);
+	h->peer_port++;
+	th_send_opts(h, "S", 0, 0, WIN, NULL, 0, bad, 4);
+	th_expect_none(h);
+	assert_int_equal(th_drop(h, tcp_bad_options), 1);
+}
+
+/* ---- Window scaling (RFC 7323 §2) ---- */
+
+static int
+setup_rcv_1m(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.rcv_window = 1u << 20;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+/*
+ * rcv_window 1 MiB: shift 5 (the smallest with 2^20 >> s <= 65535); the
+ * SYN-ACK's window is unscaled (65535), later ones are right-shifted, and
+ * data up to the real 1 MiB window is accepted.
+ */
+static void
+test_large_window_shift_5(void **state)
+{
+	struct th *h = *state;
+	static uint8_t buf[1400];
+	struct tt_tcb *t;
+	uint32_t i;
+
+	handshake_all(h, 9, 512, 7, 100);
+	/* SYN-ACK: recorded before the ACK. */
+	t = th_tcb(h);
+	assert_int_equal(t->rcv_wscale, 5);
+	assert_int_equal(t->snd_wscale, 7);
+	assert_int_equal(t->snd.wnd, 512u << 7);
+	fill(buf, sizeof(buf));
+	/* Beyond 65535 bytes, without waiting for window updates (discard reads at once). */
+	for (i = 0; i < 60; i++)
+		send_ts(h, "A", 1 + i * 1400, 1, 512, buf, 1400, 101 + i, 0);
+	th_advance(h, 50);
+	while (th_recv(h, &h->last))
+		;
+	assert_int_equal(h->last.flags[0], 'A');
+	assert_int_equal(h->last.ack, 1 + 60 * 1400);
+	assert_int_equal(h->last.win, (1u << 20) >> 5);
+	assert_int_equal(th_drop(h, tcp_rcv_window_full), 0);
+	assert_int_equal(th_drop(h, tcp_out_of_window), 0);
+	/* Rounding never turns room into a zero window. */
+	assert_int_equal(tcb_wnd_field(t, 10, false), 1);
+	assert_int_equal(tcb_wnd_field(t, 0, false), 0);
+	assert_int_equal(tcb_wnd_field(t, 1u << 30, false), 65535);
+	assert_int_equal(tcb_wnd_field(t, 100000, true), 65535);
+}
+
+/* The SYN-ACK for rcv_window 1 MiB offers shift 5 and window 65535 unscaled. */
+static void
+test_large_window_synack(void **state)
+{
+	struct th *h = *state;
+	struct peer_opts o = { .ws = true, .shift = 0 };
+
+	syn_opts(h, 9, WIN, &o);
+	assert_int_equal(h->last.wscale, 5);
+	assert_int_equal(h->last.win, 65535);
+	th_send(h, "A", 1, 1, WIN, NULL, 0);
+	th_send(h, "R", 1, 0, 0, NULL, 0);
+}
+
+/* ---- Timestamps (RFC 7323 §3-5) ---- */
+
+/* Every segment carries TSval = our clock + offset, TSecr = TS.Recent. */
+static void
+test_ts_in_every_segment(void **state)
+{
+	struct th *h = *state;
+	uint8_t data[100];
+	uint32_t ts0;
+
+	handshake_all(h, 7, WIN, 0, 5000);
+	ts0 = th_tcb(h)->ts_offset + (uint32_t)h->w->now_ms;
+	fill(data, sizeof(data));
+	th_advance(h, 7);
+	send_ts(h, "PA", 1, 1, WIN, data, 100, 5007, ts0);
+	th_expect(h, "PA", 1, 101, 100);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.ts_val, ts0 + 7);
+	assert_int_equal(h->last.ts_ecr, 5007);
+	assert_int_equal(h->last.optlen, 12);
+}
+
+/* PAWS (§5.3): an older TSval is dropped with an ACK and counted; the data is not taken. */
+static void
+test_paws_rejects_old_tsval(void **state)
+{
+	struct th *h = *state;
+	uint8_t data[100];
+
+	handshake_all(h, 7, WIN, 0, 1000);
+	fill(data, sizeof(data));
+	send_ts(h, "PA", 1, 1, WIN, data, 100, 2000, 0);
+	th_expect(h, "PA", 1, 101, 100);
+	send_ts(h, "PA", 101, 101, WIN, data, 100, 1999, 0);
+	th_expect(h, "A", 101, 101, 0);
+	assert_int_equal(h->last.ts_ecr, 2000);
+	th_expect_none(h);
+	assert_int_equal(th_drop(h, tcp_paws), 1);
+	assert_int_equal(th_tcb(h)->rcv.nxt - h->irs, 101);
+	/* A RST is not subject to PAWS (§5.3 R1 applies to non-RST segments). */
+	send_ts(h, "R", 101, 0, 0, NULL, 0, 1, 0);
+	assert_int_equal(th_state(h), TT_CLOSED);
+}
+
+/* TSvals compare like sequence numbers: a clock that wrapped is newer, not older. */
+static void
+test_paws_accepts_after_ts_wrap(void **state)
+{
+	struct th *h = *state;
+	uint8_t data[100];
+
+	handshake_all(h, 7, WIN, 0, 0xfffffff0u);
+	fill(data, sizeof(data));
+	send_ts(h, "PA", 1, 1, WIN, data, 100, 0x10, 0);
+	th_expect(h, "PA", 1, 101, 100);
+	assert_int_equal(h->last.ts_ecr, 0x10);
+	assert_int_equal(th_drop(h, tcp_paws), 0);
+	assert_int_equal(th_tcb(h)->ts_recent, 0x10);
+}
+
+/* TS.Recent older than 24 days is invalid (§5.5): an old TSval is then accepted. */
+static void
+test_paws_ts_recent_expires(void **state)
+{
+	struct th *h = *state;
+	uint8_t data[100];
+	struct tt_tcb *t;
+
+	handshake_all(h, 7, WIN, 0, 50000);
+	t = th_tcb(h);
+	t->ts_recent_ms -= 24u * 24 * 3600 * 1000 + 1;
+	fill(data, sizeof(data));
+	send_ts(h, "PA", 1, 1, WIN, data, 100, 10, 0);
+	th_expect(h, "PA", 1, 101, 100);
+	assert_int_equal(th_drop(h, tcp_paws), 0);
+	assert_int_equal(t->ts_recent, 10);
+}
+
+/*
+ * §4.3: TS.Recent takes SEG.TSval only from a segment with SEG.SEQ <=
+ * Last.ACK.sent; an out-of-order segment's newer TSval is not echoed.
+ */
+static void
+test_ts_recent_last_ack_sent_rule(void **state)
+{
+	struct th *h = *state;
+	uint8_t data[100];
+
+	handshake_all(h, 9, WIN, 0, 1000);
+	fill(data, sizeof(data));
+	send_ts(h, "PA", 201, 1, WIN, data, 100, 3000, 0);
+	th_expect(h, "A", 1, 1, 0);			/* dup ACK for the gap */
+	assert_int_equal(h->last.ts_ecr, 1000);
+	assert_int_equal(th_tcb(h)->ts_recent, 1000);
+	send_ts(h, "PA", 1, 1, WIN, data, 100, 2000, 0);	/* in order */
+	th_expect(h, "A", 1, 101, 0);
+	assert_int_equal(h->last.ts_ecr, 2000);
+	send_ts(h, "PA", 101, 1, WIN, data, 100, 2500, 0);	/* fills the gap */
+	th_expect(h, "A", 1, 301, 0);
+	assert_int_equal(h->last.ts_ecr, 2500);
+}
+
+/* §4.1: RTT from TSecr on every ACK of new data, including the handshake's. */
+static void
+test_rtt_from_tsecr(void **state)
+{
+	struct th *h = *state;
+	struct peer_opts o = { .ts = true, .tsval = 1, .sackok = true };
+	uint32_t synack_ts;
+	struct tt_tcb *t;
+
+	syn_opts(h, 19, WIN, &o);
+	synack_ts = h->last.ts_val;
+	th_advance(h, 20);
+	send_ts(h, "A", 1, 1, WIN, NULL, 0, 21, synack_ts);
+	t = th_tcb(h);
+	assert_int_equal(t->srtt, 20000);
+	/* source sends at once; its segments carry our clock 20 ms on. */
+	th_expect(h, "A", 1, 1, MSS - 12);
+	assert_int_equal(h->last.ts_val, synack_ts + 20);
+	while (th_recv(h, &h->last))
+		;
+	th_advance(h, 100);
+	send_ts(h, "A", 1, 1 + (MSS - 12), WIN, NULL, 0, 121, synack_ts + 20);
+	assert_int_equal(t->srtt, (7 * 20000 + 100000) / 8);
+	while (th_recv(h, &h->last))
+		;
+}
+
+/* Timestamps across sequence wrap (irs and iss near 2^32) and across our TS clock wrap. */
+static void
+test_ts_across_seq_and_clock_wrap(void **state)
+{
+	struct th *h = *state;
+	struct peer_opts o = { .ts = true, .tsval = 0xfffffffe };
+	uint8_t data[200];
+	struct tt_tcb *t;
+	uint32_t tsv;
+
+	h->irs = 0xffffff80u;
+	syn_opts(h, 7, WIN, &o);
+	t = th_tcb(h);
+	/* Our clock is 5 ms before wrapping. */
+	t->ts_offset = 0xfffffffbu - (uint32_t)h->w->now_ms;
+	send_ts(h, "A", 1, 1, WIN, NULL, 0, 0xffffffff, h->last.ts_val);
+	fill(data, sizeof(data));
+	send_ts(h, "PA", 1, 1, WIN, data, 200, 3, 0xfffffffbu);	/* crosses seq 2^32 */
+	th_expect(h, "PA", 1, 201, 200);
+	assert_int_equal(h->last.ts_ecr, 3);
+	tsv = h->last.ts_val;
+	assert_int_equal(tsv, 0xfffffffbu);
+	th_advance(h, 10);
+	send_ts(h, "A", 201, 201, WIN, NULL, 0, 13, tsv);
+	/* Samples: 0 ms (handshake, counted as 1 us), then 10 ms across the wrap. */
+	assert_int_equal(t->srtt, (7 * 1 + 10000) / 8);
+	assert_int_equal(t->snd.una - t->snd.iss, 201);
+	assert_int_equal(th_drop(h, tcp_paws), 0);
+	/* The next segment's TSval has wrapped past 0. */
+	send_ts(h, "PA", 201, 201, WIN, data, 10, 14, tsv);
+	th_expect(h, "PA", 201, 211, 10);
+	assert_int_equal(h->last.ts_val, 0xfffffffbu + 10);
+	assert_true(h->last.ts_val < 10);
+}
+
+/* ---- SACK blocks (RFC 2018 §4, RFC 2883) ---- */
+
+static void
+expect_sack(struct th *h, uint32_t ack, unsigned int n, const uint32_t blk[][2])
+{
+	unsigned int i;
+
+	th_expect(h, "A", 1, ack, 0);
+	if (h->last.nsack != n)
+		fail_msg("%u SACK blocks, want %u", h->last.nsack, n);
+	for (i = 0; i < n; i++)
+		if (h->last.sack[i][0] != blk[i][0] || h->last.sack[i][1] != blk[i][1])
+			fail_msg("block %u is [%u, %u), want [%u, %u)", i, h->last.sack[i][0],
+				 h->last.sack[i][1], blk[i][0], blk[i][1]);
+}
+
+/* Each out-of-order segment draws an ACK whose first block holds it, older blocks after. */
+static void
+test_sack_blocks_most_recent_first(void **state)
+{
+	struct th *h = *state;
+	uint8_t d[100];
+
+	handshake_sack_only(h, 9, WIN);
+	fill(d, sizeof(d));
+	th_send(h, "A", 101, 1, WIN, d, 100);
+	expect_sack(h, 1, 1, (const uint32_t[][2]){ { 101, 201 } });
+	th_send(h, "A", 501, 1, WIN, d, 100);
+	expect_sack(h, 1, 2, (const uint32_t[][2]){ { 501, 601 }, { 101, 201 } });
+	th_send(h, "A", 301, 1, WIN, d, 100);
+	expect_sack(h, 1, 3, (const uint32_t[][2]){ { 301, 401 }, { 101, 201 }, { 501, 601 } });
+	/* [201, 301) joins two blocks; the joined block goes first. */
+	th_send(h, "A", 201, 1, WIN, d, 100);
+	expect_sack(h, 1, 2, (const uint32_t[][2]){ { 101, 401 }, { 501, 601 } });
+	/* The gap fills: ACK to 401, one block left. */
+	th_send(h, "A", 1, 1, WIN, d, 100);
+	expect_sack(h, 401, 1, (const uint32_t[][2]){ { 501, 601 } });
+	th_send(h, "A", 401, 1, WIN, d, 100);
+	th_expect(h, "A", 1, 601, 0);
+	assert_int_equal(h->last.nsack, 0);
+}
+
+/* Without timestamps up to 4 blocks fit; with them 3 (12 + 4 + 24 = 40 bytes). */
+static void
+test_sack_max_blocks(void **state)
+{
+	struct th *h = *state;
+	uint8_t d[100];
+	unsigned int i;
+
+	handshake_sack_only(h, 9, WIN);
+	fill(d, sizeof(d));
+	for (i = 0; i < 5; i++) {
+		th_send(h, "A", 201 + 200 * i, 1, WIN, d, 100);
+		th_expect(h, "A", 1, 1, 0);
+	}
+	assert_int_equal(h->last.nsack, 4);
+	assert_int_equal(h->last.optlen, 36);
+	assert_int_equal(h->last.sack[0][0], 1001);
+	assert_int_equal(h->last.sack[1][0], 201);
+	th_send(h, "R", 1, 0, 0, NULL, 0);
+
+	h->peer_port++;
+	handshake_all(h, 9, WIN, 0, 10);
+	for (i = 0; i < 5; i++) {
+		send_ts(h, "A", 201 + 200 * i, 1, WIN, d, 100, 11 + i, 0);
+		th_expect(h, "A", 1, 1, 0);
+	}
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.nsack, 3);
+	assert_int_equal(h->last.optlen, 40);
+	assert_int_equal(h->last.sack[0][0], 1001);
+}
+
+/* RFC 2883: a duplicate is reported in the first block, below or above rcv.nxt. */
+static void
+test_dsack_for_duplicates(void **state)
+{
+	struct th *h = *state;
+	uint8_t d[100];
+
+	handshake_sack_only(h, 9, WIN);
+	fill(d, sizeof(d));
+	th_send(h, "A", 1, 1, WIN, d, 100);
+	th_advance(h, 50);		/* delayed ACK */
+	th_expect(h, "A", 1, 101, 0);
+	assert_int_equal(h->last.nsack, 0);
+	/* Old duplicate below rcv.nxt. */
+	th_send(h, "A", 1, 1, WIN, d, 100);
+	expect_sack(h, 101, 1, (const uint32_t[][2]){ { 1, 101 } });
+	/* Duplicate of queued out-of-order data: D-SACK, then the block holding it. */
+	th_send(h, "A", 301, 1, WIN, d, 100);
+	expect_sack(h, 101, 1, (const uint32_t[][2]){ { 301, 401 } });
+	th_send(h, "A", 301, 1, WIN, d, 100);
+	expect_sack(h, 101, 2, (const uint32_t[][2]){ { 301, 401 }, { 301, 401 } });
+	/* Reported once. */
+	th_send(h, "A", 501, 1, WIN, d, 100);
+	expect_sack(h, 101, 2, (const uint32_t[][2]){ { 501, 601 }, { 301, 401 } });
+}
+
+/* ---- Scoreboard and loss recovery (RFC 6675) ---- */
+
+static void
+sack_ack(struct th *h, uint32_t ack, unsigned int n, const uint32_t blk[][2])
+{
+	uint8_t b[40];
+
+	th_send_opts(h, "A", 1, ack, 8760, NULL, 0, b, th_opt_sack(h, b, n, blk));
+}
+
+/*
+ * Six segments in flight (peer window 8760), the 1st and 3rd lost: the
+ * SACKs for the other four retransmit exactly the two holes, each once,
+ * as pipe falls below cwnd; SACKed segments never go again.
+ */
+static void
+test_sack_retransmits_only_holes(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+	unsigned int i;
+
+	handshake_sack_only(h, 19, 8760);
+	for (i = 0; i < 6; i++)
+		th_expect(h, "A", 1 + i * MSS, 1, MSS);
+	th_expect_none(h);
+	t = th_tcb(h);
+	sack_ack(h, 1, 1, (const uint32_t[][2]){ { 1461, 2921 } });
+	sack_ack(h, 1, 2, (const uint32_t[][2]){ { 4381, 5841 }, { 1461, 2921 } });
+	th_expect_none(h);
+	/* 4380 bytes SACKed above snd.una > 2 * MSS: the first hole is lost. */
+	sack_ack(h, 1, 2, (const uint32_t[][2]){ { 4381, 7301 }, { 1461, 2921 } });
+	th_expect(h, "PA", 1, 1, MSS);
+	th_expect_none(h);
+	assert_true(t->flags & TT_TF_IN_RECOVERY);
+	assert_int_equal(t->snd.cwnd, 4380);
+	assert_int_equal(t->n_sacked, 2);
+	/* Now the second hole is lost too, and pipe (1460) leaves room. */
+	sack_ack(h, 1, 2, (const uint32_t[][2]){ { 4381, 8761 }, { 1461, 2921 } });
+	th_expect(h, "PA", 2921, 1, MSS);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, retransmits), 2);
+	assert_int_equal(th_stat(h, sack_retransmits), 2);
+	assert_int_equal(th_stat(h, fast_retransmits), 1);
+	/* Partial ACK: nothing is retransmitted again; pipe lets two new segments go. */
+	sack_ack(h, 2921, 1, (const uint32_t[][2]){ { 4381, 8761 } });
+	th_expect(h, "A", 8761, 1, MSS);
+	th_expect(h, "A", 10221, 1, MSS);
+	th_expect_none(h);
+	assert_int_equal(t->n_sacked, 1);
+	/* Full ACK of what was out at entry ends recovery and empties the scoreboard. */
+	th_send(h, "A", 1, 8761, 8760, NULL, 0);
+	assert_false(t->flags & TT_TF_IN_RECOVERY);
+	assert_int_equal(t->n_sacked, 0);
+	assert_int_equal(th_stat(h, retransmits), 2);
+	while (th_recv(h, &h->last))
+		;
+}
+
+/* RFC 6675 §5.1: the RTO forgets the scoreboard and goes back to snd.una. */
+static void
+test_sack_scoreboard_cleared_on_rto(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+	unsigned int i;
+
+	handshake_sack_only(h, 19, 8760);
+	for (i = 0; i < 6; i++)
+		th_expect(h, "A", 1 + i * MSS, 1, MSS);
+	t = th_tcb(h);
+	sack_ack(h, 1, 1, (const uint32_t[][2]){ { 2921, 4381 } });
+	assert_int_equal(t->n_sacked, 1);
+	th_advance(h, 200);		/* rto_min: the handshake RTT was 0 */
+	assert_int_equal(th_stat(h, rto_expired), 1);
+	assert_int_equal(t->n_sacked, 0);
+	th_expect(h, "A", 1, 1, MSS);
+	th_expect_none(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_negotiation_matrix, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_option_skipped_malformed_dropped,
+						th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_large_window_shift_5, setup_rcv_1m, th_teardown),
+		cmocka_unit_test_setup_teardown(test_large_window_synack, setup_rcv_1m, th_teardown),
+		cmocka_unit_test_setup_teardown(test_ts_in_every_segment, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_paws_rejects_old_tsval, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_paws_accepts_after_ts_wrap, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_paws_ts_recent_expires, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_ts_recent_last_ack_sent_rule, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_rtt_from_tsecr, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_ts_across_seq_and_clock_wrap, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_blocks_most_recent_first, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_max_blocks, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_dsack_for_duplicates, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_retransmits_only_holes, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_scoreboard_cleared_on_rto, th_setup,
+						th_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
