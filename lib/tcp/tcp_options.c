@@ -27,6 +27,16 @@
 #define OPT_TS 8
 
 /* Parse the option list; unknown options are skipped by length, malformed ones fail. */
+/* A 32-bit field at any alignment (options sit at odd offsets). */
+static inline uint32_t
+be32_at(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return rte_be_to_cpu_32(v);
+}
+
 int
 tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s)
 {
@@ -72,8 +82,8 @@ tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s)
 			if (olen != 10)
 				return -1;
 			s->opts |= TT_SOPT_TS;
-			s->ts_val = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(opt + i + 2));
-			s->ts_ecr = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(opt + i + 6));
+			s->ts_val = be32_at(opt + i + 2);
+			s->ts_ecr = be32_at(opt + i + 6);
 			break;
 		case OPT_SACK: {
 			uint32_t n = (olen - 2u) / 8, k;
@@ -83,8 +93,8 @@ tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s)
 			for (k = 0; k < n; k++) {
 				const uint8_t *b = opt + i + 2 + 8 * k;
 
-				s->sack[k].l = rte_be_to_cpu_32(*(const unaligned_uint32_t *)b);
-				s->sack[k].r = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(b + 4));
+				s->sack[k].l = be32_at(b);
+				s->sack[k].r = be32_at(b + 4);
 			}
 			s->nsack = (uint8_t)n;
 			break;
