@@ -373,13 +373,6 @@ ack:
 		tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
 }
 
-void
-tcp_send_ack(struct tt_worker *w, struct tt_tcb *t)
-{
-	t->flags |= TT_TF_ACKNOW;
-	tcp_output(w, t);
-}
-
 /* Drop @p bytes acknowledged bytes from the head of the send queue. */
 void
 sndq_drop(struct tt_tcb *t, uint32_t bytes)

@@ -270,7 +270,6 @@ tcb_keepalive_reset(struct tt_worker *w, struct tt_tcb *t)
 
 /* tcp_output.c */
 void tcp_output(struct tt_worker *w, struct tt_tcb *t);
-void tcp_send_ack(struct tt_worker *w, struct tt_tcb *t);
 void tcp_retransmit_una(struct tt_worker *w, struct tt_tcb *t);
 void tcp_retransmit_hole(struct tt_worker *w, struct tt_tcb *t);
 void tcp_send_rst(struct tt_worker *w, struct tt_tcb *t);

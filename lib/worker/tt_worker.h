@@ -204,7 +204,4 @@ int tt_worker_post(struct tt_worker *w, const struct tt_cmd *cmd);
 /** Run the commands waiting for @p w (its loop does; tests may). @return commands run. */
 unsigned int tt_worker_commands(struct tt_worker *w);
 
-/** Number of connections in each state, including LISTEN = listeners. */
-void tt_worker_states(const struct tt_worker *w, uint64_t out[TT_NB_STATES]);
-
 #endif /* TT_WORKER_H */

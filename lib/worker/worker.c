@@ -492,9 +492,3 @@ tt_worker_commands(struct tt_worker *w)
 	}
 	return n;
 }
-
-void
-tt_worker_states(const struct tt_worker *w, uint64_t out[TT_NB_STATES])
-{
-	memcpy(out, w->n_state, sizeof(w->n_state));
-}

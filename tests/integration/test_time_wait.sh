@@ -9,8 +9,9 @@
 #   - 1 s after the burst the newest ones are still there (not expired early),
 #   - by time_wait_ms + 1100 ms after the burst TIME_WAIT is 0 and no state
 #     but LISTEN holds anything,
-#   - the counters saw >= 1000 connections established, entering and
-#     leaving TIME_WAIT.
+#   - the counters saw >= 1000 connections established and entering
+#     TIME_WAIT, and every record ended: by 2MSL expiry, or by RFC 6191
+#     reuse when the client's next connection picked the same port.
 # shellcheck disable=SC2317,SC2119 # check functions run through tt_check
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
@@ -24,7 +25,7 @@ tt_it_config
 tt_it_start
 
 tt_check "before the burst: only LISTEN" tt_state idle --within 5
-before=$(tt_state stat time_wait_entered time_wait_expired conn_established 2>/dev/null)
+before=$(tt_state stat time_wait_entered time_wait_expired conn_established time_wait_reused 2>/dev/null)
 
 tt_check "$COUNT 'Connection: close' requests, all 200" \
 	timeout 300 ip netns exec "$TT_NS" "$TT_PYTHON" "$TT_IT_CLIENT" \
@@ -61,13 +62,16 @@ else
 	fi
 fi
 
-after=$(tt_state stat time_wait_entered time_wait_expired conn_established 2>/dev/null)
+after=$(tt_state stat time_wait_entered time_wait_expired conn_established time_wait_reused 2>/dev/null)
 check_counters() {
 	# shellcheck disable=SC2086
 	set -- $before $after
-	[ "$#" -eq 6 ] || { echo "counters missing: before '$before' after '$after'"; return 1; }
-	echo "time_wait_entered +$(($4 - $1)), time_wait_expired +$(($5 - $2)), conn_established +$(($6 - $3))"
-	[ $(($4 - $1)) -ge "$COUNT" ] && [ $(($5 - $2)) -ge "$COUNT" ] && [ $(($6 - $3)) -ge "$COUNT" ]
+	[ "$#" -eq 8 ] || { echo "counters missing: before '$before' after '$after'"; return 1; }
+	echo "time_wait_entered +$(($5 - $1)), time_wait_expired +$(($6 - $2)), conn_established +$(($7 - $3)), time_wait_reused +$(($8 - $4))"
+	# A record ends by expiry or, when the client picks the same port again
+	# with a higher ISN, by RFC 6191 reuse; every one of them must end.
+	[ $(($5 - $1)) -ge "$COUNT" ] && [ $(($6 - $2 + $8 - $4)) -eq $(($5 - $1)) ] &&
+		[ $(($7 - $3)) -ge "$COUNT" ]
 }
-tt_check "counters: $COUNT connections established, entered and left TIME_WAIT" check_counters
+tt_check "counters: $COUNT connections established and entered TIME_WAIT; every record expired or was reused" check_counters
 tt_it_end
