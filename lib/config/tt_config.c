@@ -83,6 +83,8 @@
  *             keepalive_idle_ms 10     86400000   7200000 (RFC 1122: >= 2 h by default)
  *             keepalive_interval_ms 10 86400000   75000
  *             keepalive_count  1       127        9
+ *             zero_window_timeout_ms 0 86400000   600000 (0: never)
+ *             challenge_ack_limit 1    1000000    1000 (RFC 5961 §7, per second and worker)
  *             window_scaling   on|off             on
  *             timestamps       on|off             on
  *             sack             on|off             on
@@ -125,6 +127,8 @@ enum cfg_tcp_key {
 	TK_KA_INTERVAL,
 	TK_KA_COUNT,
 	TK_LIMITED_TRANSMIT,
+	TK_ZWND_TIMEOUT,
+	TK_CHALLENGE_LIMIT,
 	TK_WINDOW_SCALING,
 	TK_TIMESTAMPS,
 	TK_SACK,
@@ -170,6 +174,8 @@ static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_KA_INTERVAL] = TCP_KEY(keepalive_interval_ms, 10, 86400000),
 	[TK_KA_COUNT] = TCP_KEY(keepalive_count, 1, 127),
 	[TK_LIMITED_TRANSMIT] = TCP_ONOFF(limited_transmit),
+	[TK_ZWND_TIMEOUT] = TCP_KEY(zero_window_timeout_ms, 0, 86400000),
+	[TK_CHALLENGE_LIMIT] = TCP_KEY(challenge_ack_limit, 1, 1000000),
 	[TK_WINDOW_SCALING] = TCP_ONOFF(window_scaling),
 	[TK_TIMESTAMPS] = TCP_ONOFF(timestamps),
 	[TK_SACK] = TCP_ONOFF(sack),
@@ -1106,6 +1112,8 @@ tt_config_defaults(struct tt_config *cfg)
 	cfg->tcp.keepalive_idle_ms = 7200000;
 	cfg->tcp.keepalive_interval_ms = 75000;
 	cfg->tcp.keepalive_count = 9;
+	cfg->tcp.zero_window_timeout_ms = 600000;
+	cfg->tcp.challenge_ack_limit = 1000;
 	cfg->tcp.window_scaling = 1;
 	cfg->tcp.timestamps = 1;
 	cfg->tcp.sack = 1;

@@ -66,6 +66,10 @@ struct tt_tcp_cfg {
 	uint32_t keepalive_idle_ms;	/**< `keepalive_idle_ms`: idle time before the first probe, default 7200000 */
 	uint32_t keepalive_interval_ms;	/**< `keepalive_interval_ms`: between unanswered probes, default 75000 */
 	uint32_t keepalive_count;	/**< `keepalive_count`: unanswered probes before reset, default 9 */
+	uint32_t zero_window_timeout_ms; /**< `zero_window_timeout_ms`: reset a peer whose window stays
+					 *   shut this long even if it answers probes; 0 = never, default 600000 */
+	uint32_t challenge_ack_limit;	/**< `challenge_ack_limit`: RFC 5961 challenge ACKs per second and
+					 *   worker, default 1000 */
 	uint8_t window_scaling;		/**< `window_scaling = on|off`: RFC 7323 §2, default on */
 	uint8_t timestamps;		/**< `timestamps = on|off`: RFC 7323 §3-5, default on */
 	uint8_t sack;			/**< `sack = on|off`: RFC 2018 / RFC 6675, default on */

@@ -20,7 +20,6 @@
 #include "tt_tcp.h"
 
 #define OOO_MAX_SEGS 128	/* out-of-order mbufs held per connection */
-#define CHALLENGE_ACKS_PER_SEC 1000	/* RFC 5961 §7, Linux's default */
 #define RTO_AFTER_SYN_TIMEOUT_MS 3000	/* RFC 6298 §5.7 */
 #define PAWS_IDLE_MS (24u * 24 * 3600 * 1000)	/* RFC 7323 §5.5: TS.Recent expires */
 
@@ -271,7 +270,7 @@ tcp_input_time_wait(struct tt_worker *w, struct tt_tw *tw, struct tt_seg *s)
 	tcp_respond(w, tw->port, &tw->key, tw->snd_nxt, tw->rcv_nxt, TT_TH_ACK, tw->rcv_wnd);
 }
 
-/* RFC 5961 §7: challenge ACKs, at most CHALLENGE_ACKS_PER_SEC per worker. */
+/* RFC 5961 §7: challenge ACKs, at most [tcp] challenge_ack_limit per second and worker. */
 static void
 tcp_challenge_ack(struct tt_worker *w, struct tt_tcb *t)
 {
@@ -281,7 +280,7 @@ tcp_challenge_ack(struct tt_worker *w, struct tt_tcb *t)
 		w->challenge_sec = sec;
 		w->challenge_acks_sec = 0;
 	}
-	if (w->challenge_acks_sec >= CHALLENGE_ACKS_PER_SEC) {
+	if (w->challenge_acks_sec >= w->cfg->tcp.challenge_ack_limit) {
 		TT_DROP(w, challenge_ack_limit);
 		return;
 	}
@@ -614,6 +613,7 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		t->snd.wl2 = s->ack;
 		if (s->wnd != 0) {
 			tcb_timer_clear(t, TT_TIMER_PERSIST);
+			t->zwnd_since = 0;
 			if (t->snd.una == t->snd.max)
 				t->rxt_shift = 0;
 		}

@@ -364,8 +364,11 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 		sack_send_holes(w, t, false);	/* NextSeg rule 3: any hole */
 	/* RFC 9293 §3.8.6.1: nothing in flight, data waiting, window shut: persist. */
 	if (t->snd.wnd == 0 && seq_lt(t->snd.nxt, t->snd.end) && t->snd.una == t->snd.max &&
-	    t->deadline[TT_TIMER_PERSIST] == 0)
+	    t->deadline[TT_TIMER_PERSIST] == 0) {
+		if (t->zwnd_since == 0)
+			t->zwnd_since = (uint32_t)w->now_ms | 1;
 		tcb_timer_set(w, t, TT_TIMER_PERSIST, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
+	}
 ack:
 	if (t->flags & TT_TF_ACKNOW)
 		tcp_xmit(w, t, t->snd.nxt, 0, 0);

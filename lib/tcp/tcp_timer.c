@@ -99,8 +99,16 @@ timer_persist(struct tt_worker *w, struct tt_tcb *t)
 
 	if (t->snd.wnd != 0 || !seq_lt(t->snd.nxt, t->snd.end))
 		return;
-	/* RFC 9293 §3.8.6.1: give up only on probes the peer left unanswered. */
-	if (t->probes >= cfg->max_retries) {
+	/*
+	 * RFC 9293 §3.8.6.1: give up on probes the peer left unanswered; and,
+	 * since a peer that answers but never opens its window would hold the
+	 * connection and its send queue for ever (RFC 9293 §3.8.6.1 lets an
+	 * implementation bound that against resource exhaustion), after
+	 * zero_window_timeout_ms with the window shut.
+	 */
+	if (t->probes >= cfg->max_retries ||
+	    (cfg->zero_window_timeout_ms != 0 && t->zwnd_since != 0 &&
+	     (uint32_t)w->now_ms - t->zwnd_since >= cfg->zero_window_timeout_ms)) {
 		TT_STAT_INC(w, conn_timeout);
 		tcp_send_rst(w, t);
 		tcb_close(w, t, TT_CLOSE_TIMEOUT);

@@ -124,6 +124,7 @@ struct tt_tcb {
 	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
 	uint8_t lidx;			/**< passive open: index of the listener in cfg->listeners */
 	uint8_t ka_probes;		/**< keepalive probes since the peer last spoke */
+	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
 	uint8_t snd_wscale;		/**< RFC 7323: the peer's shift, applied to SEG.WND */
 	uint8_t rcv_wscale;		/**< RFC 7323: our shift, applied to what we advertise */
 	uint8_t n_sacked;		/**< ranges in sacked[] */

@@ -846,6 +846,24 @@ test_workers_and_local_ports(void **state)
 		     "[tcp] local_port_min: 50000 is greater than local_port_max (40000)");
 }
 
+/* zero_window_timeout_ms (0 allowed: never) and challenge_ack_limit. */
+static void
+test_zero_window_and_challenge_keys(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(PORT0), 0);
+	assert_int_equal(fx_cfg.tcp.zero_window_timeout_ms, 600000);
+	assert_int_equal(fx_cfg.tcp.challenge_ack_limit, 1000);
+	tt_config_free(&fx_cfg);
+	assert_int_equal(load_text(PORT0 "[tcp]\nzero_window_timeout_ms = 0\n"
+				   "challenge_ack_limit = 10\n"), 0);
+	assert_int_equal(fx_cfg.tcp.zero_window_timeout_ms, 0);
+	assert_int_equal(fx_cfg.tcp.challenge_ack_limit, 10);
+	tt_config_free(&fx_cfg);
+	expect_error(PORT0 "[tcp]\nchallenge_ack_limit = 0\n", -ERANGE,
+		     "[tcp] challenge_ack_limit: '0' is out of range 1..1000000");
+}
+
 /* NULL or tiny error buffers truncate but never overflow; NULL arguments are errors. */
 static void
 test_err_buffer(void **state)
@@ -948,6 +966,7 @@ main(void)
 		cmocka_unit_test(test_err_onoff),
 		cmocka_unit_test(test_tcp_option_switches),
 		cmocka_unit_test(test_workers_and_local_ports),
+		cmocka_unit_test(test_zero_window_and_challenge_keys),
 		cmocka_unit_test(test_err_buffer),
 		cmocka_unit_test(test_mutations),
 	};

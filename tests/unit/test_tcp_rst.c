@@ -82,11 +82,10 @@ static const struct tt_service rec_svc = {
 	.on_close = rec_on_close,
 };
 
-/* th_setup() plus the recording listener. */
-static int
-rst_setup(void **state)
+/* th_init() plus the recording listener. */
+static void
+rst_init(struct th *h)
 {
-	struct th *h = calloc(1, sizeof(*h));
 	struct tt_listen_cfg *l;
 
 	th_init(h);
@@ -97,6 +96,14 @@ rst_setup(void **state)
 	l->svc = &rec_svc;
 	l->opts = NULL;
 	memset(&rec, 0, sizeof(rec));
+}
+
+static int
+rst_setup(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	rst_init(h);
 	th_start(h);
 	*state = h;
 	return 0;
@@ -424,6 +431,37 @@ test_established_challenge_ack_rate_limit(void **state)
 	assert_int_equal(th_drop(h, challenge_ack_limit), 2);
 }
 
+static int
+challenge5_setup(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	rst_init(h);
+	h->cfg.tcp.challenge_ack_limit = 5;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+/* [tcp] challenge_ack_limit sets the per-second budget. */
+static void
+test_established_challenge_ack_limit_configured(void **state)
+{
+	struct th *h = *state;
+	unsigned int i;
+
+	to_established(h);
+	for (i = 0; i < 5; i++) {
+		th_send(h, "R", 2 + i, 0, 0, NULL, 0);
+		th_expect(h, "A", 1, 1, 0);
+	}
+	th_send(h, "R", 100, 0, 0, NULL, 0);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, challenge_acks), 5);
+	assert_int_equal(th_drop(h, challenge_ack_limit), 1);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+}
+
 /* ---- SYN in a synchronized state (RFC 5961 §4.2) ---- */
 
 static void
@@ -743,6 +781,8 @@ main(void)
 		T(test_close_wait_rst_in_window_challenge_ack),
 		T(test_established_rst_out_of_window_dropped),
 		T(test_established_challenge_ack_rate_limit),
+		cmocka_unit_test_setup_teardown(test_established_challenge_ack_limit_configured,
+						challenge5_setup, th_teardown),
 		T(test_established_syn_in_window_challenge_ack),
 		T(test_established_old_syn_acked),
 		T(test_closed_rst_not_answered),

@@ -637,6 +637,47 @@ test_established_zero_window_answered_probes_keep_open(void **state)
 	expect_initial_window(h);
 }
 
+static int
+zwnd_bound_setup(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.zero_window_timeout_ms = 5000;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+/*
+ * A peer that answers every probe but never opens its window is reset once
+ * the window has been shut zero_window_timeout_ms: probes at 300, 900, 2100
+ * and 4500 ms; at 9300 ms (>= 5000) a RST instead of the fifth probe.
+ */
+static void
+test_established_zero_window_answered_probes_bounded(void **state)
+{
+	struct th *h = *state;
+	uint64_t rto = 300;
+	unsigned int i;
+
+	zero_window_open(h);
+	for (i = 1; i <= 4; i++) {
+		advance_to_deadline(h, rto);
+		th_expect(h, "A", 0, 1, 0);
+		th_expect_none(h);
+		th_send(h, "A", 1, 1, 0, NULL, 0);	/* answered, still shut */
+		th_expect_none(h);
+		rto *= 2;
+	}
+	advance_to_deadline(h, rto);
+	th_expect(h, "RA", 1, 1, 0);
+	th_expect_none(h);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(th_stat(h, conn_timeout), 1);
+	assert_int_equal(th_stat(h, persist_probes), 4);
+}
+
 /* Probes nobody answers: after max_retries of them the connection is reset. */
 static void
 test_established_zero_window_silent_peer_reset(void **state)
@@ -716,6 +757,8 @@ main(void)
 		T(test_established_zero_window_probes_backoff),
 		T(test_established_zero_window_answered_probes_keep_open),
 		T(test_established_zero_window_silent_peer_reset),
+		cmocka_unit_test_setup_teardown(test_established_zero_window_answered_probes_bounded,
+						zwnd_bound_setup, th_teardown),
 		T(test_established_window_shut_in_flight_then_persist),
 	};
 
