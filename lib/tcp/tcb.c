@@ -200,8 +200,17 @@ tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
 		t->flags |= TT_TF_NODELAY;
 	if (cfg->keepalive)
 		t->flags |= TT_TF_KEEPALIVE;
-	/* RFC 7323 §5.4: a keyed per-connection offset hides our clock. */
-	t->ts_offset = (uint32_t)(tt_siphash24(w->isn_secret, &t->key, sizeof(t->key)) >> 32);
+	t->ts_offset = tcp_ts_offset(w, &t->key);
+}
+
+/*
+ * RFC 7323 §5.4: a keyed per-connection offset hides our clock. A function
+ * of the 4-tuple, so a cookie SYN-ACK sends the TSval its TCB will continue.
+ */
+uint32_t
+tcp_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key)
+{
+	return (uint32_t)(tt_siphash24(w->isn_secret, key, sizeof(*key)) >> 32);
 }
 
 /* Window we can offer: buffer less what the service holds and what waits out of order. */

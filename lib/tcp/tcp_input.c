@@ -140,7 +140,8 @@ tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_lis
 
 	if (s->flags & TT_TH_SYN)
 		return false;
-	rc = tcp_syncookie_check(w, s, NULL, &o);
+	rc = tcp_syncookie_check(w, s, w->cfg->tcp.timestamps && (s->opts & TT_SOPT_TS) ?
+				 &s->ts_ecr : NULL, &o);
 	if (rc == -ENOENT)
 		return false;
 	if (rc != 0) {
@@ -158,7 +159,9 @@ tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_lis
 	t->rcv.nxt = s->seq;
 	t->rcv.adv = s->seq + tcp_syncookie_window(w);
 	t->mss = (uint16_t)RTE_MIN((uint32_t)o.mss, (uint32_t)w->ports[s->port].mtu - 40);
+	tcp_opts_cookie(w, t, &o, s);
 	tcb_init_send_iss(w, t, s->ack - 1);
+	t->last_ack_sent = s->seq;	/* the SYN-ACK's ACK: TS.Recent is this TSval */
 	t->snd.nxt = t->snd.max = s->ack;	/* our SYN went out */
 	t->snd.wl1 = s->seq - 1;
 	t->snd.wl2 = t->snd.iss;

@@ -245,6 +245,7 @@ uint32_t tcb_rcv_window(const struct tt_tcb *t);
 void tcb_init_send(struct tt_worker *w, struct tt_tcb *t);
 void tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss);
 void tcb_backlog_add(struct tt_worker *w, struct tt_tcb *t, unsigned int lidx);
+uint32_t tcp_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key);
 
 /* tcp_timer.c */
 void tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms);
@@ -276,8 +277,10 @@ void tcp_send_rst(struct tt_worker *w, struct tt_tcb *t);
 void tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
 void tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s);
-void tcp_respond_syn(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
-		     uint32_t seq, uint32_t ack, uint16_t wnd);
+/** As tcp_respond() with the @p optlen option bytes at @p opts (a multiple of 4). */
+void tcp_respond_opts(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
+		      uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
+		      const uint8_t *opts, uint32_t optlen);
 void sndq_drop(struct tt_tcb *t, uint32_t bytes);
 void sndq_free(struct tt_tcb *t);
 
@@ -305,8 +308,12 @@ seg_wnd(const struct tt_tcb *t, const struct tt_seg *s)
 int tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s);
 uint8_t tcp_rcv_wscale(const struct tt_tcp_cfg *cfg);
 void tcp_opts_negotiate(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s);
+void tcp_opts_cookie(struct tt_worker *w, struct tt_tcb *t, const struct tt_syncookie_opts *o,
+		     const struct tt_seg *s);
 uint32_t tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t len,
 			uint8_t *p);
+uint32_t tcp_opts_build_syn(struct tt_worker *w, uint8_t port, bool ws, bool ts, bool sack,
+			    uint32_t ts_val, uint32_t ts_ecr, uint8_t *p);
 static inline uint32_t tcp_ts_now(const struct tt_worker *w, const struct tt_tcb *t)
 {
 	return (uint32_t)w->now_ms + t->ts_offset;
