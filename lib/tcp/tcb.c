@@ -134,6 +134,11 @@ tcb_enter_time_wait(struct tt_worker *w, struct tt_tcb *t)
 	tw->rcv_nxt = t->rcv.nxt;
 	tw->rcv_wnd = tcb_wnd_field(t, tcb_rcv_window(t), false);
 	tw->port = t->port;
+	if (t->flags & TT_TF_TS) {
+		tw->ts_on = 1;
+		tw->ts_recent = t->ts_recent;
+		tw->ts_offset = t->ts_offset;
+	}
 	rte_hash_add_key_data(w->flows, &tw->key, (void *)((uintptr_t)tw | 1));
 	w->flow_gen++;
 	tt_wheel_arm(&w->wheel, &tw->tnode, w->now_ms + w->cfg->tcp.time_wait_ms);

@@ -250,6 +250,28 @@ tcp_input_listen(struct tt_worker *w, struct tt_seg *s)
 }
 
 /*
+ * The ACK a TIME_WAIT record sends, with timestamps if the connection used
+ * them (RFC 7323 §3.2); a segment up to RCV.NXT with a newer TSval (the
+ * peer's FIN again) moves TS.Recent as it would have in the TCB (§4.3).
+ */
+static void
+tcp_time_wait_ack(struct tt_worker *w, struct tt_tw *tw, const struct tt_seg *s)
+{
+	uint8_t opts[TT_OPT_SPACE];
+	uint32_t optlen = 0;
+
+	if (tw->ts_on) {
+		if ((s->opts & TT_SOPT_TS) && !(s->flags & TT_TH_SYN) &&
+		    seq_geq(s->ts_val, tw->ts_recent) && seq_leq(s->seq, tw->rcv_nxt))
+			tw->ts_recent = s->ts_val;
+		optlen = tcp_opts_build_ts(opts, (uint32_t)w->now_ms + tw->ts_offset,
+					   tw->ts_recent);
+	}
+	tcp_respond_opts(w, tw->port, &tw->key, tw->snd_nxt, tw->rcv_nxt, TT_TH_ACK, tw->rcv_wnd,
+			 opts, optlen);
+}
+
+/*
  * TIME_WAIT record: RFC 1337 ignores RST; RFC 6191 lets a new SYN with a
  * higher sequence number reuse the tuple; anything else (the peer's FIN
  * again, chiefly) is answered with an ACK and restarts 2MSL.
@@ -271,7 +293,7 @@ tcp_input_time_wait(struct tt_worker *w, struct tt_tw *tw, struct tt_seg *s)
 		TT_STAT_INC(w, time_wait_fin_acked);
 		tt_wheel_arm(&w->wheel, &tw->tnode, w->now_ms + w->cfg->tcp.time_wait_ms);
 	}
-	tcp_respond(w, tw->port, &tw->key, tw->snd_nxt, tw->rcv_nxt, TT_TH_ACK, tw->rcv_wnd);
+	tcp_time_wait_ack(w, tw, s);
 }
 
 /* RFC 5961 §7: challenge ACKs, at most CHALLENGE_ACKS_PER_SEC per worker. */

@@ -198,6 +198,15 @@ put_ts(uint8_t *p, uint32_t val, uint32_t ecr)
 	return 10;
 }
 
+/* NOP, NOP, TS into @p p: the timestamps of any segment but a SYN. @return 12. */
+uint32_t
+tcp_opts_build_ts(uint8_t *p, uint32_t ts_val, uint32_t ts_ecr)
+{
+	p[0] = OPT_NOP;
+	p[1] = OPT_NOP;
+	return 2 + put_ts(p + 2, ts_val, ts_ecr);
+}
+
 /*
  * The options of a SYN or SYN-ACK sent on @p port into @p p: our MSS, then
  * what @p ws, @p ts and @p sack ask for (TS carrying @p ts_val, @p ts_ecr).
@@ -260,11 +269,8 @@ tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t le
 		return tcp_opts_build_syn(w, t->port, ws, ts, sack, tcp_ts_now(w, t),
 					  (t->flags & TT_TF_TS) ? t->ts_recent : 0, p);
 	}
-	if (t->flags & TT_TF_TS) {
-		p[n++] = OPT_NOP;
-		p[n++] = OPT_NOP;
-		n += put_ts(p + n, tcp_ts_now(w, t), t->ts_recent);
-	}
+	if (t->flags & TT_TF_TS)
+		n += tcp_opts_build_ts(p, tcp_ts_now(w, t), t->ts_recent);
 	if (!(t->flags & TT_TF_SACK) || !(flags & TT_TH_ACK))
 		return n;
 	max = (t->flags & TT_TF_TS) ? 3 : 4;

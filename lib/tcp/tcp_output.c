@@ -121,6 +121,20 @@ tcp_send_rst(struct tt_worker *w, struct tt_tcb *t)
 }
 
 /*
+ * A probe of @p t (zero window, keepalive): <SEQ=@p seq><ACK=RCV.NXT>, no
+ * data, outside tcp_xmit()'s bookkeeping, but with the TCB's options:
+ * RFC 7323 §3.2 wants timestamps on every segment but a RST.
+ */
+void
+tcp_send_probe(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint16_t wnd)
+{
+	uint8_t opts[TT_OPT_SPACE];
+	uint32_t optlen = tcp_opts_build(w, t, TT_TH_ACK, 0, opts);
+
+	tcp_respond_opts(w, t->port, &t->key, seq, t->rcv.nxt, TT_TH_ACK, wnd, opts, optlen);
+}
+
+/*
  * The window to advertise (RFC 9293 §3.8.6.2.2 receiver SWS avoidance): the
  * right edge moves only by at least min(buffer/2, MSS) and never moves back.
  */

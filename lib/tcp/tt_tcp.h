@@ -194,7 +194,8 @@ struct tt_tcb {
 
 /**
  * A connection in TIME_WAIT shrinks to this record (DESIGN §3): enough to
- * ACK a retransmitted FIN, refuse old duplicates and time out after 2MSL.
+ * ACK a retransmitted FIN (with timestamps if the connection used them,
+ * RFC 7323 §3.2), refuse old duplicates and time out after 2MSL.
  */
 struct tt_tw {
 	struct tt_wheel_node tnode;
@@ -203,8 +204,11 @@ struct tt_tw {
 	uint32_t rcv_nxt;
 	uint16_t rcv_wnd;	/**< the window field, already scaled down */
 	uint8_t port;
-	uint8_t pad;
+	uint8_t ts_on;		/**< the connection used timestamps */
+	uint32_t ts_recent;	/**< RFC 7323 TS.Recent, for TSecr and RFC 6191 */
+	uint32_t ts_offset;	/**< the connection's TSval offset (tcp_ts_offset()) */
 };
+_Static_assert(sizeof(struct tt_tw) <= 64, "a TIME_WAIT record must fit one cache line");
 
 static inline struct tt_tcb *
 tcb_of(struct tt_conn *c)
@@ -274,6 +278,7 @@ void tcp_output(struct tt_worker *w, struct tt_tcb *t);
 void tcp_retransmit_una(struct tt_worker *w, struct tt_tcb *t);
 void tcp_retransmit_hole(struct tt_worker *w, struct tt_tcb *t);
 void tcp_send_rst(struct tt_worker *w, struct tt_tcb *t);
+void tcp_send_probe(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint16_t wnd);
 void tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
 void tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s);
@@ -312,6 +317,7 @@ void tcp_opts_cookie(struct tt_worker *w, struct tt_tcb *t, const struct tt_sync
 		     const struct tt_seg *s);
 uint32_t tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t len,
 			uint8_t *p);
+uint32_t tcp_opts_build_ts(uint8_t *p, uint32_t ts_val, uint32_t ts_ecr);
 uint32_t tcp_opts_build_syn(struct tt_worker *w, uint8_t port, bool ws, bool ts, bool sack,
 			    uint32_t ts_val, uint32_t ts_ecr, uint8_t *p);
 static inline uint32_t tcp_ts_now(const struct tt_worker *w, const struct tt_tcb *t)

@@ -565,6 +565,118 @@ test_sack_scoreboard_cleared_on_rto(void **state)
 	th_expect_none(h);
 }
 
+/* ---- Timestamps outside tcp_xmit(): probes and TIME_WAIT (RFC 7323 §3.2) ---- */
+
+static int
+setup_keepalive(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.keepalive = 1;
+	h->cfg.tcp.keepalive_idle_ms = 1000;
+	h->cfg.tcp.keepalive_interval_ms = 100;
+	h->cfg.tcp.keepalive_count = 3;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+/* Advance the clock 1 ms at a time (at most @p max_ms) until tcpterm sends something. */
+static void
+advance_until_sent(struct th *h, uint32_t max_ms)
+{
+	uint32_t i;
+
+	for (i = 0; i < max_ms && th_pending(h) == 0; i++)
+		th_advance(h, 1);
+	assert_true(th_pending(h) > 0);
+}
+
+/* A zero-window probe carries TSval = our clock, TSecr = TS.Recent, like any segment. */
+static void
+test_ts_in_persist_probe(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	handshake_all(h, 19, 0, 0, 7000);	/* source, window 0: only probes may go */
+	th_expect_none(h);
+	t = th_tcb(h);
+	advance_until_sent(h, 5000);
+	th_expect(h, "A", 0, 1, 0);
+	assert_int_equal(th_stat(h, persist_probes), 1);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.optlen, 12);
+	assert_int_equal(h->last.ts_val, tcp_ts_now(h->w, t));
+	assert_int_equal(h->last.ts_ecr, 7000);
+	th_expect_none(h);
+}
+
+/* A keepalive probe carries timestamps too. */
+static void
+test_ts_in_keepalive_probe(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	handshake_all(h, 9, WIN, 0, 8000);
+	t = th_tcb(h);
+	advance_until_sent(h, 2000);
+	th_expect(h, "A", 0, 1, 0);
+	assert_int_equal(th_stat(h, keepalive_probes), 1);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.optlen, 12);
+	assert_int_equal(h->last.ts_val, tcp_ts_now(h->w, t));
+	assert_int_equal(h->last.ts_ecr, 8000);
+	th_expect_none(h);
+}
+
+static const char GET_CLOSE[] = "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+
+/*
+ * tcpterm closes first (http, Connection: close) on a connection with
+ * timestamps and enters TIME_WAIT; returns the length of the response.
+ * The peer's segments carry TSval 9000, 9001, 9002.
+ */
+static uint32_t
+time_wait_with_ts(struct th *h)
+{
+	uint32_t n = sizeof(GET_CLOSE) - 1;
+	uint32_t rlen;
+
+	handshake_all(h, 80, WIN, 0, 9000);
+	send_ts(h, "PA", 1, 1, WIN, GET_CLOSE, n, 9001, h->last.ts_val);
+	th_expect(h, "FPA", 1, 1 + n, TH_ANY_LEN);
+	rlen = h->last.len;
+	send_ts(h, "FA", 1 + n, 2 + rlen, WIN, NULL, 0, 9002, h->last.ts_val);
+	th_expect(h, "A", 2 + rlen, 2 + n, 0);
+	assert_true(h->last.ts);
+	assert_int_equal(th_state(h), TT_TIME_WAIT);
+	return rlen;
+}
+
+/* TIME_WAIT: the ACK of a retransmitted FIN carries TS, echoing the FIN's newer TSval. */
+static void
+test_ts_in_time_wait_ack(void **state)
+{
+	struct th *h = *state;
+	uint32_t n = sizeof(GET_CLOSE) - 1;
+	uint32_t rlen, last_ts;
+
+	rlen = time_wait_with_ts(h);
+	last_ts = h->last.ts_val;
+	th_advance(h, 500);
+	send_ts(h, "FA", 1 + n, 2 + rlen, WIN, NULL, 0, 9500, last_ts);
+	th_expect(h, "A", 2 + rlen, 2 + n, 0);
+	assert_int_equal(th_stat(h, time_wait_fin_acked), 1);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.optlen, 12);
+	assert_int_equal(h->last.ts_val, last_ts + 500);	/* the connection's clock goes on */
+	assert_int_equal(h->last.ts_ecr, 9500);
+	th_expect_none(h);
+}
+
 int
 main(void)
 {
@@ -583,6 +695,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rtt_from_tsecr, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_ts_across_seq_and_clock_wrap, th_setup,
 						th_teardown),
+		cmocka_unit_test_setup_teardown(test_ts_in_persist_probe, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_ts_in_keepalive_probe, setup_keepalive,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_ts_in_time_wait_ack, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_blocks_most_recent_first, th_setup,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_max_blocks, th_setup, th_teardown),
