@@ -272,9 +272,24 @@ tcp_time_wait_ack(struct tt_worker *w, struct tt_tw *tw, const struct tt_seg *s)
 }
 
 /*
+ * RFC 6191 §2: may a new SYN take over this TIME_WAIT tuple? When the old
+ * connection used timestamps and the new one would (configured, offered),
+ * a TSval newer than TS.Recent decides; otherwise (RFC 1122 §4.2.2.13) a
+ * sequence number above the old RCV.NXT.
+ */
+static bool
+time_wait_reusable(const struct tt_worker *w, const struct tt_tw *tw, const struct tt_seg *s)
+{
+	if (tw->ts_on && w->cfg->tcp.timestamps && (s->opts & TT_SOPT_TS))
+		return seq_gt(s->ts_val, tw->ts_recent);
+	return seq_gt(s->seq, tw->rcv_nxt);
+}
+
+/*
  * TIME_WAIT record: RFC 1337 ignores RST; RFC 6191 lets a new SYN with a
- * higher sequence number reuse the tuple; anything else (the peer's FIN
- * again, chiefly) is answered with an ACK and restarts 2MSL.
+ * newer timestamp, or without timestamps a higher sequence number, reuse
+ * the tuple; anything else (the peer's FIN again, chiefly, or an old SYN)
+ * is answered with an ACK and a FIN restarts 2MSL.
  */
 static void
 tcp_input_time_wait(struct tt_worker *w, struct tt_tw *tw, struct tt_seg *s)
@@ -283,7 +298,7 @@ tcp_input_time_wait(struct tt_worker *w, struct tt_tw *tw, struct tt_seg *s)
 		TT_DROP(w, tcp_rst_time_wait);
 		return;
 	}
-	if ((s->flags & TT_TH_SYN) && !(s->flags & TT_TH_ACK) && seq_gt(s->seq, tw->rcv_nxt)) {
+	if ((s->flags & TT_TH_SYN) && !(s->flags & TT_TH_ACK) && time_wait_reusable(w, tw, s)) {
 		TT_STAT_INC(w, time_wait_reused);
 		tw_free(w, tw);
 		tcp_input_listen(w, s);

@@ -677,6 +677,69 @@ test_ts_in_time_wait_ack(void **state)
 	th_expect_none(h);
 }
 
+/* A new SYN for the current tuple: MSS, and TS with @p tsval unless 0; @p seq relative. */
+static void
+syn_ts(struct th *h, uint32_t seq, uint32_t tsval)
+{
+	uint8_t b[16];
+	uint32_t n = th_opt_mss(b, MSS);
+
+	if (tsval != 0)
+		n += th_opt_ts(b + n, tsval, 0);
+	th_send_opts(h, "S", seq, 0, WIN, NULL, 0, b, n);
+}
+
+/*
+ * RFC 6191: the old connection used timestamps, so a SYN whose TSval is
+ * newer than TS.Recent reuses the tuple even with a lower ISN.
+ */
+static void
+test_time_wait_syn_newer_tsval_reuses(void **state)
+{
+	struct th *h = *state;
+
+	time_wait_with_ts(h);
+	th_advance(h, 100);
+	syn_ts(h, 0, 9100);			/* the old ISN again: below RCV.NXT */
+	assert_int_equal(th_stat(h, time_wait_reused), 1);
+	th_expect(h, "SA", 0, 1, 0);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.ts_ecr, 9100);
+	assert_int_equal(th_state(h), TT_SYN_RCVD);
+	assert_int_equal(th_states(h, TT_TIME_WAIT), 0);
+	th_expect_none(h);
+}
+
+/*
+ * RFC 6191: a SYN with a TSval older than TS.Recent is an old duplicate even
+ * with a higher ISN: it gets the TIME_WAIT ACK, the record stays. A SYN
+ * without timestamps falls back to the sequence number rule.
+ */
+static void
+test_time_wait_syn_older_tsval_acked(void **state)
+{
+	struct th *h = *state;
+	uint32_t n = sizeof(GET_CLOSE) - 1;
+	uint32_t rlen;
+
+	rlen = time_wait_with_ts(h);
+	syn_ts(h, 100000, 8999);
+	th_expect(h, "A", 2 + rlen, 2 + n, 0);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.ts_ecr, 9002);
+	assert_int_equal(th_stat(h, time_wait_reused), 0);
+	assert_int_equal(th_state(h), TT_TIME_WAIT);
+	syn_ts(h, 9002, 9002);			/* not newer either */
+	th_expect(h, "A", 2 + rlen, 2 + n, 0);
+	assert_int_equal(th_state(h), TT_TIME_WAIT);
+	/* No timestamps in the new SYN: a higher ISN may reuse the tuple (RFC 6191 §2). */
+	syn_ts(h, 100000, 0);
+	assert_int_equal(th_stat(h, time_wait_reused), 1);
+	th_expect(h, "SA", 0, 100001, 0);
+	assert_false(h->last.ts);
+	th_expect_none(h);
+}
+
 int
 main(void)
 {
@@ -699,6 +762,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ts_in_keepalive_probe, setup_keepalive,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_ts_in_time_wait_ack, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_time_wait_syn_newer_tsval_reuses, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_time_wait_syn_older_tsval_acked, th_setup,
+						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_blocks_most_recent_first, th_setup,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_max_blocks, th_setup, th_teardown),
