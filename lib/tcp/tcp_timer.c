@@ -176,7 +176,7 @@ timer_keepalive(struct tt_worker *w, struct tt_tcb *t)
 	 * advertised, so no update slips past receiver SWS avoidance.
 	 */
 	wnd = seq_gt(t->rcv.adv, t->rcv.nxt) ? t->rcv.adv - t->rcv.nxt : 0;
-	tcp_send_probe(w, t, t->snd.nxt - 1, (uint16_t)RTE_MIN(wnd, (uint32_t)TT_MAX_WIN));
+	tcp_send_probe(w, t, t->snd.nxt - 1, tcb_wnd_field(t, wnd, false));
 	tcb_timer_set(w, t, TT_TIMER_KEEPALIVE, w->now_ms + cfg->keepalive_interval_ms);
 }
 

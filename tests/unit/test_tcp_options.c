@@ -613,6 +613,40 @@ test_ts_in_persist_probe(void **state)
 	th_expect_none(h);
 }
 
+/* keepalive, rcv_window 1 MiB: the probe's window field is scaled by our shift. */
+static int
+setup_keepalive_1m(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.rcv_window = 1u << 20;
+	h->cfg.tcp.keepalive = 1;
+	h->cfg.tcp.keepalive_idle_ms = 1000;
+	h->cfg.tcp.keepalive_interval_ms = 100;
+	h->cfg.tcp.keepalive_count = 3;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+static void
+test_keepalive_probe_window_scaled(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	handshake_all(h, 9, WIN, 0, 100);
+	t = th_tcb(h);
+	assert_int_equal(t->rcv_wscale, 5);
+	advance_until_sent(h, 2000);
+	th_expect(h, "A", 0, 1, 0);
+	assert_int_equal(th_stat(h, keepalive_probes), 1);
+	assert_int_equal(h->last.win, (t->rcv.adv - t->rcv.nxt) >> 5);
+	assert_true(h->last.win < 65535);
+	th_expect_none(h);
+}
+
 /* A keepalive probe carries timestamps too. */
 static void
 test_ts_in_keepalive_probe(void **state)
@@ -760,6 +794,8 @@ main(void)
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_ts_in_persist_probe, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_ts_in_keepalive_probe, setup_keepalive,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_probe_window_scaled, setup_keepalive_1m,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_ts_in_time_wait_ack, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_time_wait_syn_newer_tsval_reuses, th_setup,
