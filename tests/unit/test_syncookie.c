@@ -111,6 +111,35 @@ test_mss_rounds_down(void **state)
 }
 
 /*
+ * An MSS-only cookie whose ACK carries a TSecr anyway (a peer that sends
+ * timestamps unasked): without the "on" bit the TSecr is no cookie TSval and
+ * the cookie still checks out; with it, the MAC decides.
+ */
+static void
+test_mss_only_cookie_ignores_foreign_tsecr(void **state)
+{
+	struct tt_syncookie_opts o = { .mss = 1460, .wscale = TT_SYNCOOKIE_WSCALE_NONE };
+	struct tt_syncookie_opts out;
+	struct tt_syncookie sc;
+	uint32_t tsval, tsecr;
+	uint32_t c;
+
+	(void)state;
+	tt_syncookie_init(&sc, T0_MS);
+	c = encode(&sc, T0_MS, &o, 42, &tsval);
+	tsecr = 0;
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 42, c, &tsecr, &out), 0);
+	assert_false(out.ts_ok);
+	assert_int_equal(out.mss, 1460);
+	tsecr = 0xabcdef1f;			/* bit 5 clear */
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 42, c, &tsecr, &out), 0);
+	assert_false(out.ts_ok);
+	assert_int_equal(out.wscale, TT_SYNCOOKIE_WSCALE_NONE);
+	tsecr = 0xabcdef27;			/* claims timestamps and shift 7 */
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 42, c, &tsecr, &out), -EINVAL);
+}
+
+/*
  * Age and rotation: valid through TT_SYNCOOKIE_MAX_AGE counter periods,
  * including across a secret rotation (the previous secret is kept); a
  * cookie from two generations ago is rejected.
@@ -663,6 +692,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_roundtrip_every_mss_and_option, pure_setup),
 		cmocka_unit_test_setup(test_mss_rounds_down, pure_setup),
+		cmocka_unit_test_setup(test_mss_only_cookie_ignores_foreign_tsecr, pure_setup),
 		cmocka_unit_test_setup(test_secret_rotation, pure_setup),
 		cmocka_unit_test_setup(test_forged_cookies_rejected, pure_setup),
 		cmocka_unit_test_setup_teardown(test_always_syn_keeps_no_state, setup_always, th_teardown),
