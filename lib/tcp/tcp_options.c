@@ -119,11 +119,6 @@ tcp_rcv_wscale(const struct tt_tcp_cfg *cfg)
 }
 
 /*
- * The peer's SYN (passive open) or SYN-ACK (active open): an option is in
- * use when it is configured and the peer sent it (our own SYN offered
- * everything configured).
- */
-/*
  * Put the options of a handshake in use on @p t: the peer's shift @p wscale
  * when @p ws, timestamps with TS.Recent = @p ts_val when @p ts, SACK when
  * @p sack. Each must already be both configured and offered by the peer.
