@@ -51,12 +51,13 @@
  *   bit 5 is always set, so ts_bits == 0 means "no timestamps" and then
  *   neither window scaling nor SACK survive the cookie (the peer's shift
  *   and SACK-permitted are lost, as in Linux). wscale 15 = no option.
- *   The SYN-ACK sends TSval = (clock & ~0x3f) | ts_bits; the peer echoes
- *   it in the ACK's TSecr, which tt_syncookie_decode() takes. This branch
- *   has no timestamps yet: tcp_syncookie_send() passes ts_ok = false, so
- *   ts_bits is 0 and the SYN-ACK carries the MSS option only; the options
- *   code sets ts_ok/wscale/sack_ok from the SYN there, writes the TSval as
- *   above, and passes the ACK's TSecr to tcp_syncookie_check().
+ *   The SYN-ACK sends TSval = (clock & ~0x3f) | ts_bits, 64 less if that
+ *   is ahead of the clock (Linux's rule: our TSvals never go backwards),
+ *   where clock is the connection's (now_ms + tcp_ts_offset() of the
+ *   4-tuple), the one its TCB will go on with. The peer echoes it in the
+ *   ACK's TSecr, which tt_syncookie_decode() takes. When timestamps are
+ *   not both configured and offered, the SYN-ACK carries the MSS option
+ *   only (neither WS nor SACK-permitted could be remembered).
  */
 
 #include <errno.h>
@@ -158,6 +159,9 @@ tt_syncookie_decode(struct tt_syncookie *sc, uint64_t now_ms, const struct tt_fl
 	uint32_t tsb = tsecr != NULL ? *tsecr & TT_SYNCOOKIE_TS_MASK : 0;
 	uint64_t count, gen;
 
+	if (!(tsb & TS_ON))
+		tsb = 0;	/* a TSecr that echoes no cookie TSval: an MSS-only cookie */
+
 	tt_syncookie_rotate(sc, now_ms);
 	if (age > TT_SYNCOOKIE_MAX_AGE || age > now_count)
 		return -ETIMEDOUT;
@@ -184,17 +188,33 @@ tcp_syncookie_window(const struct tt_worker *w)
 void
 tcp_syncookie_send(struct tt_worker *w, const struct tt_seg *s, uint16_t mss)
 {
-	/* Only the MSS survives until the options code fills the rest (see the top). */
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+	bool ts = cfg->timestamps && (s->opts & TT_SOPT_TS);
 	struct tt_syncookie_opts o = {
-		.mss = mss, .wscale = TT_SYNCOOKIE_WSCALE_NONE, .sack_ok = false, .ts_ok = false,
+		.mss = mss,
+		.wscale = ts && cfg->window_scaling && (s->opts & TT_SOPT_WS) ?
+			  s->wscale : TT_SYNCOOKIE_WSCALE_NONE,
+		.sack_ok = ts && cfg->sack && (s->opts & TT_SOPT_SACKOK),
+		.ts_ok = ts,
 	};
-	uint32_t ts_bits;
+	uint8_t opts[TT_OPT_SPACE];
+	uint32_t ts_bits, tsval = 0, optlen;
 	uint32_t iss = tt_syncookie_encode(&w->syncookie, w->now_ms, &s->key, s->seq, &o, &ts_bits);
 
+	if (ts) {
+		uint32_t clock = (uint32_t)w->now_ms + tcp_ts_offset(w, &s->key);
+
+		tsval = (clock & ~TT_SYNCOOKIE_TS_MASK) | ts_bits;
+		if (seq_gt(tsval, clock))
+			tsval -= TT_SYNCOOKIE_TS_MASK + 1;
+	}
+	optlen = tcp_opts_build_syn(w, s->port, o.wscale != TT_SYNCOOKIE_WSCALE_NONE, ts,
+				    o.sack_ok, tsval, s->ts_val, opts);
 	TT_STAT_INC(w, syncookies_sent);
 	w->syncookie.valid_until_ms = w->now_ms +
 		(uint64_t)(TT_SYNCOOKIE_MAX_AGE + 1) * TT_SYNCOOKIE_PERIOD_MS;
-	tcp_respond_syn(w, s->port, &s->key, iss, s->seq + 1, tcp_syncookie_window(w));
+	tcp_respond_opts(w, s->port, &s->key, iss, s->seq + 1, TT_TH_SYN | TT_TH_ACK,
+			 tcp_syncookie_window(w), opts, optlen);
 }
 
 int

@@ -134,6 +134,11 @@ tcb_enter_time_wait(struct tt_worker *w, struct tt_tcb *t)
 	tw->rcv_nxt = t->rcv.nxt;
 	tw->rcv_wnd = tcb_wnd_field(t, tcb_rcv_window(t), false);
 	tw->port = t->port;
+	if (t->flags & TT_TF_TS) {
+		tw->ts_on = 1;
+		tw->ts_recent = t->ts_recent;
+		tw->ts_offset = t->ts_offset;
+	}
 	rte_hash_add_key_data(w->flows, &tw->key, (void *)((uintptr_t)tw | 1));
 	w->flow_gen++;
 	tt_wheel_arm(&w->wheel, &tw->tnode, w->now_ms + w->cfg->tcp.time_wait_ms);
@@ -200,8 +205,17 @@ tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
 		t->flags |= TT_TF_NODELAY;
 	if (cfg->keepalive)
 		t->flags |= TT_TF_KEEPALIVE;
-	/* RFC 7323 §5.4: a keyed per-connection offset hides our clock. */
-	t->ts_offset = (uint32_t)(tt_siphash24(w->isn_secret, &t->key, sizeof(t->key)) >> 32);
+	t->ts_offset = tcp_ts_offset(w, &t->key);
+}
+
+/*
+ * RFC 7323 §5.4: a keyed per-connection offset hides our clock. A function
+ * of the 4-tuple, so a cookie SYN-ACK sends the TSval its TCB will continue.
+ */
+uint32_t
+tcp_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key)
+{
+	return (uint32_t)(tt_siphash24(w->isn_secret, key, sizeof(*key)) >> 32);
 }
 
 /* Window we can offer: buffer less what the service holds and what waits out of order. */

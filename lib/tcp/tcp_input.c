@@ -139,7 +139,8 @@ tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_lis
 
 	if (s->flags & TT_TH_SYN)
 		return false;
-	rc = tcp_syncookie_check(w, s, NULL, &o);
+	rc = tcp_syncookie_check(w, s, w->cfg->tcp.timestamps && (s->opts & TT_SOPT_TS) ?
+				 &s->ts_ecr : NULL, &o);
 	if (rc == -ENOENT)
 		return false;
 	if (rc != 0) {
@@ -157,7 +158,9 @@ tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_lis
 	t->rcv.nxt = s->seq;
 	t->rcv.adv = s->seq + tcp_syncookie_window(w);
 	t->mss = (uint16_t)RTE_MIN((uint32_t)o.mss, (uint32_t)w->ports[s->port].mtu - 40);
+	tcp_opts_cookie(w, t, &o, s);
 	tcb_init_send_iss(w, t, s->ack - 1);
+	t->last_ack_sent = s->seq;	/* the SYN-ACK's ACK: TS.Recent is this TSval */
 	t->snd.nxt = t->snd.max = s->ack;	/* our SYN went out */
 	t->snd.wl1 = s->seq - 1;
 	t->snd.wl2 = t->snd.iss;
@@ -246,9 +249,46 @@ tcp_input_listen(struct tt_worker *w, struct tt_seg *s)
 }
 
 /*
+ * The ACK a TIME_WAIT record sends, with timestamps if the connection used
+ * them (RFC 7323 §3.2); a segment up to RCV.NXT with a newer TSval (the
+ * peer's FIN again) moves TS.Recent as it would have in the TCB (§4.3).
+ */
+static void
+tcp_time_wait_ack(struct tt_worker *w, struct tt_tw *tw, const struct tt_seg *s)
+{
+	uint8_t opts[TT_OPT_SPACE];
+	uint32_t optlen = 0;
+
+	if (tw->ts_on) {
+		if ((s->opts & TT_SOPT_TS) && !(s->flags & TT_TH_SYN) &&
+		    seq_geq(s->ts_val, tw->ts_recent) && seq_leq(s->seq, tw->rcv_nxt))
+			tw->ts_recent = s->ts_val;
+		optlen = tcp_opts_build_ts(opts, (uint32_t)w->now_ms + tw->ts_offset,
+					   tw->ts_recent);
+	}
+	tcp_respond_opts(w, tw->port, &tw->key, tw->snd_nxt, tw->rcv_nxt, TT_TH_ACK, tw->rcv_wnd,
+			 opts, optlen);
+}
+
+/*
+ * RFC 6191 §2: may a new SYN take over this TIME_WAIT tuple? When the old
+ * connection used timestamps and the new one would (configured, offered),
+ * a TSval newer than TS.Recent decides; otherwise (RFC 1122 §4.2.2.13) a
+ * sequence number above the old RCV.NXT.
+ */
+static bool
+time_wait_reusable(const struct tt_worker *w, const struct tt_tw *tw, const struct tt_seg *s)
+{
+	if (tw->ts_on && w->cfg->tcp.timestamps && (s->opts & TT_SOPT_TS))
+		return seq_gt(s->ts_val, tw->ts_recent);
+	return seq_gt(s->seq, tw->rcv_nxt);
+}
+
+/*
  * TIME_WAIT record: RFC 1337 ignores RST; RFC 6191 lets a new SYN with a
- * higher sequence number reuse the tuple; anything else (the peer's FIN
- * again, chiefly) is answered with an ACK and restarts 2MSL.
+ * newer timestamp, or without timestamps a higher sequence number, reuse
+ * the tuple; anything else (the peer's FIN again, chiefly, or an old SYN)
+ * is answered with an ACK and a FIN restarts 2MSL.
  */
 static void
 tcp_input_time_wait(struct tt_worker *w, struct tt_tw *tw, struct tt_seg *s)
@@ -257,7 +297,7 @@ tcp_input_time_wait(struct tt_worker *w, struct tt_tw *tw, struct tt_seg *s)
 		TT_DROP(w, tcp_rst_time_wait);
 		return;
 	}
-	if ((s->flags & TT_TH_SYN) && !(s->flags & TT_TH_ACK) && seq_gt(s->seq, tw->rcv_nxt)) {
+	if ((s->flags & TT_TH_SYN) && !(s->flags & TT_TH_ACK) && time_wait_reusable(w, tw, s)) {
 		TT_STAT_INC(w, time_wait_reused);
 		tw_free(w, tw);
 		tcp_input_listen(w, s);
@@ -267,7 +307,7 @@ tcp_input_time_wait(struct tt_worker *w, struct tt_tw *tw, struct tt_seg *s)
 		TT_STAT_INC(w, time_wait_fin_acked);
 		tt_wheel_arm(&w->wheel, &tw->tnode, w->now_ms + w->cfg->tcp.time_wait_ms);
 	}
-	tcp_respond(w, tw->port, &tw->key, tw->snd_nxt, tw->rcv_nxt, TT_TH_ACK, tw->rcv_wnd);
+	tcp_time_wait_ack(w, tw, s);
 }
 
 /* RFC 5961 §7: challenge ACKs, at most [tcp] challenge_ack_limit per second and worker. */

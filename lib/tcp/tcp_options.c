@@ -119,6 +119,36 @@ tcp_rcv_wscale(const struct tt_tcp_cfg *cfg)
 }
 
 /*
+ * Put the options of a handshake in use on @p t: the peer's shift @p wscale
+ * when @p ws, timestamps with TS.Recent = @p ts_val when @p ts, SACK when
+ * @p sack. Each must already be both configured and offered by the peer.
+ */
+static void
+opts_apply(struct tt_worker *w, struct tt_tcb *t, bool ws, uint8_t wscale, bool ts,
+	   uint32_t ts_val, bool sack)
+{
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+
+	t->flags &= ~(TT_TF_WSCALE | TT_TF_TS | TT_TF_SACK);
+	t->snd_wscale = 0;
+	t->rcv_wscale = 0;
+	if (ws) {
+		t->flags |= TT_TF_WSCALE;
+		t->snd_wscale = wscale;
+		t->rcv_wscale = tcp_rcv_wscale(cfg);
+	}
+	if (ts) {
+		t->flags |= TT_TF_TS;
+		t->ts_recent = ts_val;
+		t->ts_recent_ms = (uint32_t)w->now_ms;
+		/* RFC 6691: the 12 option bytes in every segment come out of the MSS. */
+		t->mss = (uint16_t)RTE_MAX((uint32_t)t->mss - 12, (uint32_t)TT_MIN_MSS);
+	}
+	if (sack)
+		t->flags |= TT_TF_SACK;
+}
+
+/*
  * The peer's SYN (passive open) or SYN-ACK (active open): an option is in
  * use when it is configured and the peer sent it (our own SYN offered
  * everything configured).
@@ -128,36 +158,88 @@ tcp_opts_negotiate(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 
-	t->flags &= ~(TT_TF_WSCALE | TT_TF_TS | TT_TF_SACK);
-	t->snd_wscale = 0;
-	t->rcv_wscale = 0;
-	if (cfg->window_scaling && (s->opts & TT_SOPT_WS)) {
-		t->flags |= TT_TF_WSCALE;
-		t->snd_wscale = s->wscale;
-		t->rcv_wscale = tcp_rcv_wscale(cfg);
-	}
-	if (cfg->timestamps && (s->opts & TT_SOPT_TS)) {
-		t->flags |= TT_TF_TS;
-		t->ts_recent = s->ts_val;
-		t->ts_recent_ms = (uint32_t)w->now_ms;
-		/* RFC 6691: the 12 option bytes in every segment come out of the MSS. */
-		t->mss = (uint16_t)RTE_MAX((uint32_t)t->mss - 12, (uint32_t)TT_MIN_MSS);
-	}
-	if (cfg->sack && (s->opts & TT_SOPT_SACKOK))
-		t->flags |= TT_TF_SACK;
+	opts_apply(w, t, cfg->window_scaling && (s->opts & TT_SOPT_WS), s->wscale,
+		   cfg->timestamps && (s->opts & TT_SOPT_TS), s->ts_val,
+		   cfg->sack && (s->opts & TT_SOPT_SACKOK));
+}
+
+/*
+ * The SYN a cookie stood for (tt_syncookie.h): what it remembers, which is
+ * nothing but the MSS unless timestamps were on (then @p s, the completing
+ * ACK, carries them and its TSval is TS.Recent).
+ */
+void
+tcp_opts_cookie(struct tt_worker *w, struct tt_tcb *t, const struct tt_syncookie_opts *o,
+		const struct tt_seg *s)
+{
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+	bool ts = o->ts_ok && cfg->timestamps && (s->opts & TT_SOPT_TS);
+
+	opts_apply(w, t, ts && cfg->window_scaling && o->wscale != TT_SYNCOOKIE_WSCALE_NONE,
+		   (uint8_t)RTE_MIN(o->wscale, (uint8_t)TT_MAX_WSCALE), ts, s->ts_val,
+		   ts && cfg->sack && o->sack_ok);
 }
 
 static uint32_t
-put_ts(struct tt_worker *w, struct tt_tcb *t, uint8_t *p)
+put_ts(uint8_t *p, uint32_t val, uint32_t ecr)
 {
-	uint32_t v = rte_cpu_to_be_32(tcp_ts_now(w, t));
-	uint32_t e = rte_cpu_to_be_32((t->flags & TT_TF_TS) ? t->ts_recent : 0);
+	uint32_t v = rte_cpu_to_be_32(val);
+	uint32_t e = rte_cpu_to_be_32(ecr);
 
 	p[0] = OPT_TS;
 	p[1] = 10;
 	memcpy(p + 2, &v, 4);
 	memcpy(p + 6, &e, 4);
 	return 10;
+}
+
+/* NOP, NOP, TS into @p p: the timestamps of any segment but a SYN. @return 12. */
+uint32_t
+tcp_opts_build_ts(uint8_t *p, uint32_t ts_val, uint32_t ts_ecr)
+{
+	p[0] = OPT_NOP;
+	p[1] = OPT_NOP;
+	return 2 + put_ts(p + 2, ts_val, ts_ecr);
+}
+
+/*
+ * The options of a SYN or SYN-ACK sent on @p port into @p p: our MSS, then
+ * what @p ws, @p ts and @p sack ask for (TS carrying @p ts_val, @p ts_ecr).
+ * Used for a TCB's SYN and for a cookie's SYN-ACK, which has none.
+ * @return their length, a multiple of 4, at most 20.
+ */
+uint32_t
+tcp_opts_build_syn(struct tt_worker *w, uint8_t port, bool ws, bool ts, bool sack,
+		   uint32_t ts_val, uint32_t ts_ecr, uint8_t *p)
+{
+	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
+	uint16_t mss = RTE_MIN(cfg->mss, (uint16_t)(w->ports[port].mtu - 40));
+	uint32_t n = 0;
+
+	p[n++] = OPT_MSS;
+	p[n++] = 4;
+	p[n++] = (uint8_t)(mss >> 8);
+	p[n++] = (uint8_t)mss;
+	if (sack && ts) {
+		p[n++] = OPT_SACKOK;
+		p[n++] = 2;
+	} else if (ts || sack) {
+		p[n++] = OPT_NOP;
+		p[n++] = OPT_NOP;
+		if (sack) {
+			p[n++] = OPT_SACKOK;
+			p[n++] = 2;
+		}
+	}
+	if (ts)
+		n += put_ts(p + n, ts_val, ts_ecr);
+	if (ws) {
+		p[n++] = OPT_NOP;
+		p[n++] = OPT_WS;
+		p[n++] = 3;
+		p[n++] = tcp_rcv_wscale(cfg);
+	}
+	return n;
 }
 
 /*
@@ -178,38 +260,12 @@ tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t le
 		bool ws = offer ? cfg->window_scaling : (t->flags & TT_TF_WSCALE) != 0;
 		bool ts = offer ? cfg->timestamps : (t->flags & TT_TF_TS) != 0;
 		bool sack = offer ? cfg->sack : (t->flags & TT_TF_SACK) != 0;
-		uint16_t mss = RTE_MIN(cfg->mss, (uint16_t)(w->ports[t->port].mtu - 40));
 
-		p[n++] = OPT_MSS;
-		p[n++] = 4;
-		p[n++] = (uint8_t)(mss >> 8);
-		p[n++] = (uint8_t)mss;
-		if (sack && ts) {
-			p[n++] = OPT_SACKOK;
-			p[n++] = 2;
-		} else if (ts || sack) {
-			p[n++] = OPT_NOP;
-			p[n++] = OPT_NOP;
-			if (sack) {
-				p[n++] = OPT_SACKOK;
-				p[n++] = 2;
-			}
-		}
-		if (ts)
-			n += put_ts(w, t, p + n);
-		if (ws) {
-			p[n++] = OPT_NOP;
-			p[n++] = OPT_WS;
-			p[n++] = 3;
-			p[n++] = tcp_rcv_wscale(cfg);
-		}
-		return n;
+		return tcp_opts_build_syn(w, t->port, ws, ts, sack, tcp_ts_now(w, t),
+					  (t->flags & TT_TF_TS) ? t->ts_recent : 0, p);
 	}
-	if (t->flags & TT_TF_TS) {
-		p[n++] = OPT_NOP;
-		p[n++] = OPT_NOP;
-		n += put_ts(w, t, p + n);
-	}
+	if (t->flags & TT_TF_TS)
+		n += tcp_opts_build_ts(p, tcp_ts_now(w, t), t->ts_recent);
 	if (!(t->flags & TT_TF_SACK) || !(flags & TT_TH_ACK))
 		return n;
 	max = (t->flags & TT_TF_TS) ? 3 : 4;

@@ -21,7 +21,6 @@
 
 #define HDRS_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + \
 		  sizeof(struct rte_tcp_hdr))
-#define OPT_MSS_LEN 4	/* a cookie SYN-ACK carries the MSS option only */
 #define L4_OFF (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr))
 
 static struct rte_mbuf *
@@ -79,29 +78,25 @@ void
 tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 	    uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd)
 {
-	struct rte_mbuf *m = seg_alloc(w, 0);
-
-	if (m != NULL)
-		seg_send(w, port, m, key, seq, ack, flags, wnd, 0);
+	tcp_respond_opts(w, port, key, seq, ack, flags, wnd, NULL, 0);
 }
 
-/* A SYN-ACK that no TCB stands behind (SYN cookies): the headers and our MSS option. */
+/*
+ * A segment with options that no TCB's output path stands behind: a cookie
+ * SYN-ACK, a probe, a TIME_WAIT ACK (options from tcp_options.c).
+ */
 void
-tcp_respond_syn(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
-		uint32_t seq, uint32_t ack, uint16_t wnd)
+tcp_respond_opts(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
+		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
+		 const uint8_t *opts, uint32_t optlen)
 {
-	struct rte_mbuf *m = seg_alloc(w, OPT_MSS_LEN);
-	uint16_t mss = RTE_MIN(w->cfg->tcp.mss, (uint16_t)(w->ports[port].mtu - 40));
-	uint8_t *opt;
+	struct rte_mbuf *m = seg_alloc(w, optlen);
 
 	if (m == NULL)
 		return;
-	opt = rte_pktmbuf_mtod_offset(m, uint8_t *, HDRS_LEN);
-	opt[0] = 2;	/* RFC 9293 §3.2 MSS */
-	opt[1] = 4;
-	opt[2] = (uint8_t)(mss >> 8);
-	opt[3] = (uint8_t)mss;
-	seg_send(w, port, m, key, seq, ack, TT_TH_SYN | TT_TH_ACK, wnd, OPT_MSS_LEN);
+	if (optlen != 0)
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, HDRS_LEN), opts, optlen);
+	seg_send(w, port, m, key, seq, ack, flags, wnd, optlen);
 }
 
 /* RFC 9293 §3.10.7.1: the reset for a segment that belongs to no connection. */
@@ -123,6 +118,20 @@ tcp_send_rst(struct tt_worker *w, struct tt_tcb *t)
 {
 	TT_STAT_INC(w, conn_reset_tx);
 	tcp_respond(w, t->port, &t->key, t->snd.max, t->rcv.nxt, TT_TH_RST | TT_TH_ACK, 0);
+}
+
+/*
+ * A probe of @p t (zero window, keepalive): <SEQ=@p seq><ACK=RCV.NXT>, no
+ * data, outside tcp_xmit()'s bookkeeping, but with the TCB's options:
+ * RFC 7323 §3.2 wants timestamps on every segment but a RST.
+ */
+void
+tcp_send_probe(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint16_t wnd)
+{
+	uint8_t opts[TT_OPT_SPACE];
+	uint32_t optlen = tcp_opts_build(w, t, TT_TH_ACK, 0, opts);
+
+	tcp_respond_opts(w, t->port, &t->key, seq, t->rcv.nxt, TT_TH_ACK, wnd, opts, optlen);
 }
 
 /*

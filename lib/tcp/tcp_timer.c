@@ -119,8 +119,7 @@ timer_persist(struct tt_worker *w, struct tt_tcb *t)
 		t->rxt_shift++;
 	TT_STAT_INC(w, persist_probes);
 	/* An old sequence number draws an ACK carrying the current window. */
-	tcp_respond(w, t->port, &t->key, t->snd.una - 1, t->rcv.nxt, TT_TH_ACK,
-		    tcb_wnd_field(t, tcb_rcv_window(t), false));
+	tcp_send_probe(w, t, t->snd.una - 1, tcb_wnd_field(t, tcb_rcv_window(t), false));
 	tcb_timer_set(w, t, TT_TIMER_PERSIST, w->now_ms + tcp_rto_current(t, cfg));
 }
 
@@ -185,8 +184,7 @@ timer_keepalive(struct tt_worker *w, struct tt_tcb *t)
 	 * advertised, so no update slips past receiver SWS avoidance.
 	 */
 	wnd = seq_gt(t->rcv.adv, t->rcv.nxt) ? t->rcv.adv - t->rcv.nxt : 0;
-	tcp_respond(w, t->port, &t->key, t->snd.nxt - 1, t->rcv.nxt, TT_TH_ACK,
-		    (uint16_t)RTE_MIN(wnd, (uint32_t)TT_MAX_WIN));
+	tcp_send_probe(w, t, t->snd.nxt - 1, tcb_wnd_field(t, wnd, false));
 	tcb_timer_set(w, t, TT_TIMER_KEEPALIVE, w->now_ms + cfg->keepalive_interval_ms);
 }
 

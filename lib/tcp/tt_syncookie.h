@@ -8,8 +8,8 @@
 /**
  * @file
  * SYN cookies (RFC 4987 §3.6): the state of a half-open connection folded
- * into the ISN of our SYN-ACK (and, once timestamps exist, the low bits of
- * its TSval), authenticated with SipHash-2-4 under a per-worker secret that
+ * into the ISN of our SYN-ACK (and, when the SYN offered timestamps, the low
+ * bits of its TSval), authenticated with SipHash-2-4 under a per-worker secret that
  * rotates. The bit layout is described at the top of syncookie.c.
  *
  * These functions are pure but for the secrets: they read the clock they
@@ -76,7 +76,8 @@ uint32_t tt_syncookie_encode(struct tt_syncookie *sc, uint64_t now_ms,
  *
  * @param peer_isn the ACK's SEG.SEQ - 1
  * @param cookie   the ACK's SEG.ACK - 1
- * @param tsecr    the ACK's TSecr, or NULL if it carries no timestamps
+ * @param tsecr    the ACK's TSecr, or NULL if it carries no timestamps; one
+ *                 whose bit 5 is clear echoes no cookie TSval and counts as NULL
  * @return 0 with @p o filled; -ETIMEDOUT for a cookie older than
  *   TT_SYNCOOKIE_MAX_AGE periods (or from the future); -EINVAL for a MAC
  *   that does not match.

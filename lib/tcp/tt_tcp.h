@@ -195,7 +195,8 @@ struct tt_tcb {
 
 /**
  * A connection in TIME_WAIT shrinks to this record (DESIGN §3): enough to
- * ACK a retransmitted FIN, refuse old duplicates and time out after 2MSL.
+ * ACK a retransmitted FIN (with timestamps if the connection used them,
+ * RFC 7323 §3.2), refuse old duplicates and time out after 2MSL.
  */
 struct tt_tw {
 	struct tt_wheel_node tnode;
@@ -204,8 +205,11 @@ struct tt_tw {
 	uint32_t rcv_nxt;
 	uint16_t rcv_wnd;	/**< the window field, already scaled down */
 	uint8_t port;
-	uint8_t pad;
+	uint8_t ts_on;		/**< the connection used timestamps */
+	uint32_t ts_recent;	/**< RFC 7323 TS.Recent, for TSecr and RFC 6191 */
+	uint32_t ts_offset;	/**< the connection's TSval offset (tcp_ts_offset()) */
 };
+_Static_assert(sizeof(struct tt_tw) <= 64, "a TIME_WAIT record must fit one cache line");
 
 static inline struct tt_tcb *
 tcb_of(struct tt_conn *c)
@@ -246,6 +250,7 @@ uint32_t tcb_rcv_window(const struct tt_tcb *t);
 void tcb_init_send(struct tt_worker *w, struct tt_tcb *t);
 void tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss);
 void tcb_backlog_add(struct tt_worker *w, struct tt_tcb *t, unsigned int lidx);
+uint32_t tcp_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key);
 
 /* tcp_timer.c */
 void tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms);
@@ -274,11 +279,14 @@ void tcp_output(struct tt_worker *w, struct tt_tcb *t);
 void tcp_retransmit_una(struct tt_worker *w, struct tt_tcb *t);
 void tcp_retransmit_hole(struct tt_worker *w, struct tt_tcb *t);
 void tcp_send_rst(struct tt_worker *w, struct tt_tcb *t);
+void tcp_send_probe(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint16_t wnd);
 void tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
 void tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s);
-void tcp_respond_syn(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
-		     uint32_t seq, uint32_t ack, uint16_t wnd);
+/** As tcp_respond() with the @p optlen option bytes at @p opts (a multiple of 4). */
+void tcp_respond_opts(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
+		      uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
+		      const uint8_t *opts, uint32_t optlen);
 void sndq_drop(struct tt_tcb *t, uint32_t bytes);
 void sndq_free(struct tt_tcb *t);
 
@@ -306,8 +314,13 @@ seg_wnd(const struct tt_tcb *t, const struct tt_seg *s)
 int tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s);
 uint8_t tcp_rcv_wscale(const struct tt_tcp_cfg *cfg);
 void tcp_opts_negotiate(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s);
+void tcp_opts_cookie(struct tt_worker *w, struct tt_tcb *t, const struct tt_syncookie_opts *o,
+		     const struct tt_seg *s);
 uint32_t tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t len,
 			uint8_t *p);
+uint32_t tcp_opts_build_ts(uint8_t *p, uint32_t ts_val, uint32_t ts_ecr);
+uint32_t tcp_opts_build_syn(struct tt_worker *w, uint8_t port, bool ws, bool ts, bool sack,
+			    uint32_t ts_val, uint32_t ts_ecr, uint8_t *p);
 static inline uint32_t tcp_ts_now(const struct tt_worker *w, const struct tt_tcb *t)
 {
 	return (uint32_t)w->now_ms + t->ts_offset;

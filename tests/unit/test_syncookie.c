@@ -111,6 +111,35 @@ test_mss_rounds_down(void **state)
 }
 
 /*
+ * An MSS-only cookie whose ACK carries a TSecr anyway (a peer that sends
+ * timestamps unasked): without the "on" bit the TSecr is no cookie TSval and
+ * the cookie still checks out; with it, the MAC decides.
+ */
+static void
+test_mss_only_cookie_ignores_foreign_tsecr(void **state)
+{
+	struct tt_syncookie_opts o = { .mss = 1460, .wscale = TT_SYNCOOKIE_WSCALE_NONE };
+	struct tt_syncookie_opts out;
+	struct tt_syncookie sc;
+	uint32_t tsval, tsecr;
+	uint32_t c;
+
+	(void)state;
+	tt_syncookie_init(&sc, T0_MS);
+	c = encode(&sc, T0_MS, &o, 42, &tsval);
+	tsecr = 0;
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 42, c, &tsecr, &out), 0);
+	assert_false(out.ts_ok);
+	assert_int_equal(out.mss, 1460);
+	tsecr = 0xabcdef1f;			/* bit 5 clear */
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 42, c, &tsecr, &out), 0);
+	assert_false(out.ts_ok);
+	assert_int_equal(out.wscale, TT_SYNCOOKIE_WSCALE_NONE);
+	tsecr = 0xabcdef27;			/* claims timestamps and shift 7 */
+	assert_int_equal(tt_syncookie_decode(&sc, T0_MS, &fkey, 42, c, &tsecr, &out), -EINVAL);
+}
+
+/*
  * Age and rotation: valid through TT_SYNCOOKIE_MAX_AGE counter periods,
  * including across a secret rotation (the previous secret is kept); a
  * cookie from two generations ago is rejected.
@@ -253,6 +282,29 @@ setup_off4(void **state)
 	return setup_with(state, TT_SYNCOOKIES_OFF, 4);
 }
 
+static int
+setup_always_1m(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.syn_cookies = TT_SYNCOOKIES_ALWAYS;
+	h->cfg.tcp.rcv_window = 1u << 20;	/* our shift is 5 */
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+/* A peer segment with a timestamps option. */
+static void
+send_ts(struct th *h, const char *flags, uint32_t seq, uint32_t ack, uint16_t win,
+	const void *data, uint32_t len, uint32_t tsval, uint32_t tsecr)
+{
+	uint8_t b[12];
+
+	th_send_opts(h, flags, seq, ack, win, data, len, b, th_opt_ts(b, tsval, tsecr));
+}
+
 /* The SYN-ACK of a cookie: MSS option, our window, and nothing kept. */
 static void
 expect_cookie_synack(struct th *h)
@@ -388,6 +440,127 @@ test_always_bad_cookie_reset(void **state)
 	assert_int_equal(th_stat(h, syncookies_ok), 0);
 }
 
+/*
+ * always, rcv_window 1 MiB: a SYN offering WS 7, SACK-permitted and
+ * timestamps gets a cookie SYN-ACK with all three (TSval's low bits carry
+ * them, TSecr echoes the SYN); the ACK echoing that TSval builds a TCB that
+ * scales windows both ways, sends SACK blocks and echoes the peer's TSval.
+ */
+static void
+test_always_cookie_carries_options(void **state)
+{
+	struct th *h = *state;
+	uint8_t b[40], d[100];
+	uint32_t n, synack_ts;
+	struct tt_tcb *t;
+
+	memset(d, 'o', sizeof(d));
+	h->local_port = 9;
+	n = th_opt_mss(b, 1460);
+	n += th_opt_sackok(b + n);
+	n += th_opt_ts(b + n, 1000, 0);
+	n += th_opt_ws(b + n, 7);
+	th_send_opts(h, "S", 0, 0, 65535, NULL, 0, b, n);
+	th_expect(h, "SA", 0, 1, 0);
+	assert_null(th_tcb(h));
+	assert_int_equal(h->last.mss, 1460);
+	assert_int_equal(h->last.win, 65535);
+	assert_int_equal(h->last.wscale, 5);
+	assert_true(h->last.sack_permitted);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.ts_ecr, 1000);
+	assert_int_equal(h->last.ts_val & TT_SYNCOOKIE_TS_MASK, 0x20 | 0x10 | 7);
+	assert_int_equal(h->last.optlen, 20);	/* the layout of a TCB's SYN-ACK */
+	synack_ts = h->last.ts_val;
+
+	send_ts(h, "A", 1, 1, 512, NULL, 0, 1001, synack_ts);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_int_equal(th_stat(h, syncookies_ok), 1);
+	t = th_tcb(h);
+	assert_int_equal(t->flags & (TT_TF_WSCALE | TT_TF_TS | TT_TF_SACK),
+			 TT_TF_WSCALE | TT_TF_TS | TT_TF_SACK);
+	assert_int_equal(t->snd_wscale, 7);
+	assert_int_equal(t->rcv_wscale, 5);
+	assert_int_equal(t->snd.wnd, 512u << 7);
+	assert_int_equal(t->ts_recent, 1001);
+	assert_int_equal(t->mss, 1460 - 12);
+	/* The cookie's TSval is the TCB's clock, rounded down: it never runs backwards. */
+	assert_true(seq_leq(synack_ts, tcp_ts_now(h->w, t)));
+	assert_true(tcp_ts_now(h->w, t) - synack_ts < 64);
+
+	/* Out of order: the ACK carries a SACK block, TS echoing TS.Recent, a scaled window. */
+	th_advance(h, 3);
+	send_ts(h, "A", 101, 1, 512, d, 100, 1004, synack_ts);
+	th_expect(h, "A", 1, 1, 0);
+	assert_int_equal(h->last.nsack, 1);
+	assert_int_equal(h->last.sack[0][0], 101);
+	assert_int_equal(h->last.sack[0][1], 201);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.ts_ecr, 1001);
+	assert_int_equal(h->last.ts_val, tcp_ts_now(h->w, t));
+	assert_int_equal(h->last.win, (t->rcv.adv - t->rcv.nxt) >> 5);
+	send_ts(h, "A", 1, 1, 512, d, 100, 1005, synack_ts);
+	th_expect(h, "A", 1, 201, 0);
+	assert_int_equal(h->last.nsack, 0);
+	assert_int_equal(h->last.ts_ecr, 1005);
+	th_expect_none(h);
+}
+
+/* always: without timestamps in the SYN a cookie keeps the MSS only, as in Linux. */
+static void
+test_always_cookie_without_ts_mss_only(void **state)
+{
+	struct th *h = *state;
+	uint8_t b[40];
+	uint32_t n;
+	struct tt_tcb *t;
+
+	h->local_port = 9;
+	n = th_opt_mss(b, 1460);
+	n += th_opt_sackok(b + n);
+	n += th_opt_ws(b + n, 7);
+	th_send_opts(h, "S", 0, 0, 65535, NULL, 0, b, n);
+	th_expect(h, "SA", 0, 1, 0);
+	assert_int_equal(h->last.mss, 1460);
+	assert_int_equal(h->last.wscale, -1);
+	assert_false(h->last.sack_permitted);
+	assert_false(h->last.ts);
+	assert_int_equal(h->last.optlen, 4);
+	th_send(h, "A", 1, 1, 512, NULL, 0);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	t = th_tcb(h);
+	assert_int_equal(t->flags & (TT_TF_WSCALE | TT_TF_TS | TT_TF_SACK), 0);
+	assert_int_equal(t->snd_wscale, 0);
+	assert_int_equal(t->rcv_wscale, 0);
+	assert_int_equal(t->snd.wnd, 512);
+	assert_int_equal(t->mss, 1460);
+}
+
+/* always: the ACK of a timestamp cookie must echo its TSval; without it the MAC fails. */
+static void
+test_always_cookie_ts_ack_without_ts_reset(void **state)
+{
+	struct th *h = *state;
+	uint8_t b[40];
+	uint32_t n;
+
+	h->local_port = 9;
+	n = th_opt_mss(b, 1460);
+	n += th_opt_ts(b + n, 1000, 0);
+	th_send_opts(h, "S", 0, 0, 65535, NULL, 0, b, n);
+	th_expect(h, "SA", 0, 1, 0);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.wscale, -1);
+	assert_false(h->last.sack_permitted);
+	assert_int_equal(h->last.ts_val & TT_SYNCOOKIE_TS_MASK, 0x20 | TT_SYNCOOKIE_WSCALE_NONE);
+	th_send(h, "A", 1, 1, 512, NULL, 0);
+	th_expect(h, "R", 1, 0, 0);
+	assert_int_equal(th_drop(h, syncookies_failed), 1);
+	send_ts(h, "A", 1, 1, 512, NULL, 0, 1001, h->last.ts_val ^ 0x10);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	th_expect(h, "R", 1, 0, 0);
+}
+
 /* auto: with no cookie sent, a stray ACK is listener noise, not a failed cookie. */
 static void
 test_auto_stray_ack_not_a_cookie(void **state)
@@ -519,6 +692,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_roundtrip_every_mss_and_option, pure_setup),
 		cmocka_unit_test_setup(test_mss_rounds_down, pure_setup),
+		cmocka_unit_test_setup(test_mss_only_cookie_ignores_foreign_tsecr, pure_setup),
 		cmocka_unit_test_setup(test_secret_rotation, pure_setup),
 		cmocka_unit_test_setup(test_forged_cookies_rejected, pure_setup),
 		cmocka_unit_test_setup_teardown(test_always_syn_keeps_no_state, setup_always, th_teardown),
@@ -526,6 +700,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_always_mss_honoured, setup_always, th_teardown),
 		cmocka_unit_test_setup_teardown(test_always_ack_with_data, setup_always, th_teardown),
 		cmocka_unit_test_setup_teardown(test_always_bad_cookie_reset, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_cookie_carries_options, setup_always_1m,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_cookie_without_ts_mss_only, setup_always,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_cookie_ts_ack_without_ts_reset,
+						setup_always, th_teardown),
 		cmocka_unit_test_setup_teardown(test_auto_stray_ack_not_a_cookie, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_auto_backlog_full_sends_cookie, setup_auto4, th_teardown),
 		cmocka_unit_test_setup_teardown(test_off_backlog_full_drops, setup_off4, th_teardown),

@@ -565,6 +565,215 @@ test_sack_scoreboard_cleared_on_rto(void **state)
 	th_expect_none(h);
 }
 
+/* ---- Timestamps outside tcp_xmit(): probes and TIME_WAIT (RFC 7323 §3.2) ---- */
+
+static int
+setup_keepalive(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.keepalive = 1;
+	h->cfg.tcp.keepalive_idle_ms = 1000;
+	h->cfg.tcp.keepalive_interval_ms = 100;
+	h->cfg.tcp.keepalive_count = 3;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+/* Advance the clock 1 ms at a time (at most @p max_ms) until tcpterm sends something. */
+static void
+advance_until_sent(struct th *h, uint32_t max_ms)
+{
+	uint32_t i;
+
+	for (i = 0; i < max_ms && th_pending(h) == 0; i++)
+		th_advance(h, 1);
+	assert_true(th_pending(h) > 0);
+}
+
+/* A zero-window probe carries TSval = our clock, TSecr = TS.Recent, like any segment. */
+static void
+test_ts_in_persist_probe(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	handshake_all(h, 19, 0, 0, 7000);	/* source, window 0: only probes may go */
+	th_expect_none(h);
+	t = th_tcb(h);
+	advance_until_sent(h, 5000);
+	th_expect(h, "A", 0, 1, 0);
+	assert_int_equal(th_stat(h, persist_probes), 1);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.optlen, 12);
+	assert_int_equal(h->last.ts_val, tcp_ts_now(h->w, t));
+	assert_int_equal(h->last.ts_ecr, 7000);
+	th_expect_none(h);
+}
+
+/* keepalive, rcv_window 1 MiB: the probe's window field is scaled by our shift. */
+static int
+setup_keepalive_1m(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.rcv_window = 1u << 20;
+	h->cfg.tcp.keepalive = 1;
+	h->cfg.tcp.keepalive_idle_ms = 1000;
+	h->cfg.tcp.keepalive_interval_ms = 100;
+	h->cfg.tcp.keepalive_count = 3;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+static void
+test_keepalive_probe_window_scaled(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	handshake_all(h, 9, WIN, 0, 100);
+	t = th_tcb(h);
+	assert_int_equal(t->rcv_wscale, 5);
+	advance_until_sent(h, 2000);
+	th_expect(h, "A", 0, 1, 0);
+	assert_int_equal(th_stat(h, keepalive_probes), 1);
+	assert_int_equal(h->last.win, (t->rcv.adv - t->rcv.nxt) >> 5);
+	assert_true(h->last.win < 65535);
+	th_expect_none(h);
+}
+
+/* A keepalive probe carries timestamps too. */
+static void
+test_ts_in_keepalive_probe(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	handshake_all(h, 9, WIN, 0, 8000);
+	t = th_tcb(h);
+	advance_until_sent(h, 2000);
+	th_expect(h, "A", 0, 1, 0);
+	assert_int_equal(th_stat(h, keepalive_probes), 1);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.optlen, 12);
+	assert_int_equal(h->last.ts_val, tcp_ts_now(h->w, t));
+	assert_int_equal(h->last.ts_ecr, 8000);
+	th_expect_none(h);
+}
+
+static const char GET_CLOSE[] = "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+
+/*
+ * tcpterm closes first (http, Connection: close) on a connection with
+ * timestamps and enters TIME_WAIT; returns the length of the response.
+ * The peer's segments carry TSval 9000, 9001, 9002.
+ */
+static uint32_t
+time_wait_with_ts(struct th *h)
+{
+	uint32_t n = sizeof(GET_CLOSE) - 1;
+	uint32_t rlen;
+
+	handshake_all(h, 80, WIN, 0, 9000);
+	send_ts(h, "PA", 1, 1, WIN, GET_CLOSE, n, 9001, h->last.ts_val);
+	th_expect(h, "FPA", 1, 1 + n, TH_ANY_LEN);
+	rlen = h->last.len;
+	send_ts(h, "FA", 1 + n, 2 + rlen, WIN, NULL, 0, 9002, h->last.ts_val);
+	th_expect(h, "A", 2 + rlen, 2 + n, 0);
+	assert_true(h->last.ts);
+	assert_int_equal(th_state(h), TT_TIME_WAIT);
+	return rlen;
+}
+
+/* TIME_WAIT: the ACK of a retransmitted FIN carries TS, echoing the FIN's newer TSval. */
+static void
+test_ts_in_time_wait_ack(void **state)
+{
+	struct th *h = *state;
+	uint32_t n = sizeof(GET_CLOSE) - 1;
+	uint32_t rlen, last_ts;
+
+	rlen = time_wait_with_ts(h);
+	last_ts = h->last.ts_val;
+	th_advance(h, 500);
+	send_ts(h, "FA", 1 + n, 2 + rlen, WIN, NULL, 0, 9500, last_ts);
+	th_expect(h, "A", 2 + rlen, 2 + n, 0);
+	assert_int_equal(th_stat(h, time_wait_fin_acked), 1);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.optlen, 12);
+	assert_int_equal(h->last.ts_val, last_ts + 500);	/* the connection's clock goes on */
+	assert_int_equal(h->last.ts_ecr, 9500);
+	th_expect_none(h);
+}
+
+/* A new SYN for the current tuple: MSS, and TS with @p tsval unless 0; @p seq relative. */
+static void
+syn_ts(struct th *h, uint32_t seq, uint32_t tsval)
+{
+	uint8_t b[16];
+	uint32_t n = th_opt_mss(b, MSS);
+
+	if (tsval != 0)
+		n += th_opt_ts(b + n, tsval, 0);
+	th_send_opts(h, "S", seq, 0, WIN, NULL, 0, b, n);
+}
+
+/*
+ * RFC 6191: the old connection used timestamps, so a SYN whose TSval is
+ * newer than TS.Recent reuses the tuple even with a lower ISN.
+ */
+static void
+test_time_wait_syn_newer_tsval_reuses(void **state)
+{
+	struct th *h = *state;
+
+	time_wait_with_ts(h);
+	th_advance(h, 100);
+	syn_ts(h, 0, 9100);			/* the old ISN again: below RCV.NXT */
+	assert_int_equal(th_stat(h, time_wait_reused), 1);
+	th_expect(h, "SA", 0, 1, 0);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.ts_ecr, 9100);
+	assert_int_equal(th_state(h), TT_SYN_RCVD);
+	assert_int_equal(th_states(h, TT_TIME_WAIT), 0);
+	th_expect_none(h);
+}
+
+/*
+ * RFC 6191: a SYN with a TSval older than TS.Recent is an old duplicate even
+ * with a higher ISN: it gets the TIME_WAIT ACK, the record stays. A SYN
+ * without timestamps falls back to the sequence number rule.
+ */
+static void
+test_time_wait_syn_older_tsval_acked(void **state)
+{
+	struct th *h = *state;
+	uint32_t n = sizeof(GET_CLOSE) - 1;
+	uint32_t rlen;
+
+	rlen = time_wait_with_ts(h);
+	syn_ts(h, 100000, 8999);
+	th_expect(h, "A", 2 + rlen, 2 + n, 0);
+	assert_true(h->last.ts);
+	assert_int_equal(h->last.ts_ecr, 9002);
+	assert_int_equal(th_stat(h, time_wait_reused), 0);
+	assert_int_equal(th_state(h), TT_TIME_WAIT);
+	syn_ts(h, 9002, 9002);			/* not newer either */
+	th_expect(h, "A", 2 + rlen, 2 + n, 0);
+	assert_int_equal(th_state(h), TT_TIME_WAIT);
+	/* No timestamps in the new SYN: a higher ISN may reuse the tuple (RFC 6191 §2). */
+	syn_ts(h, 100000, 0);
+	assert_int_equal(th_stat(h, time_wait_reused), 1);
+	th_expect(h, "SA", 0, 100001, 0);
+	assert_false(h->last.ts);
+	th_expect_none(h);
+}
+
 int
 main(void)
 {
@@ -582,6 +791,16 @@ main(void)
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_rtt_from_tsecr, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_ts_across_seq_and_clock_wrap, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_ts_in_persist_probe, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_ts_in_keepalive_probe, setup_keepalive,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_probe_window_scaled, setup_keepalive_1m,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_ts_in_time_wait_ack, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_time_wait_syn_newer_tsval_reuses, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_time_wait_syn_older_tsval_acked, th_setup,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_blocks_most_recent_first, th_setup,
 						th_teardown),
