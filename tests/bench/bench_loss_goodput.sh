@@ -18,7 +18,8 @@
 #   sudo tests/bench/bench_loss_goodput.sh [--record] [BYTES] [LOSS]
 #
 # Everything lives in namespaces this script creates (198.18.0.0/15) and
-# deletes; each transfer is bounded by timeout. With --record, appends a
+# deletes; each transfer is bounded by timeout. TT_BENCH_RCV_WINDOW sets
+# tcpterm's rcv_window (default: tcpterm's own, 65535). With --record, appends a
 # table to tests/bench/RESULTS.md.
 set -euo pipefail
 
@@ -124,6 +125,9 @@ cat >"$WORK/tt.conf" <<CONF
 [port0]
 address = 198.18.0.2/24
 gateway = 198.18.0.1
+
+[tcp]
+${TT_BENCH_RCV_WINDOW:+rcv_window = $TT_BENCH_RCV_WINDOW}
 
 [listen.discard]
 address = *:9
