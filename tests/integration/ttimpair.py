@@ -6,7 +6,7 @@ sch_netem (CONFIG_NET_SCH_NETEM unset, as on some VM kernels).
 
     ttimpair.py --dev tt0 --tap tt1 --mac 02:00:c6:12:00:01 \\
         [--loss P] [--duplicate P] [--delay-ms D] [--reorder P] \\
-        [--direction to-tcpterm|from-tcpterm|both] [--seed S]
+        [--reorder-corr C] [--corrupt P] [--direction to-tcpterm|from-tcpterm|both] [--seed S]
 
 Bridges frames between the kernel side of tcpterm's net_tap interface
 (--dev, read and written with an AF_PACKET socket; give it no IP address
@@ -15,6 +15,13 @@ address. IPv4/TCP frames in the chosen direction(s) are impaired like
 netem: dropped with probability --loss, sent twice with probability
 --duplicate, held back --delay-ms except a --reorder fraction that is sent
 at once (so those overtake the delayed ones: netem's 'delay D reorder P').
+--reorder-corr C correlates successive reorder decisions like netem's
+second reorder percentage ('reorder 25% 50%' is --reorder 0.25
+--reorder-corr 0.5: each draw is (1-C)*U + C*previous, as netem's
+get_crandom). --corrupt P flips one random bit after the IP header (TCP
+header or payload) of a fraction P of the TCP frames, so the frame still
+reaches TCP and must be dropped by the receiver's checksum check; the IP
+header stays intact.
 ARP, ICMP and everything else pass untouched, so set-up and ping work.
 
 Prints 'ready' once the tap exists; on SIGTERM/SIGINT prints one line of
@@ -50,8 +57,19 @@ class Dir:
         self.dup = a.duplicate
         self.delay = a.delay_ms / 1000.0
         self.reorder = a.reorder
+        self.reorder_corr = a.reorder_corr
+        self.reorder_last = 0.0
+        self.corrupt = a.corrupt
         self.n = {"frames": 0, "tcp": 0, "dropped": 0, "duplicated": 0,
-                  "delayed": 0, "reordered": 0, "write_errors": 0}
+                  "delayed": 0, "reordered": 0, "corrupted": 0, "write_errors": 0}
+
+    def reorder_now(self, rnd):
+        # netem's correlated random: (1-C)*U + C*last.
+        u = rnd.random()
+        if self.reorder_corr:
+            u = (1.0 - self.reorder_corr) * u + self.reorder_corr * self.reorder_last
+            self.reorder_last = u
+        return u < self.reorder
 
     def line(self):
         return "%s: %s" % (self.name, " ".join("%s=%d" % kv for kv in self.n.items()))
@@ -60,6 +78,21 @@ class Dir:
 def is_tcp(frame):
     # Ethernet II, IPv4, protocol 6.
     return len(frame) >= 34 and frame[12:14] == b"\x08\x00" and frame[23] == 6
+
+
+def corrupt_frame(frame, rnd):
+    """frame with one random bit flipped after the IPv4 header, within the
+    IP datagram (not in Ethernet padding); None when there is nothing to
+    flip."""
+    ihl = (frame[14] & 0x0F) * 4
+    tot = int.from_bytes(frame[16:18], "big")
+    start, end = 14 + ihl, min(len(frame), 14 + tot)
+    if end <= start:
+        return None
+    b = bytearray(frame)
+    bit = rnd.randrange((end - start) * 8)
+    b[start + bit // 8] ^= 1 << (bit % 8)
+    return bytes(b)
 
 
 def main():
@@ -72,6 +105,8 @@ def main():
     ap.add_argument("--duplicate", type=float, default=0.0)
     ap.add_argument("--delay-ms", type=float, default=0.0)
     ap.add_argument("--reorder", type=float, default=0.0)
+    ap.add_argument("--reorder-corr", type=float, default=0.0)
+    ap.add_argument("--corrupt", type=float, default=0.0)
     ap.add_argument("--direction", choices=("to-tcpterm", "from-tcpterm", "both"),
                     default="to-tcpterm")
     ap.add_argument("--seed", type=int, default=1)
@@ -122,11 +157,16 @@ def main():
         if d.loss and rnd.random() < d.loss:
             d.n["dropped"] += 1
             return
+        if d.corrupt and rnd.random() < d.corrupt:
+            bad = corrupt_frame(frame, rnd)
+            if bad is not None:
+                d.n["corrupted"] += 1
+                frame = bad
         copies = 1
         if d.dup and rnd.random() < d.dup:
             d.n["duplicated"] += 1
             copies = 2
-        if d.delay > 0 and not (d.reorder and rnd.random() < d.reorder):
+        if d.delay > 0 and not (d.reorder and d.reorder_now(rnd)):
             d.n["delayed"] += 1
             due = time.monotonic() + d.delay
             for _ in range(copies):
