@@ -9,7 +9,7 @@
 #
 #   --asan        also configure and build build-asan/ (ASan + UBSan)
 #   --no-build    packages and hugepages only
-#   --with-bench  also install what the benchmarks use (nginx)
+#   --with-bench  also install what the benchmarks use (nginx, valgrind, perf)
 #
 # Steps: install the Debian packages (apt-get update + install, only when
 # one is missing); reserve 2 MiB hugepages (TT_HUGEPAGES, default 1024) and
@@ -48,7 +48,7 @@ packages=(
 	curl wrk tshark netcat-openbsd
 	ca-certificates
 )
-[ "$want_bench" -eq 1 ] && packages+=(nginx-light)
+[ "$want_bench" -eq 1 ] && packages+=(nginx-light valgrind linux-perf)
 
 missing=()
 for p in "${packages[@]}"; do
