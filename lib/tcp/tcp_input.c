@@ -509,6 +509,27 @@ svc_accept(struct tt_worker *w, struct tt_tcb *t)
 	}
 }
 
+/*
+ * RFC 3522 Eifel detection, on the first ACK of new data after fast
+ * recovery began: if it echoes a TSval older than our first
+ * retransmission, it was sent for an original, which was late, not lost
+ * (reordering). The recovery was spurious: the window goes back to what
+ * it was (Linux does the same "undo"), and recovery ends.
+ */
+static void
+tcp_eifel_check(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
+{
+	t->flags &= ~TT_TF_UNDO;		/* one decision per recovery */
+	if (!(t->flags & TT_TF_IN_RECOVERY) || !(s->opts & TT_SOPT_TS) || s->ts_ecr == 0 ||
+	    !seq_lt(s->ts_ecr, t->undo_ts))
+		return;
+	TT_STAT_INC(w, spurious_recoveries);
+	t->snd.cwnd = RTE_MAX(t->snd.cwnd, t->undo_cwnd);
+	t->snd.ssthresh = RTE_MAX(t->snd.ssthresh, t->undo_ssthresh);
+	t->flags &= ~TT_TF_IN_RECOVERY;
+	t->snd.high_rxt = t->snd.una;
+}
+
 /* New data acknowledged: RTT sample, send queue, RFC 5681/6582 window growth. */
 static void
 tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
@@ -531,6 +552,8 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 		tcp_rto_sample(t, &w->cfg->tcp, (uint32_t)(w->now_us - t->rtt_start_us));
 	}
 	t->snd.una = s->ack;
+	if (t->flags & TT_TF_UNDO)
+		tcp_eifel_check(w, t, s);
 	if (seq_lt(t->snd.nxt, t->snd.una))
 		t->snd.nxt = t->snd.una;
 	sndq_drop(t, data);
@@ -605,6 +628,12 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 	if ((++t->dupacks == TT_DUPACK_THRESH ||
 	     (sack && (sack_is_lost(t, t->snd.una) || (t->flags & TT_TF_TLP)))) &&
 	    !(t->flags & TT_TF_IN_RECOVERY)) {
+		/* RFC 3522: remember what to go back to if the data was only late. */
+		t->undo_cwnd = t->snd.cwnd;
+		t->undo_ssthresh = t->snd.ssthresh;
+		t->undo_ts = tcp_ts_now(w, t);
+		if (sack && (t->flags & TT_TF_TS))
+			t->flags |= TT_TF_UNDO;
 		/* The algorithm sets ssthresh, and cwnd to the reduced window. */
 		t->cc->on_loss(t, t->snd.max - t->snd.una - t->lt_bytes, w->now_us);
 		t->snd.recover = t->snd.max;

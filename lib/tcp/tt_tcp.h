@@ -114,6 +114,7 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_SACK	0x8000	/**< RFC 2018 SACK in use */
 #define TT_TF_DSACK	0x10000	/**< RFC 2883: report dsack in the next ACK */
 #define TT_TF_TLP	0x20000	/**< RFC 8985 §7: a tail loss probe is out */
+#define TT_TF_UNDO	0x40000	/**< RFC 3522: this recovery may prove spurious (undo_*) */
 
 /** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
 struct tt_tcb {
@@ -181,6 +182,12 @@ struct tt_tcb {
 	uint64_t rtt_start_us;
 
 	uint64_t deadline[TT_NB_TIMERS];	/**< ms ticks, 0 = off */
+
+	/* RFC 3522 (Eifel detection): the window before the recovery, and our
+	 * TSval on its first retransmission. */
+	uint32_t undo_cwnd;
+	uint32_t undo_ssthresh;
+	uint32_t undo_ts;
 
 	const struct tt_cc_algo *cc;		/**< chosen at creation (tcb_init_send) */
 	union tt_cc_state cc_state;

@@ -64,6 +64,7 @@
 	X(sack_retransmits)	\
 	X(lost_retransmits)	\
 	X(recovery_timeouts)	\
+	X(spurious_recoveries)	\
 	X(tail_loss_probes)	\
 	X(rto_expired)		\
 	X(syn_ack_retransmits)	\

@@ -585,6 +585,69 @@ test_sack_retransmits_only_holes(void **state)
 		;
 }
 
+#define TSMSS (MSS - 12)	/* a full segment with the timestamps option */
+
+/* An ACK with timestamps (TSecr @p ecr) and SACK blocks. */
+static void
+ts_sack_ack(struct th *h, uint32_t ack, uint32_t ecr, unsigned int n, const uint32_t blk[][2])
+{
+	uint8_t b[40];
+	uint32_t len = th_opt_ts(b, 20, ecr);
+
+	if (n > 0)
+		len += th_opt_sack(h, b + len, n, blk);
+	th_send_opts(h, "A", 1, ack, 8760, NULL, 0, b, len);
+}
+
+/*
+ * RFC 3522 Eifel detection. Six segments out at TSval T; the SACKs say the
+ * first is lost and recovery halves the window, its retransmission going
+ * with TSval T + 2. (a) The ACK that covers it echoes T: the original was
+ * only late, so the window comes back and recovery ends. (b) Echoing
+ * T + 2, the retransmission was needed: the reduced window stays.
+ */
+static void
+eifel_run(struct th *h, bool late_original)
+{
+	struct tt_tcb *t;
+	uint32_t cwnd, ts0;
+	unsigned int i;
+
+	handshake_all(h, 19, 8760, 0, 10);
+	for (i = 0; i < 6; i++)
+		th_expect(h, "A", 1 + i * TSMSS, 1, TSMSS);
+	ts0 = h->last.ts_val;
+	t = th_tcb(h);
+	cwnd = t->snd.cwnd;
+	th_advance(h, 2);
+	ts_sack_ack(h, 1, ts0, 1, (const uint32_t[][2]){ { 1 + TSMSS, 1 + 6 * TSMSS } });
+	th_expect(h, "PA", 1, 1, TSMSS);
+	assert_int_equal(h->last.ts_val, ts0 + 2);
+	assert_true(t->flags & TT_TF_IN_RECOVERY);
+	assert_true(t->snd.cwnd < cwnd);
+	ts_sack_ack(h, t->snd.recover - h->iss, late_original ? ts0 : ts0 + 2, 0, NULL);
+	assert_false(t->flags & TT_TF_IN_RECOVERY);
+	assert_int_equal(th_stat(h, spurious_recoveries), late_original ? 1 : 0);
+	if (late_original)
+		assert_true(t->snd.cwnd >= cwnd);
+	else
+		assert_true(t->snd.cwnd < cwnd);
+	while (th_recv(h, &h->last))
+		;
+}
+
+static void
+test_eifel_undoes_spurious_recovery(void **state)
+{
+	eifel_run(*state, true);
+}
+
+static void
+test_eifel_keeps_needed_recovery(void **state)
+{
+	eifel_run(*state, false);
+}
+
 /* RFC 6675 §5.1: the RTO forgets the scoreboard and goes back to snd.una. */
 static void
 test_sack_scoreboard_cleared_on_rto(void **state)
@@ -993,6 +1056,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_tail_loss_probe, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_tail_loss_probe_dsack_starts_recovery, th_setup,
 						th_teardown),
+		cmocka_unit_test_setup_teardown(test_eifel_undoes_spurious_recovery, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_eifel_keeps_needed_recovery, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_scoreboard_cleared_on_rto, th_setup,
 						th_teardown),
 	};
