@@ -73,7 +73,7 @@
  *             local_port_max   1024    65535      60999; at least local_port_min
  *             initial_window   1       64         not set: RFC 6928, min(10 MSS,
  *                                                 max(2 MSS, 14600)) bytes; set: segments
- *             congestion_control  newreno | cubic (default newreno)
+ *             congestion_control  newreno | cubic (default cubic, as Linux)
  *             limited_transmit    on | off (RFC 3042, default on)
  *             backlog          1       16 Mi      1024 (half-open, per listener and worker)
  *             syn_cookies      auto | always | off    auto (not an integer)
@@ -1105,7 +1105,7 @@ tt_config_defaults(struct tt_config *cfg)
 	cfg->tcp.local_port_min = 32768;
 	cfg->tcp.local_port_max = 60999;
 	cfg->tcp.initial_window = 0;
-	cfg->tcp.congestion_control = TT_CC_NEWRENO;
+	cfg->tcp.congestion_control = TT_CC_CUBIC;
 	cfg->tcp.limited_transmit = 1;
 	cfg->tcp.backlog = 1024;
 	cfg->tcp.syn_cookies = TT_SYNCOOKIES_AUTO;

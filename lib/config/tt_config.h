@@ -56,7 +56,7 @@ struct tt_tcp_cfg {
 	uint16_t local_port_min;	/**< `local_port_min`: active opens, default 32768 */
 	uint16_t local_port_max;	/**< `local_port_max`: default 60999 */
 	uint32_t initial_window;	/**< `initial_window`: segments, 1..64; 0 (default) = RFC 6928 */
-	uint8_t congestion_control;	/**< `congestion_control`: enum tt_cc_id, default newreno */
+	uint8_t congestion_control;	/**< `congestion_control`: enum tt_cc_id, default cubic */
 	uint8_t limited_transmit;	/**< `limited_transmit`: RFC 3042 on (1, default) or off */
 	uint32_t backlog;		/**< `backlog`: half-open connections per listener and worker, default 1024 */
 	uint32_t syn_cookies;		/**< `syn_cookies`: enum tt_syn_cookies, default auto */

@@ -463,7 +463,7 @@ test_config_congestion_control(void **state)
 
 	(void)state;
 	assert_int_equal(load_tcp(&cfg, "mss = 1460\n", err, sizeof(err)), 0);
-	assert_int_equal(cfg.tcp.congestion_control, TT_CC_NEWRENO);
+	assert_int_equal(cfg.tcp.congestion_control, TT_CC_CUBIC);
 	assert_int_equal(cfg.tcp.limited_transmit, 1);
 	assert_int_equal(cfg.tcp.initial_window, 0);
 	tt_config_free(&cfg);
