@@ -19,7 +19,6 @@
 #include <rte_telemetry.h>
 
 #include "app.h"
-#include "services.h"
 
 static struct tt_app *tel_app;
 
@@ -105,13 +104,14 @@ worker_value(unsigned int i, unsigned int what)
 		return live;
 	case 7: return w->n_state[TT_TIME_WAIT];
 	case 8: return w->stats[TT_STAT_conn_established];
-	default: return tel_app->busy_pct[i];
+	case 9: return tel_app->busy_pct[i];
+	default: return tt_app_mbufs_in_use(tel_app, i);
 	}
 }
 
 static const char *const worker_fields[] = {
 	"lcore", "rx_packets", "tx_packets", "handoff_in", "handoff_out", "ring_drops",
-	"connections", "time_wait", "connections_opened", "busy_percent",
+	"connections", "time_wait", "connections_opened", "busy_percent", "mbufs_in_use",
 };
 
 /*
@@ -159,7 +159,7 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 tel_connect(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct tt_cmd c = { .type = TT_CMD_CONNECT, .count = 1, .svc = &tt_svc_probe };
+	struct tt_cmd c = { .type = TT_CMD_CONNECT, .count = 1, .svc = tel_app->probe };
 	char host[INET_ADDRSTRLEN];
 	unsigned int port, count = 1, i, posted = 0;
 	struct in_addr a;
@@ -214,7 +214,7 @@ tt_telemetry_register(struct tt_app *app)
 		ret = rte_telemetry_register_cmd("/tcpterm/workers", tel_workers,
 			"Per worker: packets, hand-offs, ring drops, connections, busy% "
 			"(last second). Parameter: worker index");
-	if (ret == 0)
+	if (ret == 0 && app->probe != NULL)
 		ret = rte_telemetry_register_cmd("/tcpterm/connect", tel_connect,
 			"Each worker opens N probe connections. Parameters: A.B.C.D:PORT[,N]");
 	return ret;

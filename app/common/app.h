@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <rte_ether.h>
+#include <rte_launch.h>
 #include <rte_mempool.h>
 
 #include "tt_worker.h"
@@ -24,11 +25,43 @@ struct tt_app {
 	unsigned int worker_lcore[TT_MAX_WORKERS];
 	uint16_t port_ids[TT_MAX_PORTS];
 	unsigned int ports_started;
+	/** Client service of /tcpterm/connect; NULL: the command is not registered. */
+	const struct tt_service *probe;
 	/* Per worker, over the last second (control plane only). */
 	uint64_t last_loops[TT_MAX_WORKERS];
 	uint64_t last_busy[TT_MAX_WORKERS];
 	unsigned int busy_pct[TT_MAX_WORKERS];
 };
+
+/**
+ * Pick the worker lcores (every EAL worker lcore, up to `[workers] count`),
+ * create the steering table, hand-off rings and workers from app->cfg,
+ * and start every configured port.
+ * @return 0, or a negative errno with @p err set (one line).
+ */
+int tt_app_setup(struct tt_app *app, char *err, size_t errlen);
+
+/**
+ * Launch @p fn on every worker lcore, with argument @p args[i] for worker
+ * i, or the worker itself when @p args is NULL.
+ */
+void tt_app_launch(struct tt_app *app, lcore_function_t *fn, void *const *args);
+
+/** Tell every worker to stop and wait for the worker lcores. */
+void tt_app_stop(struct tt_app *app);
+
+/** Stop the ports, drain and free the workers, rings and steering table. */
+void tt_app_teardown(struct tt_app *app);
+
+/** mbufs of worker @p i's pools (direct and clones) in use now. */
+uint64_t tt_app_mbufs_in_use(const struct tt_app *app, unsigned int i);
+
+/**
+ * Wait up to @p timeout_ms for the link of @p port_id to come up
+ * (net_memif: until the peer connected).
+ * @return 0 when up, -ETIMEDOUT otherwise.
+ */
+int tt_port_wait_link(uint16_t port_id, unsigned int timeout_ms);
 
 /**
  * Configure and start @p port_id with one RX/TX queue pair per worker, RX
