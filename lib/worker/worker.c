@@ -142,6 +142,7 @@ tt_worker_create(const struct tt_worker_params *p)
 		wp->mac = p->ports[i].mac;
 		wp->fake_tx = p->ports[i].fake_tx;
 		wp->addr = pc->addr;
+		wp->n_addrs = pc->n_addrs == 0 ? 1 : pc->n_addrs;
 		wp->mask = pc->prefix == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - pc->prefix));
 		wp->gateway = pc->gateway;
 		wp->mtu = pc->mtu;
@@ -399,6 +400,8 @@ tt_worker_poll(struct tt_worker *w)
 	total += worker_drain_inbox(w);
 	if (unlikely(!rte_ring_empty(w->cmds)))
 		total += tt_worker_commands(w);
+	if (w->app_poll != NULL)
+		total += w->app_poll(w, w->app_arg);
 	fired = tt_worker_timers(w);
 	tt_worker_flush(w);
 	w->loops++;
