@@ -81,10 +81,11 @@ tt_histo_percentile(const struct tt_histo *h, double p)
 		p = 0.000001;
 	if (p > 100)
 		p = 100;
+	/* ceil(p% of total), forgiving the rounding of p (99.9 is not exact in binary). */
 	want = p / 100.0 * (double)total;
 	rank = (uint64_t)want;
-	if ((double)rank < want)
-		rank++;	/* ceil() without libm */
+	if (want - (double)rank > 1e-9 * want)
+		rank++;
 	if (rank == 0)
 		rank = 1;
 	for (i = 0; i < TT_HISTO_BUCKETS; i++) {
