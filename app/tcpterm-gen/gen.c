@@ -247,7 +247,8 @@ gen_on_accept(struct tt_conn *c, const void *opts)
 		return 0;
 	}
 	g->cnt[GEN_CNT_conn_established]++;
-	if (*g->phase != GEN_PH_RUN) {
+	/* After the run a cps operation still completes; other modes close. */
+	if (*g->phase != GEN_PH_RUN && o->mode != GEN_CPS) {
 		gen_shutdown(c, x);
 		return 0;
 	}
