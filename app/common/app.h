@@ -28,7 +28,7 @@ struct tt_app {
 	/** Client service of /tcpterm/connect; NULL: the command is not registered. */
 	const struct tt_service *probe;
 	/* Per worker, over the last second (control plane only). */
-	uint64_t last_loops[TT_MAX_WORKERS];
+	uint64_t last_tsc;
 	uint64_t last_busy[TT_MAX_WORKERS];
 	unsigned int busy_pct[TT_MAX_WORKERS];
 };
@@ -91,7 +91,10 @@ void tt_port_stop(uint16_t port_id);
 /** Register the /tcpterm/... telemetry commands over @p app. */
 int tt_telemetry_register(struct tt_app *app);
 
-/** Update busy_pct from the loop counters; call once a second. */
+/**
+ * Update busy_pct: the share of the time since the last call that each
+ * worker spent in loop iterations that did work. Call once a second.
+ */
 void tt_app_busy_update(struct tt_app *app);
 
 /** Sum one worker counter array over all workers. */

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 #include <rte_telemetry.h>
 
 #include "app.h"
@@ -70,16 +71,21 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 void
 tt_app_busy_update(struct tt_app *app)
 {
+	uint64_t now = rte_rdtsc(), elapsed = now - app->last_tsc;
 	unsigned int i;
 
+	/*
+	 * By time, not by iterations: an iteration that finds nothing takes a
+	 * fraction of one that works, so counting iterations reads far too low.
+	 */
 	for (i = 0; i < app->n_workers; i++) {
-		uint64_t loops = app->workers[i]->loops, busy = app->workers[i]->busy_loops;
+		uint64_t busy = app->workers[i]->busy_tsc;
 
-		app->busy_pct[i] = loops > app->last_loops[i] ?
-			(unsigned int)(100 * (busy - app->last_busy[i]) / (loops - app->last_loops[i])) : 0;
-		app->last_loops[i] = loops;
+		app->busy_pct[i] = app->last_tsc != 0 && elapsed > 0 ?
+			(unsigned int)RTE_MIN(100u, 100 * (busy - app->last_busy[i]) / elapsed) : 0;
 		app->last_busy[i] = busy;
 	}
+	app->last_tsc = now;
 }
 
 /* Per-worker figures, by name; index w of each array is worker w. */

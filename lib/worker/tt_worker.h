@@ -154,6 +154,7 @@ struct tt_worker {
 	uint64_t drops[TT_NB_DROPS] __rte_cache_aligned;
 	uint64_t loops;
 	uint64_t busy_loops;
+	uint64_t busy_tsc;		/**< TSC cycles spent in iterations that did work */
 } __rte_cache_aligned;
 
 /** Whether @p a (network order) is one of port @p p's addresses. */

@@ -381,8 +381,9 @@ tt_worker_poll(struct tt_worker *w)
 {
 	struct rte_mbuf *pkts[TT_BURST];
 	unsigned int i, total = 0, fired;
+	uint64_t start = rte_rdtsc();
 
-	tt_worker_set_clock(w, (rte_rdtsc() - w->tsc0) * 1000000 / w->tsc_hz);
+	tt_worker_set_clock(w, (start - w->tsc0) * 1000000 / w->tsc_hz);
 	for (i = 0; i < w->n_ports; i++) {
 		struct tt_wport *p = &w->ports[i];
 		uint16_t q, n;
@@ -405,8 +406,10 @@ tt_worker_poll(struct tt_worker *w)
 	fired = tt_worker_timers(w);
 	tt_worker_flush(w);
 	w->loops++;
-	if (total > 0 || fired > 0)
+	if (total > 0 || fired > 0) {
 		w->busy_loops++;
+		w->busy_tsc += rte_rdtsc() - start;
+	}
 	return total;
 }
 
