@@ -52,6 +52,7 @@ struct gen_opts {
 	uint32_t size;			/**< echo: request bytes */
 	bool bulk_recv;			/**< bulk: read from source instead of sending to discard */
 	uint32_t drain_ms;		/**< after the run: how long connections may take to close */
+	uint32_t wait_peer_s;		/**< after the summary: keep the port open until the peer goes */
 	const char *path;		/**< http: request path */
 	const char *json;		/**< --json FILE or NULL */
 	const char *config;

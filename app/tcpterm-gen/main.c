@@ -26,6 +26,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
@@ -70,6 +71,9 @@ usage(FILE *f, const char *prog)
 		"      --drain-ms MS            time connections get to close after the run\n"
 		"                               (default 2000)\n"
 		"      --json FILE              write the summary as JSON\n"
+		"      --wait-peer S            after the summary, keep the port open (workers\n"
+		"                               stopped) until the peer closes the link, at most\n"
+		"                               S seconds (net_memif: stop the peer first)\n"
 		"  -f, --config FILE            configuration (default " DEFAULT_CONFIG ")\n"
 		"      --address A.B.C.D/P      own address (overrides [port0] address)\n"
 		"      --gateway A.B.C.D        next hop (overrides [port0] gateway)\n"
@@ -154,6 +158,7 @@ enum {
 	OPT_ADDRESS,
 	OPT_GATEWAY,
 	OPT_ADDRESSES,
+	OPT_WAIT_PEER,
 };
 
 static int
@@ -175,6 +180,7 @@ parse_args(int argc, char **argv, struct gen_opts *o)
 		{ "address", required_argument, NULL, OPT_ADDRESS },
 		{ "gateway", required_argument, NULL, OPT_GATEWAY },
 		{ "addresses", required_argument, NULL, OPT_ADDRESSES },
+		{ "wait-peer", required_argument, NULL, OPT_WAIT_PEER },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -248,6 +254,9 @@ parse_args(int argc, char **argv, struct gen_opts *o)
 			break;
 		case OPT_ADDRESSES:
 			ret = parse_u32("--addresses", optarg, 1, 65536, &o->addresses);
+			break;
+		case OPT_WAIT_PEER:
+			ret = parse_u32("--wait-peer", optarg, 0, 600, &o->wait_peer_s);
 			break;
 		case 'q':
 			o->quiet = true;
@@ -491,11 +500,15 @@ write_json(const struct gen_opts *o, const struct tt_app *app, const struct gen_
 {
 	const struct tt_histo *h = &end->lat;
 	const uint8_t *a = (const uint8_t *)&o->raddr;
-	FILE *f = fopen(o->json, "w");
+	char tmp[TT_PATH_LEN + 8];
 	unsigned int k;
+	FILE *f;
 
+	/* Written aside and renamed: a script waiting for the file never reads half of it. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", o->json);
+	f = fopen(tmp, "w");
 	if (f == NULL) {
-		fprintf(stderr, "tcpterm-gen: cannot write %s: %s\n", o->json, strerror(errno));
+		fprintf(stderr, "tcpterm-gen: cannot write %s: %s\n", tmp, strerror(errno));
 		return -errno;
 	}
 	fprintf(f, "{\n  \"mode\": \"%s\",\n  \"payload\": \"%s\",\n  \"target\": \"%u.%u.%u.%u:%u\",\n",
@@ -526,7 +539,7 @@ write_json(const struct gen_opts *o, const struct tt_app *app, const struct gen_
 	for (k = 0; k < GEN_NB_COUNTERS; k++)
 		fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", gen_counter_names[k], end->cnt[k]);
 	fprintf(f, "}\n}\n");
-	if (fclose(f) != 0) {
+	if (fclose(f) != 0 || rename(tmp, o->json) != 0) {
 		fprintf(stderr, "tcpterm-gen: cannot write %s: %s\n", o->json, strerror(errno));
 		return -EIO;
 	}
@@ -559,6 +572,21 @@ static void
 sleep_ms(unsigned int ms)
 {
 	usleep(ms * 1000u);
+}
+
+/* Until the link of @p port_id is down, at most @p timeout_ms. @return 0 or -ETIMEDOUT. */
+static int
+wait_link_down(uint16_t port_id, unsigned int timeout_ms)
+{
+	struct rte_eth_link link;
+	unsigned int waited;
+
+	for (waited = 0; waited <= timeout_ms && !quit_signal; waited += 10) {
+		if (rte_eth_link_get_nowait(port_id, &link) == 0 && link.link_status == RTE_ETH_LINK_DOWN)
+			return 0;
+		sleep_ms(10);
+	}
+	return -ETIMEDOUT;
 }
 
 /* Warm-up: every worker opens and closes one connection. @return 0 or -ETIMEDOUT. */
@@ -714,7 +742,19 @@ stop:
 		print_summary(&o, &end, &r);
 		if (o.json != NULL && write_json(&o, &app, &end, &r) != 0)
 			status = 1;
+		fflush(stdout);
 	}
+	/*
+	 * DPDK 22.11's net_memif unmaps the shared rings when its peer goes
+	 * while a worker may still be polling them (a crash on that side). So
+	 * the side that stays must have stopped polling first: with
+	 * --wait-peer our workers are stopped and we leave only once the peer
+	 * has closed the link.
+	 */
+	if (o.wait_peer_s > 0 && app.ports_started > 0 &&
+	    wait_link_down(app.port_ids[0], o.wait_peer_s * 1000u) != 0)
+		fprintf(stderr, "tcpterm-gen: --wait-peer: the link is still up after %u s\n",
+			o.wait_peer_s);
 out:
 	tt_app_teardown(&app);
 	for (i = 0; i < TT_MAX_WORKERS; i++) {
