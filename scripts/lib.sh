@@ -158,12 +158,14 @@ tt_memif_vdev() {
 }
 
 # Wait up to $2 seconds (default 30) until the telemetry socket of the DPDK
-# process with --file-prefix $1 answers; fails early when process $3
+# process with --file-prefix $1 answers command $4 (default /tcpterm/workers,
+# registered once workers and ports are up); fails early when process $3
 # (optional) has exited.
 tt_wait_telemetry() {
-	local prefix=$1 secs=${2:-30} pid=${3:-} i
+	local prefix=$1 secs=${2:-30} pid=${3:-} cmd=${4:-/tcpterm/workers} i
 	for ((i = 0; i < secs * 10; i++)); do
-		"$TT_PYTHON" "$TT_ROOT/scripts/tt-telemetry.py" -p "$prefix" /info >/dev/null 2>&1 && return 0
+		"$TT_PYTHON" "$TT_ROOT/scripts/tt-telemetry.py" -p "$prefix" -v "$cmd" 2>/dev/null |
+			grep -qv '^null$' && return 0
 		if [ -n "$pid" ] && ! tt_pid_alive "$pid"; then
 			return 1
 		fi

@@ -20,8 +20,11 @@
 #   sudo tests/bench/bench_memif.sh [--record] [SECONDS]
 #
 # SECONDS (default 10, at most 20) bounds every figure; the whole script
-# takes about 9 x (SECONDS + 3) s. tcpterm is the memif server (socket in a
-# temp dir), its main lcore on CPU 0 and its worker on CPU 1; the
+# takes about 8 x (SECONDS + 4) s. tcpterm is the memif server (socket in a
+# temp dir), started afresh for every figure and stopped before the
+# generator leaves (--wait-peer: DPDK 22.11's memif unmaps the rings of a
+# peer that goes while the other side still polls them), its main lcore on
+# CPU 0 and its worker on CPU 1; the
 # generator's worker is on CPU 0 and its main lcore, which sleeps, on CPU
 # 1. Addresses: tcpterm 198.18.0.2, the generator 198.18.0.101..116 (16
 # source addresses, so ports are not reused under TIME_WAIT). --record
@@ -50,8 +53,9 @@ TT_PID=""
 GEN_PID=""
 
 cleanup() {
-	if [ -n "$GEN_PID" ]; then tt_stop_pid "$GEN_PID" 5; fi
+	# tcpterm first: the generator waits for it (--wait-peer).
 	if [ -n "$TT_PID" ]; then tt_stop_pid "$TT_PID" 10; fi
+	if [ -n "$GEN_PID" ]; then tt_stop_pid "$GEN_PID" 10; fi
 	tt_dpdk_cleanup "$GEN_PREFIX"
 	tt_dpdk_cleanup "$TT_PREFIX"
 	rm -rf "$WORK"
@@ -87,11 +91,33 @@ sed -e 's/^address = .*/address = 198.18.0.101\/24/' -e 's/^addresses = .*/addre
 
 MEM=$(tt_eal_mem_args)
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-# shellcheck disable=SC2086 # the EAL memory arguments are words
-"$TT_BIN" --lcores=0@0,1@1 --no-pci $(tt_memif_vdev server "$SOCK") --file-prefix="$TT_PREFIX" \
-	$MEM --log-level=error -- -q -f "$WORK/tt.conf" >"$WORK/tcpterm.log" 2>&1 &
-TT_PID=$!
-tt_wait_telemetry "$TT_PREFIX" 60 "$TT_PID" || tt_die "tcpterm did not start: $(tail -5 "$WORK/tcpterm.log")"
+HZ_TICKS=$(getconf CLK_TCK)
+WORKER_TID=""
+
+# A fresh tcpterm for each figure; WORKER_TID is its worker thread.
+start_tt() {
+	local t
+	rm -f "$SOCK"
+	# shellcheck disable=SC2086 # the EAL memory arguments are words
+	"$TT_BIN" --lcores=0@0,1@1 --no-pci $(tt_memif_vdev server "$SOCK") --file-prefix="$TT_PREFIX" \
+		$MEM --log-level=error -- -q -f "$WORK/tt.conf" >>"$WORK/tcpterm.log" 2>&1 &
+	TT_PID=$!
+	tt_wait_telemetry "$TT_PREFIX" 60 "$TT_PID" ||
+		tt_die "tcpterm did not start: $(tail -5 "$WORK/tcpterm.log")"
+	WORKER_TID=""
+	for t in /proc/"$TT_PID"/task/*; do
+		if [ "$(cat "$t/comm" 2>/dev/null)" = rte-worker-1 ]; then
+			WORKER_TID=${t##*/}
+		fi
+	done
+}
+
+stop_tt() {
+	tt_stop_pid "$TT_PID" 10
+	TT_PID=""
+	tt_dpdk_cleanup "$TT_PREFIX"
+	[ "$TT_STOP_RC" -eq 0 ] || tt_warn "tcpterm exit status $TT_STOP_RC on SIGINT"
+}
 
 busy() {
 	"$TT_PYTHON" "$ROOT/scripts/tt-telemetry.py" -p "$TT_PREFIX" -v /tcpterm/workers,0 2>/dev/null |
@@ -100,15 +126,10 @@ busy() {
 
 # CPU time (clock ticks) tcpterm's worker thread has had so far: with
 # other processes on its CPU it gets less than the whole CPU.
-WORKER_TID=""
-for t in /proc/"$TT_PID"/task/*; do
-	[ "$(cat "$t/comm" 2>/dev/null)" = rte-worker-1 ] && WORKER_TID=${t##*/}
-done
 worker_ticks() {
 	[ -n "$WORKER_TID" ] || { echo 0; return; }
 	awk '{ print $14 + $15 }' "/proc/$TT_PID/task/$WORKER_TID/stat" 2>/dev/null || echo 0
 }
-HZ_TICKS=$(getconf CLK_TCK)
 
 # gen NAME ARGS...: one run of DUR seconds; its --json in $WORK/NAME.json,
 # tcpterm's average busy% over the run in $WORK/NAME.busy and the share of
@@ -118,10 +139,11 @@ gen() {
 	local name=$1 t0 sum=0 n=0 b c0 c1 w0 w1 i
 	shift
 	GEN_CMD=("$@")
+	start_tt
 	# shellcheck disable=SC2086
-	timeout $((DUR + 40)) "$GEN_BIN" --lcores=0@1,1@0 --no-pci $(tt_memif_vdev client "$SOCK") \
+	timeout $((DUR + 60)) "$GEN_BIN" --lcores=0@1,1@0 --no-pci $(tt_memif_vdev client "$SOCK") \
 		--file-prefix="$GEN_PREFIX" $MEM --log-level=error -- "$@" -t 198.18.0.2 -d "$DUR" -q \
-		-f "$WORK/gen.conf" --json "$WORK/$name.json" >"$WORK/$name.out" 2>&1 &
+		-f "$WORK/gen.conf" --json "$WORK/$name.json" --wait-peer 30 >"$WORK/$name.out" 2>&1 &
 	GEN_PID=$!
 	t0=$SECONDS
 	until grep -q '^tcpterm-gen: .* s$' "$WORK/$name.out" 2>/dev/null; do
@@ -144,6 +166,13 @@ gen() {
 	w1=$(date +%s%N)
 	awk -v c="$((c1 - c0))" -v w="$((w1 - w0))" -v hz="$HZ_TICKS" \
 		'BEGIN { v = (w > 0) ? 100 * c / hz / (w / 1e9) : 0; printf "%d\n", v + 0.5 }' >"$WORK/$name.cpu"
+	# The run is over when its --json appears; then tcpterm goes first.
+	for ((i = 0; i < 600; i++)); do
+		[ -f "$WORK/$name.json" ] && break
+		tt_pid_alive "$GEN_PID" || break
+		sleep 0.1
+	done
+	stop_tt
 	wait "$GEN_PID" || { cat "$WORK/$name.out" >&2; tt_die "tcpterm-gen $name failed"; }
 	GEN_PID=""
 	tt_dpdk_cleanup "$GEN_PREFIX"
@@ -182,7 +211,7 @@ row() { # NAME FIGURE-LABEL VALUE
 	ROWS+=("| $2 | \`${GEN_CMD[*]}\` | $3 | $(jget "$name" lat) | $(jget "$name" errors) | $(cat "$WORK/$name.busy") | $(cat "$WORK/$name.cpu") |")
 }
 
-echo "tcpterm pid $TT_PID (worker on CPU 1), tcpterm-gen worker on CPU 0, $DUR s per figure; load average: $LOAD"
+echo "tcpterm worker on CPU 1, tcpterm-gen worker on CPU 0, $DUR s per figure; load average: $LOAD"
 gen cps_max cps -c "$CPS_CONC"
 CPS=$(jget cps_max connections_per_s)
 row cps_max "connections/s, closed loop, $CPS_CONC in flight" "$CPS"
@@ -205,10 +234,6 @@ for pct in 50 90; do
 	gen "rps_$pct" rps -c "$RPS_CONC" -r "$rate"
 	row "rps_$pct" "requests/s at $pct % of the maximum (open loop)" "$(jget "rps_$pct" requests_per_s)"
 done
-tt_stop_pid "$TT_PID" 10
-TT_PID=""
-[ "$TT_STOP_RC" -eq 0 ] || tt_warn "tcpterm exit status $TT_STOP_RC on SIGINT"
-
 TABLE=$(
 	echo "| figure | tcpterm-gen arguments | result | latency µs p50 / p90 / p99 / p99.9 | errors | tcpterm worker busy% | CPU % its thread got |"
 	echo "|---|---|---|---|---|---|---|"

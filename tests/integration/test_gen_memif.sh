@@ -5,15 +5,18 @@
 # tcpterm-gen against tcpterm, stack to stack over net_memif (no kernel, no
 # namespace: the two DPDK processes share memory through a socket file
 # under the test's temp dir). tcpterm's worker on CPU 1, the generator's
-# on CPU 0. Two short runs:
+# on CPU 0. Two short runs, each against a fresh tcpterm:
 #   cps, open loop at 20000/s, 64 in flight, 3 s (HTTP, Connection: close)
 #   rps, 16 keep-alive connections, closed loop, 3 s
 # Each must complete requests with zero errors and write a --json summary
 # that is valid and agrees with itself (counts, rates, percentile order);
 # the generator's mbufs in use must be back to their count after warm-up.
 # Afterwards tcpterm's connection table drains to LISTEN only (TIME_WAIT
-# expires after time_wait_ms = 1000) and its mbufs in use return to their
-# count before the runs.
+# expires after time_wait_ms = 1000), its mbufs in use return to their
+# count before the run, it counted no resets or timeouts, and it exits 0
+# on SIGINT. tcpterm stops before the generator leaves (--wait-peer):
+# DPDK 22.11's memif unmaps the rings of a peer that goes while the
+# remaining side still polls them.
 # shellcheck disable=SC2317 # check functions run through tt_check
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
@@ -46,39 +49,82 @@ if [ ! -x "$GEN_BIN" ]; then
 	exit 1
 fi
 
-# shellcheck disable=SC2046 # the EAL memory arguments are words
-"$TT_BIN" --lcores=0@0,1@1 --no-pci $(tt_memif_vdev server "$SOCK") \
-	--file-prefix="$TT_PREFIX" $(tt_eal_mem_args) -- -q -f "$TT_CONF" >"$TT_LOG" 2>&1 &
-TT_PID=$!
-tt_info "tcpterm pid $TT_PID on memif server $SOCK ($(tt_eal_mem_args))"
-if ! tt_wait_telemetry "$TT_PREFIX" 60 "$TT_PID"; then
-	tt_fail "tcpterm's telemetry did not come up"
-	exit 1
-fi
+# tt_start: a fresh tcpterm, memif server; its output appended to $TT_LOG.
+tt_start() {
+	rm -f "$SOCK"
+	# shellcheck disable=SC2046 # the EAL memory arguments are words
+	"$TT_BIN" --lcores=0@0,1@1 --no-pci $(tt_memif_vdev server "$SOCK") \
+		--file-prefix="$TT_PREFIX" $(tt_eal_mem_args) -- -q -f "$TT_CONF" >>"$TT_LOG" 2>&1 &
+	TT_PID=$!
+	tt_info "tcpterm pid $TT_PID on memif server $SOCK ($(tt_eal_mem_args))"
+	if ! tt_wait_telemetry "$TT_PREFIX" 60 "$TT_PID"; then
+		tt_fail "tcpterm's telemetry did not come up"
+		exit 1
+	fi
+}
+
+# tt_stop DESC: SIGINT, exit status 0 wanted (in this shell: it waits for its child).
+tt_stop() {
+	tt_stop_pid "$TT_PID" 20
+	TT_PID=
+	tt_dpdk_cleanup "$TT_PREFIX"
+	if [ "$TT_STOP_RC" -eq 0 ]; then
+		tt_ok "$1"
+	else
+		tt_fail "$1 (exit status $TT_STOP_RC)"
+	fi
+}
 
 tt_mbufs() {
 	"$TT_PYTHON" "$TT_ROOT/scripts/tt-telemetry.py" -p "$TT_PREFIX" -v /tcpterm/workers |
 		"$TT_PYTHON" -c 'import json,sys; print(sum(json.load(sys.stdin)["mbufs_in_use"]))'
 }
-mbufs_before=$(tt_mbufs)
-tt_info "tcpterm mbufs in use before the runs: $mbufs_before"
 
-# gen_run NAME ARGS...: one bounded run; output in $TT_TMP/NAME.out, --json in NAME.json.
-gen_run() {
-	local name=$1 rc
+# gen_start NAME ARGS...: one bounded run in the background; output in
+# $TT_TMP/NAME.out, --json in NAME.json; afterwards it waits for tcpterm
+# to close the link (--wait-peer).
+GEN_PID=
+gen_start() {
+	local name=$1
 	shift
 	# shellcheck disable=SC2046
-	timeout 60 "$GEN_BIN" --lcores=0@1,1@0 --no-pci $(tt_memif_vdev client "$SOCK") \
+	timeout 90 "$GEN_BIN" --lcores=0@1,1@0 --no-pci $(tt_memif_vdev client "$SOCK") \
 		--file-prefix="$GEN_PREFIX" $(tt_eal_mem_args) --log-level=error -- "$@" \
-		-f "$TT_TMP/gen.conf" --json "$TT_TMP/$name.json" >"$TT_TMP/$name.out" 2>&1
+		-f "$TT_TMP/gen.conf" --json "$TT_TMP/$name.json" --wait-peer 30 \
+		>"$TT_TMP/$name.out" 2>&1 &
+	GEN_PID=$!
+	tt_it_track "$GEN_PID"
+}
+
+# gen_done NAME: the run finished (its --json appeared) in time.
+gen_done() {
+	local i
+	for i in $(seq 1 600); do
+		[ -f "$TT_TMP/$1.json" ] && break
+		tt_pid_alive "$GEN_PID" || break
+		sleep 0.1
+	done
+	grep -v -e '^EAL:' -e '^TELEMETRY:' "$TT_TMP/$1.out"
+	[ -f "$TT_TMP/$1.json" ]
+}
+
+# gen_exit NAME DESC: once tcpterm is gone the generator exits 0, without
+# sanitizer reports (in this shell: it waits for its child).
+gen_exit() {
+	local rc
+	wait "$GEN_PID"
 	rc=$?
+	GEN_PID=
 	tt_dpdk_cleanup "$GEN_PREFIX"
-	grep -v -e '^EAL:' -e '^TELEMETRY:' "$TT_TMP/$name.out"
-	if tt_sanitizer_report "$TT_TMP/$name.out" >/dev/null; then
-		echo "sanitizer report in tcpterm-gen's output"
-		return 1
+	if tt_sanitizer_report "$TT_TMP/$1.out" >/dev/null; then
+		tt_sanitizer_report "$TT_TMP/$1.out" | sed 's/^/     | /'
+		tt_fail "$2 (sanitizer report)"
+	elif [ "$rc" -ne 0 ]; then
+		tail -n 5 "$TT_TMP/$1.out" | sed 's/^/     | /'
+		tt_fail "$2 (exit status $rc)"
+	else
+		tt_ok "$2"
 	fi
-	return "$rc"
 }
 
 # json_ok NAME MODE: the summary is valid JSON and agrees with itself.
@@ -121,14 +167,6 @@ sys.exit(1 if bad else 0)
 EOF
 }
 
-tt_check "cps, open loop 20000/s, 64 in flight, 3 s: exit status 0" \
-	gen_run cps cps -t "$TT_ADDR" --rate 20000 --concurrency 64 --duration 3
-tt_check "cps: --json valid and consistent, zero errors, generator mbufs back" json_ok cps cps
-tt_check "rps, 16 keep-alive connections, closed loop, 3 s: exit status 0" \
-	gen_run rps rps -t "$TT_ADDR" --concurrency 16 --duration 3
-tt_check "rps: --json valid and consistent, zero errors, generator mbufs back" json_ok rps rps
-
-tt_check "tcpterm's table drains to LISTEN only (time_wait_ms 1000)" tt_state idle --within 5
 mbufs_back() {
 	local now i
 	for i in $(seq 1 20); do
@@ -139,12 +177,32 @@ mbufs_back() {
 	echo "tcpterm mbufs in use: before $mbufs_before, after $now"
 	[ "$now" = "$mbufs_before" ]
 }
-tt_check "tcpterm's mbufs in use back to their count before the runs" mbufs_back
+
 counters_ok() {
 	local v
 	v=$(tt_state stat conn_reset_rx conn_reset_tx conn_timeout)
 	echo "conn_reset_rx conn_reset_tx conn_timeout: $v"
 	[ "$v" = "0 0 0" ]
 }
-tt_check "tcpterm counted no resets and no timeouts" counters_ok
+
+# run_case NAME MODE DESC ARGS...: a fresh tcpterm, one generator run, every check.
+run_case() {
+	local name=$1 mode=$2 desc=$3
+	shift 3
+	tt_start
+	mbufs_before=$(tt_mbufs)
+	tt_info "tcpterm mbufs in use before the run: $mbufs_before"
+	gen_start "$name" "$mode" -t "$TT_ADDR" "$@"
+	tt_check "$desc: finished with a --json summary" gen_done "$name"
+	tt_check "$name: --json valid and consistent, zero errors, generator mbufs back" \
+		json_ok "$name" "$mode"
+	tt_check "$name: tcpterm's table drains to LISTEN only (time_wait_ms 1000)" tt_state idle --within 5
+	tt_check "$name: tcpterm's mbufs in use back to their count before the run" mbufs_back
+	tt_check "$name: tcpterm counted no resets and no timeouts" counters_ok
+	tt_stop "$name: tcpterm exits 0 on SIGINT"
+	gen_exit "$name" "$name: then tcpterm-gen exits 0"
+}
+
+run_case cps cps "cps, open loop 20000/s, 64 in flight, 3 s" --rate 20000 --concurrency 64 --duration 3
+run_case rps rps "rps, 16 keep-alive connections, closed loop, 3 s" --concurrency 16 --duration 3
 tt_it_end
