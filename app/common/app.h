@@ -5,6 +5,7 @@
 #ifndef TT_APP_H
 #define TT_APP_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -32,6 +33,28 @@ struct tt_app {
 	uint64_t last_busy[TT_MAX_WORKERS];
 	unsigned int busy_pct[TT_MAX_WORKERS];
 };
+
+/** The signal that asked the app to stop (SIGINT or SIGTERM), 0 until then. */
+extern volatile sig_atomic_t tt_app_quit;
+
+/** Make SIGINT and SIGTERM set tt_app_quit. */
+void tt_app_signals(void);
+
+/** An app's own command line (after "--"): 0 go on, 1 done (--help), negative: usage error. */
+typedef int (tt_app_parse_t)(int argc, char **argv, void *opts);
+
+/**
+ * The start of every app's main(): rte_eal_init(), then @p parse on the
+ * arguments after the EAL's, then the configuration file *@p config
+ * (read after @p parse, which may set it) with the services @p svcs.
+ * Errors are printed as one line prefixed by @p prog.
+ * @return 0 to go on; otherwise the app exits with *@p status (0 after
+ *   --help, 1 for an EAL or configuration error, 2 for a usage error),
+ *   the EAL already cleaned up.
+ */
+int tt_app_init(struct tt_app *app, const char *prog, int argc, char **argv,
+		tt_app_parse_t *parse, void *opts, const char *const *config,
+		const struct tt_service *const *svcs, int *status);
 
 /**
  * Pick the worker lcores (every EAL worker lcore, up to `[workers] count`),

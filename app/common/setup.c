@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
@@ -20,6 +21,52 @@
 #include <rte_malloc.h>
 
 #include "app.h"
+
+volatile sig_atomic_t tt_app_quit;
+
+static void
+app_on_signal(int sig)
+{
+	tt_app_quit = sig;
+}
+
+void
+tt_app_signals(void)
+{
+	signal(SIGINT, app_on_signal);
+	signal(SIGTERM, app_on_signal);
+}
+
+int
+tt_app_init(struct tt_app *app, const char *prog, int argc, char **argv,
+	    tt_app_parse_t *parse, void *opts, const char *const *config,
+	    const struct tt_service *const *svcs, int *status)
+{
+	char err[512];
+	int ret;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "%s: EAL initialisation failed: %s\n", prog, rte_strerror(rte_errno));
+		*status = 1;
+		return -1;
+	}
+	argv[ret] = argv[0];
+	ret = parse(argc - ret, argv + ret, opts);
+	if (ret != 0) {
+		rte_eal_cleanup();
+		*status = ret > 0 ? 0 : 2;
+		return -1;
+	}
+	ret = tt_config_load(&app->cfg, *config, svcs, err, sizeof(err));
+	if (ret != 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		rte_eal_cleanup();
+		*status = 1;
+		return -1;
+	}
+	return 0;
+}
 
 int
 tt_app_setup(struct tt_app *app, char *err, size_t errlen)

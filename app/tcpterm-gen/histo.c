@@ -54,15 +54,11 @@ tt_histo_bucket_low(unsigned int i)
 	return (uint64_t)(TT_HISTO_SUB + i % TT_HISTO_SUB) << shift;
 }
 
+/* Buckets tile the line: one ends where the next begins. */
 uint64_t
 tt_histo_bucket_high(unsigned int i)
 {
-	unsigned int shift;
-
-	if (i < TT_HISTO_SUB)
-		return i;
-	shift = i / TT_HISTO_SUB - 1;
-	return tt_histo_bucket_low(i) + ((1ull << shift) - 1);
+	return i + 1 < TT_HISTO_BUCKETS ? tt_histo_bucket_low(i + 1) - 1 : UINT64_MAX;
 }
 
 uint64_t

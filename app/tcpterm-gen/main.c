@@ -37,14 +37,7 @@
 #define WARMUP_MS 5000
 #define LINK_MS 10000
 
-static volatile sig_atomic_t quit_signal;
 static volatile uint32_t gen_phase = GEN_PH_IDLE;
-
-static void
-on_signal(int sig)
-{
-	quit_signal = sig;
-}
 
 static void
 usage(FILE *f, const char *prog)
@@ -162,8 +155,9 @@ enum {
 };
 
 static int
-parse_args(int argc, char **argv, struct gen_opts *o)
+parse_args(int argc, char **argv, void *opts)
 {
+	struct gen_opts *o = opts;
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "payload", required_argument, NULL, 'p' },
@@ -581,7 +575,7 @@ wait_link_down(uint16_t port_id, unsigned int timeout_ms)
 	struct rte_eth_link link;
 	unsigned int waited;
 
-	for (waited = 0; waited <= timeout_ms && !quit_signal; waited += 10) {
+	for (waited = 0; waited <= timeout_ms && !tt_app_quit; waited += 10) {
 		if (rte_eth_link_get_nowait(port_id, &link) == 0 && link.link_status == RTE_ETH_LINK_DOWN)
 			return 0;
 		sleep_ms(10);
@@ -596,7 +590,7 @@ gen_warmup(struct gen_worker *const *gw, unsigned int n)
 	unsigned int i, waited, done;
 
 	gen_phase = GEN_PH_WARMUP;
-	for (waited = 0; waited < WARMUP_MS && !quit_signal; waited += 10) {
+	for (waited = 0; waited < WARMUP_MS && !tt_app_quit; waited += 10) {
 		for (i = 0, done = 0; i < n; i++) {
 			if (gw[i]->warm < 0)
 				return -ECONNREFUSED;
@@ -625,7 +619,7 @@ gen_run(const struct gen_opts *o, struct tt_app *app, struct gen_worker *const *
 	gen_phase = GEN_PH_RUN;
 	t0 = rte_rdtsc();
 	next = t0 + (uint64_t)hz;
-	while (!quit_signal && sec < o->duration_s) {
+	while (!tt_app_quit && sec < o->duration_s) {
 		sleep_ms(5);
 		if (rte_rdtsc() < next)
 			continue;
@@ -664,31 +658,15 @@ main(int argc, char **argv)
 	static struct gen_snap end;
 	struct gen_worker *gw[TT_MAX_WORKERS] = { NULL };
 	struct gen_result r = { 0 };
-	struct gen_opts o;
+	struct gen_opts o = { 0 };
 	char err[512], host[INET_ADDRSTRLEN];
 	unsigned int i;
 	int ret, status = 1;
 
-	ret = rte_eal_init(argc, argv);
-	if (ret < 0) {
-		fprintf(stderr, "tcpterm-gen: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
-		return 1;
-	}
-	argv[ret] = argv[0];
-	argc -= ret;
-	argv += ret;
-	ret = parse_args(argc, argv, &o);
-	if (ret != 0) {
-		rte_eal_cleanup();
-		return ret > 0 ? 0 : 2;
-	}
+	if (tt_app_init(&app, "tcpterm-gen", argc, argv, parse_args, &o, &o.config, no_services,
+			&ret) != 0)
+		return ret;
 	inet_ntop(AF_INET, &o.raddr, host, sizeof(host));
-	ret = tt_config_load(&app.cfg, o.config, no_services, err, sizeof(err));
-	if (ret != 0) {
-		fprintf(stderr, "tcpterm-gen: %s\n", err);
-		rte_eal_cleanup();
-		return 1;
-	}
 	if (gen_build_request(&o, host) != 0 || apply_overrides(&app, &o) != 0) {
 		free(o.reqbuf);
 		tt_config_free(&app.cfg);
@@ -711,8 +689,7 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	tt_app_signals();
 	tt_app_launch(&app, tt_worker_main, NULL);
 	if (tt_port_wait_link(app.port_ids[0], LINK_MS) != 0) {
 		fprintf(stderr, "tcpterm-gen: port 0: link still down after %u ms (no peer?)\n", LINK_MS);

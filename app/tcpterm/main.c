@@ -31,13 +31,6 @@
 
 #define DEFAULT_CONFIG "config/tcpterm.conf"
 
-static volatile sig_atomic_t quit_signal;
-
-static void
-on_signal(int sig)
-{
-	quit_signal = sig;
-}
 
 static void
 usage(FILE *f, const char *prog)
@@ -55,8 +48,9 @@ struct opts {
 };
 
 static int
-parse_args(int argc, char **argv, struct opts *o)
+parse_args(int argc, char **argv, void *opts)
 {
+	struct opts *o = opts;
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -136,30 +130,14 @@ main(int argc, char **argv)
 	static struct tt_app app;
 	uint64_t prev[TT_NB_STATS] = { 0 };
 	char err[512];
-	struct opts o;
+	struct opts o = { 0 };
 	uint64_t next_print;
 	unsigned int i;
 	int ret;
 
-	ret = rte_eal_init(argc, argv);
-	if (ret < 0) {
-		fprintf(stderr, "tcpterm: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
-		return 1;
-	}
-	argv[ret] = argv[0];
-	argc -= ret;
-	argv += ret;
-	ret = parse_args(argc, argv, &o);
-	if (ret != 0) {
-		rte_eal_cleanup();
-		return ret > 0 ? 0 : 2;
-	}
-	ret = tt_config_load(&app.cfg, o.config, tt_services, err, sizeof(err));
-	if (ret != 0) {
-		fprintf(stderr, "tcpterm: %s\n", err);
-		rte_eal_cleanup();
-		return 1;
-	}
+	if (tt_app_init(&app, "tcpterm", argc, argv, parse_args, &o, &o.config, tt_services,
+			&ret) != 0)
+		return ret;
 	ret = tt_app_setup(&app, err, sizeof(err));
 	if (ret != 0) {
 		fprintf(stderr, "tcpterm: %s\n", err);
@@ -173,8 +151,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "tcpterm: warning: packet capture unavailable: %s\n",
 			rte_strerror(rte_errno));
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	tt_app_signals();
 	for (i = 0; i < app.cfg.n_listeners; i++) {
 		const struct tt_listen_cfg *l = &app.cfg.listeners[i];
 		char addr[16] = "*";
@@ -191,7 +168,7 @@ main(int argc, char **argv)
 	tt_app_launch(&app, tt_worker_main, NULL);
 
 	next_print = rte_get_timer_cycles() + rte_get_timer_hz();
-	while (!quit_signal) {
+	while (!tt_app_quit) {
 		usleep(50 * 1000);
 		if (rte_get_timer_cycles() >= next_print) {
 			next_print += rte_get_timer_hz();
@@ -201,7 +178,7 @@ main(int argc, char **argv)
 		}
 	}
 	printf("tcpterm: %s received, resetting connections and stopping\n",
-	       quit_signal == SIGINT ? "SIGINT" : "SIGTERM");
+	       tt_app_quit == SIGINT ? "SIGINT" : "SIGTERM");
 	tt_app_stop(&app);
 	ret = 0;
 out:
