@@ -397,8 +397,8 @@ snap_take(struct gen_snap *s, struct gen_worker *const *gw, const struct tt_app 
 	for (i = 0; i < app->n_workers; i++) {
 		for (k = 0; k < GEN_NB_COUNTERS; k++)
 			s->cnt[k] += gw[i]->cnt[k];
-		s->retransmits += app->workers[i]->stats[TT_STAT_retransmits] +
-				  app->workers[i]->stats[TT_STAT_syn_ack_retransmits];
+		/* Every segment sent again, SYNs included (syn_ack_retransmits is a subset). */
+		s->retransmits += app->workers[i]->stats[TT_STAT_retransmits];
 		for (k = 0; k < TT_NB_DROPS; k++)
 			s->drops[k] += app->workers[i]->drops[k];
 		s->active += gw[i]->active;
