@@ -148,3 +148,28 @@ tt_sweep_stale() {
 		tt_pid_alive "$pid" || tt_dpdk_cleanup "$prefix"
 	done
 }
+
+# The --vdev argument for one end of a net_memif link over socket file $2:
+# $1 is server or client (the server creates the socket, the client the
+# shared memory); TT_MEMIF_RSIZE (default 12: 4096 slots) sizes the rings.
+# No kernel interface and no namespace: the link joins two DPDK processes.
+tt_memif_vdev() {
+	echo "--vdev=net_memif0,role=$1,id=0,socket=$2,socket-abstract=no,rsize=${TT_MEMIF_RSIZE:-12}"
+}
+
+# Wait up to $2 seconds (default 30) until the telemetry socket of the DPDK
+# process with --file-prefix $1 answers command $4 (default /tcpterm/workers,
+# registered once workers and ports are up); fails early when process $3
+# (optional) has exited.
+tt_wait_telemetry() {
+	local prefix=$1 secs=${2:-30} pid=${3:-} cmd=${4:-/tcpterm/workers} i
+	for ((i = 0; i < secs * 10; i++)); do
+		"$TT_PYTHON" "$TT_ROOT/scripts/tt-telemetry.py" -p "$prefix" -v "$cmd" 2>/dev/null |
+			grep -qv '^null$' && return 0
+		if [ -n "$pid" ] && ! tt_pid_alive "$pid"; then
+			return 1
+		fi
+		sleep 0.1
+	done
+	return 1
+}

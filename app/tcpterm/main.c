@@ -31,13 +31,6 @@
 
 #define DEFAULT_CONFIG "config/tcpterm.conf"
 
-static volatile sig_atomic_t quit_signal;
-
-static void
-on_signal(int sig)
-{
-	quit_signal = sig;
-}
 
 static void
 usage(FILE *f, const char *prog)
@@ -55,8 +48,9 @@ struct opts {
 };
 
 static int
-parse_args(int argc, char **argv, struct opts *o)
+parse_args(int argc, char **argv, void *opts)
 {
+	struct opts *o = opts;
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -130,149 +124,26 @@ print_stats(const struct tt_app *app, uint64_t *prev)
 	memcpy(prev, stats, sizeof(stats));
 }
 
-static int
-app_setup(struct tt_app *app, char *err, size_t errlen)
-{
-	struct rte_mempool *pools[TT_MAX_WORKERS];
-	struct rte_ether_addr macs[TT_MAX_PORTS];
-	unsigned int lcore, i, q, n_lcores = 0, n_rx;
-	uint16_t avail = rte_eth_dev_count_avail();
-	uint16_t pid;
-	int ret;
-
-	if (avail < app->cfg.n_ports) {
-		snprintf(err, errlen, "%s configures %u port(s) but DPDK found %u "
-			 "(give one with e.g. --vdev=net_tap0,iface=tt0)",
-			 app->cfg.path, app->cfg.n_ports, avail);
-		return -ENODEV;
-	}
-	RTE_LCORE_FOREACH_WORKER(lcore) {
-		if (app->cfg.workers.count != 0 && n_lcores == app->cfg.workers.count)
-			break;
-		if (n_lcores == TT_STEER_MAX_WORKERS)
-			break;
-		app->worker_lcore[n_lcores++] = lcore;
-	}
-	if (n_lcores == 0) {
-		snprintf(err, errlen, "no worker lcore: give at least two lcores (e.g. -l 0-1); "
-			 "the main lcore is the control plane");
-		return -EINVAL;
-	}
-	if (app->cfg.workers.count > n_lcores) {
-		snprintf(err, errlen, "%s: [workers] count: %u workers need %u worker lcores, "
-			 "EAL has %u (-l/--lcores)", app->cfg.path, app->cfg.workers.count,
-			 app->cfg.workers.count, n_lcores);
-		return -EINVAL;
-	}
-	ret = tt_stack_init();
-	if (ret != 0) {
-		snprintf(err, errlen, "stack init failed: %s", strerror(-ret));
-		return ret;
-	}
-	app->steer = rte_zmalloc("tt_steer", sizeof(*app->steer), RTE_CACHE_LINE_SIZE);
-	if (app->steer == NULL) {
-		snprintf(err, errlen, "out of memory for the steering table");
-		return -ENOMEM;
-	}
-	/* Workers 0..n_rx-1 poll the RX queues between them (worker i: i, i+n_rx, ...). */
-	n_rx = app->cfg.workers.rx_workers == 0 ? n_lcores :
-		RTE_MIN(app->cfg.workers.rx_workers, n_lcores);
-	/* Flows map to RX queues, and queue q is worker q's. */
-	tt_steer_init(app->steer, n_lcores, 0);
-	i = 0;
-	RTE_ETH_FOREACH_DEV(pid) {
-		if (i == app->cfg.n_ports)
-			break;
-		app->port_ids[i] = pid;
-		rte_eth_macaddr_get(pid, &macs[i]);
-		i++;
-	}
-	for (q = 0; q < n_lcores && n_lcores > 1; q++) {
-		char name[RTE_RING_NAMESIZE];
-
-		snprintf(name, sizeof(name), "tt_handoff_%u", q);
-		app->steer->rings[q] = rte_ring_create(name, app->cfg.workers.handoff_ring,
-					(int)rte_lcore_to_socket_id(app->worker_lcore[q]), RING_F_SC_DEQ);
-		if (app->steer->rings[q] == NULL) {
-			snprintf(err, errlen, "cannot create hand-off ring %u: %s", q,
-				 rte_strerror(rte_errno));
-			return -ENOMEM;
-		}
-	}
-	/* One worker per lcore, each on its own socket, owning queue q of every port. */
-	for (q = 0; q < n_lcores; q++) {
-		struct tt_worker_params wp = { 0 };
-
-		wp.id = q;
-		wp.socket = (int)rte_lcore_to_socket_id(app->worker_lcore[q]);
-		wp.cfg = &app->cfg;
-		wp.n_ports = app->cfg.n_ports;
-		wp.steer = app->steer;
-		for (i = 0; i < app->cfg.n_ports; i++) {
-			wp.ports[i].port_id = app->port_ids[i];
-			wp.ports[i].rxq = q < n_rx ? (uint16_t)q : TT_NO_QUEUE;
-			wp.ports[i].rxq_stride = (uint16_t)n_rx;
-			wp.ports[i].n_rxq = (uint16_t)n_lcores;
-			wp.ports[i].txq = (uint16_t)q;
-			wp.ports[i].mac = macs[i];
-			wp.ports[i].tx_cksum = tt_port_tx_cksum(app->port_ids[i]);
-		}
-		app->workers[q] = tt_worker_create(&wp);
-		if (app->workers[q] == NULL) {
-			snprintf(err, errlen, "cannot create worker %u: %s (mbufs = %u, "
-				 "max_connections = %u per worker)", q, rte_strerror(rte_errno),
-				 app->cfg.limits.mbufs, app->cfg.tcp.max_connections);
-			return -ENOMEM;
-		}
-		app->n_workers = q + 1;
-		pools[q] = app->workers[q]->pool;
-	}
-	for (i = 0; i < app->cfg.n_ports; i++) {
-		ret = tt_port_start(app->port_ids[i], n_lcores, n_rx == n_lcores, pools,
-				    app->cfg.ports[i].mtu,
-				    &app->cfg.workers, app->steer, err, errlen);
-		if (ret != 0)
-			return ret;
-		app->ports_started = i + 1;
-	}
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
 	static struct tt_app app;
 	uint64_t prev[TT_NB_STATS] = { 0 };
 	char err[512];
-	struct opts o;
+	struct opts o = { 0 };
 	uint64_t next_print;
 	unsigned int i;
 	int ret;
 
-	ret = rte_eal_init(argc, argv);
-	if (ret < 0) {
-		fprintf(stderr, "tcpterm: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
-		return 1;
-	}
-	argv[ret] = argv[0];
-	argc -= ret;
-	argv += ret;
-	ret = parse_args(argc, argv, &o);
-	if (ret != 0) {
-		rte_eal_cleanup();
-		return ret > 0 ? 0 : 2;
-	}
-	ret = tt_config_load(&app.cfg, o.config, tt_services, err, sizeof(err));
-	if (ret != 0) {
-		fprintf(stderr, "tcpterm: %s\n", err);
-		rte_eal_cleanup();
-		return 1;
-	}
-	ret = app_setup(&app, err, sizeof(err));
+	if (tt_app_init(&app, "tcpterm", argc, argv, parse_args, &o, &o.config, tt_services,
+			&ret) != 0)
+		return ret;
+	ret = tt_app_setup(&app, err, sizeof(err));
 	if (ret != 0) {
 		fprintf(stderr, "tcpterm: %s\n", err);
 		goto out;
 	}
+	app.probe = &tt_svc_probe;
 	if (tt_telemetry_register(&app) != 0)
 		fprintf(stderr, "tcpterm: warning: telemetry commands not registered\n");
 	/* Live capture with dpdk-dumpcap / dpdk-pdump (secondary processes). */
@@ -280,8 +151,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "tcpterm: warning: packet capture unavailable: %s\n",
 			rte_strerror(rte_errno));
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	tt_app_signals();
 	for (i = 0; i < app.cfg.n_listeners; i++) {
 		const struct tt_listen_cfg *l = &app.cfg.listeners[i];
 		char addr[16] = "*";
@@ -295,11 +165,10 @@ main(int argc, char **argv)
 	}
 	printf("tcpterm ready: %u worker(s), config %s\n", app.n_workers, app.cfg.path);
 	fflush(stdout);
-	for (i = 0; i < app.n_workers; i++)
-		rte_eal_remote_launch(tt_worker_main, app.workers[i], app.worker_lcore[i]);
+	tt_app_launch(&app, tt_worker_main, NULL);
 
 	next_print = rte_get_timer_cycles() + rte_get_timer_hz();
-	while (!quit_signal) {
+	while (!tt_app_quit) {
 		usleep(50 * 1000);
 		if (rte_get_timer_cycles() >= next_print) {
 			next_print += rte_get_timer_hz();
@@ -309,24 +178,11 @@ main(int argc, char **argv)
 		}
 	}
 	printf("tcpterm: %s received, resetting connections and stopping\n",
-	       quit_signal == SIGINT ? "SIGINT" : "SIGTERM");
-	for (i = 0; i < app.n_workers; i++)
-		app.workers[i]->stop = true;
-	rte_eal_mp_wait_lcore();
+	       tt_app_quit == SIGINT ? "SIGINT" : "SIGTERM");
+	tt_app_stop(&app);
 	ret = 0;
 out:
-	for (i = 0; i < app.ports_started; i++)
-		tt_port_stop(app.port_ids[i]);
-	/* Connections may hold frames from another worker's pool: drain all, then free. */
-	for (i = 0; i < app.n_workers; i++)
-		tt_worker_drain(app.workers[i]);
-	for (i = 0; i < app.n_workers; i++)
-		tt_worker_destroy(app.workers[i]);
-	if (app.steer != NULL) {
-		for (i = 0; i < app.n_workers; i++)
-			rte_ring_free(app.steer->rings[i]);
-		rte_free(app.steer);
-	}
+	tt_app_teardown(&app);
 	rte_pdump_uninit();
 	tt_config_free(&app.cfg);
 	rte_eal_cleanup();

@@ -625,6 +625,7 @@ cfg_parse_port(const struct cfg_ctx *ctx, const struct cfg_section *s, struct tt
 	int i, rc;
 
 	pc->mtu = CFG_MTU_DEFAULT;
+	pc->n_addrs = 1;
 	for (i = 0; i < s->n_entries; i++) {
 		const char *key = s->entries[i].name;
 		const char *value = s->entries[i].value;
@@ -641,14 +642,29 @@ cfg_parse_port(const struct cfg_ctx *ctx, const struct cfg_section *s, struct tt
 			if (rc != 0)
 				return rc;
 			pc->mtu = (uint16_t)v;
+		} else if (strcmp(key, "addresses") == 0) {
+			rc = cfg_parse_uint(ctx, s->name, key, value, 1, 65536, &v);
+			if (rc != 0)
+				return rc;
+			pc->n_addrs = (uint32_t)v;
 		} else {
 			return cfg_error(ctx, -EINVAL, s->name, key,
-					 "unknown key (expected address, gateway or mtu)");
+					 "unknown key (expected address, addresses, gateway or mtu)");
 		}
 	}
 	if (!have_addr)
 		return cfg_error(ctx, -EINVAL, s->name, "address",
 				 "missing (required: address = A.B.C.D/PREFIX)");
+	if (pc->n_addrs > 1) {
+		uint32_t mask = cfg_mask(pc->prefix);
+		uint64_t last = (uint64_t)ntohl(pc->addr) + pc->n_addrs - 1;
+
+		if (last > UINT32_MAX || (htonl((uint32_t)last) & mask) != (pc->addr & mask) ||
+		    (pc->prefix <= 30 && (htonl((uint32_t)last) & ~mask) == ~mask))
+			return cfg_error(ctx, -EINVAL, s->name, "addresses",
+					 "%u addresses from %s do not fit in its subnet",
+					 pc->n_addrs, "address");
+	}
 
 	if (gw != NULL) {
 		uint32_t mask = cfg_mask(pc->prefix);
@@ -1085,8 +1101,10 @@ tt_config_defaults(struct tt_config *cfg)
 	unsigned int i;
 
 	memset(cfg, 0, sizeof(*cfg));
-	for (i = 0; i < TT_MAX_PORTS; i++)
+	for (i = 0; i < TT_MAX_PORTS; i++) {
 		cfg->ports[i].mtu = CFG_MTU_DEFAULT;
+		cfg->ports[i].n_addrs = 1;
+	}
 
 	cfg->tcp.mss = 1460;
 	cfg->tcp.rcv_window = 1048576;

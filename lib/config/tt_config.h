@@ -28,6 +28,8 @@ struct tt_port_cfg {
 	uint8_t prefix;		/**< prefix length from `address` */
 	uint32_t gateway;	/**< `gateway = A.B.C.D` (0: none) */
 	uint16_t mtu;		/**< `mtu`, 576..9000, default 1500 */
+	uint32_t n_addrs;	/**< `addresses`: the port owns n_addrs consecutive addresses
+				 *   from `address` (active opens spread over them), default 1 */
 };
 
 /** `[tcp] syn_cookies`: when a SYN is answered with a cookie (RFC 4987). */

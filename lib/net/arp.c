@@ -43,7 +43,7 @@ arp_slot(struct tt_wport *p, uint32_t ip, bool create)
 }
 
 static void
-arp_send(struct tt_worker *w, unsigned int port, uint16_t op, uint32_t tip,
+arp_send(struct tt_worker *w, unsigned int port, uint16_t op, uint32_t sip, uint32_t tip,
 	 const struct rte_ether_addr *tha, struct rte_mbuf *m)
 {
 	struct tt_wport *p = &w->ports[port];
@@ -78,7 +78,7 @@ arp_send(struct tt_worker *w, unsigned int port, uint16_t op, uint32_t tip,
 	arp->arp_plen = 4;
 	arp->arp_opcode = rte_cpu_to_be_16(op);
 	rte_ether_addr_copy(&p->mac, &arp->arp_data.arp_sha);
-	arp->arp_data.arp_sip = p->addr;
+	arp->arp_data.arp_sip = sip;
 	if (op == RTE_ARP_OP_REQUEST)
 		memset(&arp->arp_data.arp_tha, 0, sizeof(arp->arp_data.arp_tha));
 	else
@@ -125,7 +125,7 @@ arp_resolve(struct tt_worker *w, unsigned int port, uint32_t ip, struct rte_mbuf
 	if (e->req_ms == 0 || w->now_ms - e->req_ms >= ARP_RETRY_MS) {
 		e->req_ms = w->now_ms == 0 ? 1 : w->now_ms;
 		TT_STAT_INC(w, arp_requests_tx);
-		arp_send(w, port, RTE_ARP_OP_REQUEST, ip, NULL, NULL);
+		arp_send(w, port, RTE_ARP_OP_REQUEST, p->addr, ip, NULL, NULL);
 	}
 	return -EAGAIN;
 }
@@ -159,18 +159,18 @@ arp_input(struct tt_worker *w, unsigned int port, struct rte_mbuf *m)
 	rte_ether_addr_copy(&arp->arp_data.arp_sha, &sha);
 
 	/* Learn the sender if it is on-link; refresh only what we know otherwise. */
-	if (sip != 0 && (sip & p->mask) == (p->addr & p->mask) && sip != p->addr) {
-		if (tip == p->addr || arp_slot(p, sip, false) != NULL)
+	if (sip != 0 && (sip & p->mask) == (p->addr & p->mask) && !tt_wport_is_local(p, sip)) {
+		if (tt_wport_is_local(p, tip) || arp_slot(p, sip, false) != NULL)
 			arp_learn(w, port, sip, &sha);
 	}
-	if (tip != p->addr) {
+	if (!tt_wport_is_local(p, tip)) {
 		TT_DROP(w, arp_not_for_us);
 		goto drop;
 	}
 	if (op == RTE_ARP_OP_REQUEST) {
 		TT_STAT_INC(w, arp_requests_rx);
 		TT_STAT_INC(w, arp_replies_tx);
-		arp_send(w, port, RTE_ARP_OP_REPLY, sip, &sha, m);
+		arp_send(w, port, RTE_ARP_OP_REPLY, tip, sip, &sha, m);
 		return;
 	}
 drop:

@@ -104,7 +104,7 @@ icmp_input(struct tt_worker *w, unsigned int port, struct rte_mbuf *m, struct rt
 	if (l4_off != sizeof(struct rte_ether_hdr) + sizeof(*ip))
 		memmove(ip + 1, icmp, l4_len);
 	src = ip->src_addr;
-	ipv4_fill(ip, w->ports[port].addr, src, IPPROTO_ICMP, (uint16_t)(sizeof(*ip) + l4_len));
+	ipv4_fill(ip, ip->dst_addr, src, IPPROTO_ICMP, (uint16_t)(sizeof(*ip) + l4_len));
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) -
 			 (sizeof(struct rte_ether_hdr) + sizeof(*ip) + l4_len));
 	TT_STAT_INC(w, icmp_echo_replies);
@@ -152,11 +152,11 @@ ipv4_input(struct tt_worker *w, unsigned int port, struct rte_mbuf *m, uint32_t 
 		TT_DROP(w, ip_fragment);
 		goto drop;
 	}
-	if (unlikely(ip->dst_addr != p->addr)) {
+	if (unlikely(!tt_wport_is_local(p, ip->dst_addr))) {
 		TT_DROP(w, ip_not_for_us);
 		goto drop;
 	}
-	if (unlikely(ip->src_addr == 0 || ip->src_addr == p->addr ||
+	if (unlikely(ip->src_addr == 0 || tt_wport_is_local(p, ip->src_addr) ||
 		     ip->src_addr == RTE_BE32(0xffffffff) ||
 		     (ip->src_addr & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000) ||	/* multicast */
 		     (ip->src_addr | p->mask) == RTE_BE32(0xffffffff))) {

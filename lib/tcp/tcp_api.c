@@ -243,6 +243,28 @@ pick_local_port(struct tt_worker *w, struct tt_flow_key *key)
 	return -EADDRNOTAVAIL;
 }
 
+/*
+ * A free local address and port: the port's addresses are used in turn,
+ * each until its port range has no free port left that maps to us.
+ */
+static int
+pick_local(struct tt_worker *w, unsigned int port, struct tt_flow_key *key)
+{
+	const struct tt_wport *p = &w->ports[port];
+	uint32_t i;
+
+	for (i = 0; i < p->n_addrs; i++) {
+		uint32_t idx = (w->next_laddr + i) % p->n_addrs;
+
+		key->laddr = rte_cpu_to_be_32(rte_be_to_cpu_32(p->addr) + idx);
+		if (pick_local_port(w, key) == 0) {
+			w->next_laddr = idx;
+			return 0;
+		}
+	}
+	return -EADDRNOTAVAIL;
+}
+
 /* RFC 9293 §3.10.1 OPEN, active: SYN-SENT and our SYN. */
 int
 tt_connect(struct tt_worker *w, unsigned int port, uint32_t raddr, uint16_t rport,
@@ -255,9 +277,8 @@ tt_connect(struct tt_worker *w, unsigned int port, uint32_t raddr, uint16_t rpor
 	if (port >= w->n_ports || svc == NULL || rport == 0)
 		return -EINVAL;
 	key.raddr = raddr;
-	key.laddr = w->ports[port].addr;
 	key.rport = rport;
-	ret = pick_local_port(w, &key);
+	ret = pick_local(w, port, &key);
 	if (ret != 0)
 		return ret;
 	t = tcb_alloc(w, &key, (uint8_t)port);

@@ -54,7 +54,8 @@ struct tt_wport {
 	uint16_t txq;
 	uint16_t mtu;
 	bool tx_cksum;			/**< TCP segments leave checksums to the NIC */
-	uint32_t addr;			/**< network order */
+	uint32_t addr;			/**< network order; the first of n_addrs */
+	uint32_t n_addrs;		/**< consecutive local addresses from addr */
 	uint32_t mask;			/**< network order */
 	uint32_t gateway;		/**< network order, 0 = none */
 	struct rte_ether_addr mac;
@@ -113,6 +114,14 @@ struct tt_worker {
 	const struct tt_steer *steer;	/**< ownership and hand-off rings */
 	struct rte_ring *inbox;		/**< frames other workers hand to us */
 	struct rte_ring *cmds;		/**< struct tt_cmd from the control plane */
+	/**
+	 * Application work run once per loop iteration, after input and
+	 * before the timers and the TX flush (a load generator opens
+	 * connections and sends from here); NULL: none. Set before launch.
+	 * @return work items done (counts the iteration as busy when > 0).
+	 */
+	unsigned int (*app_poll)(struct tt_worker *w, void *arg);
+	void *app_arg;
 
 	/* Clock: microseconds and wheel ticks since start. */
 	uint64_t now_us;
@@ -129,6 +138,7 @@ struct tt_worker {
 	uint32_t n_tws;
 	uint64_t flow_gen;		/**< bumped when the flow table changes */
 	uint32_t next_lport;		/**< active opens: where the port search resumes */
+	uint32_t next_laddr;		/**< active opens: local address index in use */
 	struct tt_wheel wheel;
 	uint64_t isn_secret[2];
 	struct tt_syncookie syncookie;	/**< RFC 4987 secrets (syncookie.c) */
@@ -144,7 +154,15 @@ struct tt_worker {
 	uint64_t drops[TT_NB_DROPS] __rte_cache_aligned;
 	uint64_t loops;
 	uint64_t busy_loops;
+	uint64_t busy_tsc;		/**< TSC cycles spent in iterations that did work */
 } __rte_cache_aligned;
+
+/** Whether @p a (network order) is one of port @p p's addresses. */
+static inline bool
+tt_wport_is_local(const struct tt_wport *p, uint32_t a)
+{
+	return rte_be_to_cpu_32(a) - rte_be_to_cpu_32(p->addr) < p->n_addrs;
+}
 
 #define TT_STAT_INC(w, name) ((w)->stats[TT_STAT_##name]++)
 #define TT_STAT_ADD(w, name, n) ((w)->stats[TT_STAT_##name] += (n))

@@ -142,6 +142,7 @@ tt_worker_create(const struct tt_worker_params *p)
 		wp->mac = p->ports[i].mac;
 		wp->fake_tx = p->ports[i].fake_tx;
 		wp->addr = pc->addr;
+		wp->n_addrs = pc->n_addrs == 0 ? 1 : pc->n_addrs;
 		wp->mask = pc->prefix == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - pc->prefix));
 		wp->gateway = pc->gateway;
 		wp->mtu = pc->mtu;
@@ -380,8 +381,9 @@ tt_worker_poll(struct tt_worker *w)
 {
 	struct rte_mbuf *pkts[TT_BURST];
 	unsigned int i, total = 0, fired;
+	uint64_t start = rte_rdtsc();
 
-	tt_worker_set_clock(w, (rte_rdtsc() - w->tsc0) * 1000000 / w->tsc_hz);
+	tt_worker_set_clock(w, (start - w->tsc0) * 1000000 / w->tsc_hz);
 	for (i = 0; i < w->n_ports; i++) {
 		struct tt_wport *p = &w->ports[i];
 		uint16_t q, n;
@@ -399,11 +401,15 @@ tt_worker_poll(struct tt_worker *w)
 	total += worker_drain_inbox(w);
 	if (unlikely(!rte_ring_empty(w->cmds)))
 		total += tt_worker_commands(w);
+	if (w->app_poll != NULL)
+		total += w->app_poll(w, w->app_arg);
 	fired = tt_worker_timers(w);
 	tt_worker_flush(w);
 	w->loops++;
-	if (total > 0 || fired > 0)
+	if (total > 0 || fired > 0) {
 		w->busy_loops++;
+		w->busy_tsc += rte_rdtsc() - start;
+	}
 	return total;
 }
 

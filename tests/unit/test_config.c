@@ -545,13 +545,30 @@ test_err_onoff(void **state)
 	tt_config_free(&fx_cfg);
 }
 
+/* `addresses = K`: K consecutive addresses, all inside the port's subnet. */
+static void
+test_port_addresses(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(PORT0), 0);
+	assert_int_equal(fx_cfg.ports[0].n_addrs, 1);
+	tt_config_free(&fx_cfg);
+	assert_int_equal(load_text("[port0]\naddress = 198.19.0.2/24\naddresses = 16\n"), 0);
+	assert_int_equal(fx_cfg.ports[0].n_addrs, 16);
+	tt_config_free(&fx_cfg);
+	expect_error("[port0]\naddress = 198.19.0.250/24\naddresses = 6\n", -EINVAL,
+		     "[port0] addresses: 6 addresses from address do not fit in its subnet");
+	expect_error("[port0]\naddress = 198.19.0.2/24\naddresses = 0\n", -ERANGE,
+		     "[port0] addresses: '0' is out of range 1..65536");
+}
+
 static void
 test_err_unknown_key(void **state)
 {
 	(void)state;
 	expect_error(PORT0 "[tcp]\nmsss = 1460\n", -EINVAL, "[tcp] msss: unknown key");
 	expect_error("[port0]\naddress = 198.19.0.2/24\nnetmask = 255.0.0.0\n", -EINVAL,
-		     "[port0] netmask: unknown key (expected address, gateway or mtu)");
+		     "[port0] netmask: unknown key (expected address, addresses, gateway or mtu)");
 	expect_error(PORT0 "[limits]\nconnections = 5\n", -EINVAL,
 		     "[limits] connections: unknown key (expected mbufs)");
 	/* Keys are case-sensitive. */
@@ -949,6 +966,7 @@ main(void)
 		cmocka_unit_test(test_err_trailing_junk),
 		cmocka_unit_test(test_err_out_of_range),
 		cmocka_unit_test(test_err_unknown_key),
+		cmocka_unit_test(test_port_addresses),
 		cmocka_unit_test(test_err_duplicates),
 		cmocka_unit_test(test_err_unknown_section),
 		cmocka_unit_test(test_err_missing_port0),

@@ -16,10 +16,10 @@
 #include <arpa/inet.h>
 
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 #include <rte_telemetry.h>
 
 #include "app.h"
-#include "services.h"
 
 static struct tt_app *tel_app;
 
@@ -71,16 +71,21 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 void
 tt_app_busy_update(struct tt_app *app)
 {
+	uint64_t now = rte_rdtsc(), elapsed = now - app->last_tsc;
 	unsigned int i;
 
+	/*
+	 * By time, not by iterations: an iteration that finds nothing takes a
+	 * fraction of one that works, so counting iterations reads far too low.
+	 */
 	for (i = 0; i < app->n_workers; i++) {
-		uint64_t loops = app->workers[i]->loops, busy = app->workers[i]->busy_loops;
+		uint64_t busy = app->workers[i]->busy_tsc;
 
-		app->busy_pct[i] = loops > app->last_loops[i] ?
-			(unsigned int)(100 * (busy - app->last_busy[i]) / (loops - app->last_loops[i])) : 0;
-		app->last_loops[i] = loops;
+		app->busy_pct[i] = app->last_tsc != 0 && elapsed > 0 ?
+			(unsigned int)RTE_MIN(100u, 100 * (busy - app->last_busy[i]) / elapsed) : 0;
 		app->last_busy[i] = busy;
 	}
+	app->last_tsc = now;
 }
 
 /* Per-worker figures, by name; index w of each array is worker w. */
@@ -105,13 +110,14 @@ worker_value(unsigned int i, unsigned int what)
 		return live;
 	case 7: return w->n_state[TT_TIME_WAIT];
 	case 8: return w->stats[TT_STAT_conn_established];
-	default: return tel_app->busy_pct[i];
+	case 9: return tel_app->busy_pct[i];
+	default: return tt_app_mbufs_in_use(tel_app, i);
 	}
 }
 
 static const char *const worker_fields[] = {
 	"lcore", "rx_packets", "tx_packets", "handoff_in", "handoff_out", "ring_drops",
-	"connections", "time_wait", "connections_opened", "busy_percent",
+	"connections", "time_wait", "connections_opened", "busy_percent", "mbufs_in_use",
 };
 
 /*
@@ -159,7 +165,7 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 tel_connect(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct tt_cmd c = { .type = TT_CMD_CONNECT, .count = 1, .svc = &tt_svc_probe };
+	struct tt_cmd c = { .type = TT_CMD_CONNECT, .count = 1, .svc = tel_app->probe };
 	char host[INET_ADDRSTRLEN];
 	unsigned int port, count = 1, i, posted = 0;
 	struct in_addr a;
@@ -214,7 +220,7 @@ tt_telemetry_register(struct tt_app *app)
 		ret = rte_telemetry_register_cmd("/tcpterm/workers", tel_workers,
 			"Per worker: packets, hand-offs, ring drops, connections, busy% "
 			"(last second). Parameter: worker index");
-	if (ret == 0)
+	if (ret == 0 && app->probe != NULL)
 		ret = rte_telemetry_register_cmd("/tcpterm/connect", tel_connect,
 			"Each worker opens N probe connections. Parameters: A.B.C.D:PORT[,N]");
 	return ret;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <rte_ethdev.h>
 
 #include "app.h"
@@ -173,4 +175,18 @@ tt_port_stop(uint16_t port_id)
 {
 	rte_eth_dev_stop(port_id);
 	rte_eth_dev_close(port_id);
+}
+
+int
+tt_port_wait_link(uint16_t port_id, unsigned int timeout_ms)
+{
+	struct rte_eth_link link;
+	unsigned int waited;
+
+	for (waited = 0; waited <= timeout_ms; waited += 10) {
+		if (rte_eth_link_get_nowait(port_id, &link) == 0 && link.link_status == RTE_ETH_LINK_UP)
+			return 0;
+		usleep(10 * 1000);
+	}
+	return -ETIMEDOUT;
 }

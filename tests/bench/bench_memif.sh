@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The tcpterm authors
+#
+# Stack against stack: tcpterm (one worker) and tcpterm-gen (one worker),
+# two DPDK processes joined by net_memif (no kernel on the path), measure
+#   1. connections/s: cps, closed loop, TT_BENCH_CPS_CONC (256) in flight,
+#      HTTP GET with Connection: close, full four-way close each;
+#   2. keep-alive requests/s: rps, TT_BENCH_RPS_CONC (64) connections,
+#      one request in flight each;
+#   3. bulk Gbit/s: one connection sending to discard, one reading source;
+#   4. latency at 50 % and 90 % of the measured maximum of 1 and 2
+#      (open loop at those rates: latency counts from when each request
+#      was due).
+# with tcpterm's worker busy% (/tcpterm/workers: the share of time spent
+# in loop iterations that found work, averaged over the run) and the share of a
+# CPU its worker thread was given (from /proc: below 100 when other
+# processes run on that CPU, which lowers every figure).
+#
+#   sudo tests/bench/bench_memif.sh [--record] [SECONDS]
+#
+# SECONDS (default 10, at most 20) bounds every figure; the whole script
+# takes about 8 x (SECONDS + 4) s. tcpterm is the memif server (socket in a
+# temp dir), started afresh for every figure and stopped before the
+# generator leaves (--wait-peer: DPDK 22.11's memif unmaps the rings of a
+# peer that goes while the other side still polls them), its main lcore on
+# CPU 0 and its worker on CPU 1; the
+# generator's worker is on CPU 0 and its main lcore, which sleeps, on CPU
+# 1. Addresses: tcpterm 198.18.0.2, the generator 198.18.0.101..116 (16
+# source addresses, so ports are not reused under TIME_WAIT). --record
+# appends the table to tests/bench/RESULTS.md. Figures, never pass/fail.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$ROOT/scripts/lib.sh"
+tt_require_root "tests/bench/bench_memif.sh"
+
+RECORD=0
+if [ "${1:-}" = "--record" ]; then RECORD=1; shift; fi
+DUR=${1:-10}
+[[ $DUR =~ ^[0-9]+$ ]] && [ "$DUR" -ge 2 ] && [ "$DUR" -le 20 ] ||
+	tt_die "SECONDS must be an integer in 2..20, not '$DUR'"
+CPS_CONC=${TT_BENCH_CPS_CONC:-256}
+RPS_CONC=${TT_BENCH_RPS_CONC:-64}
+TT_BIN=$ROOT/build/app/tcpterm
+GEN_BIN=$ROOT/build/app/tcpterm-gen
+[ -x "$TT_BIN" ] && [ -x "$GEN_BIN" ] || tt_die "build first: scripts/bootstrap.sh"
+TT_PREFIX=ttbm$$
+GEN_PREFIX=ttbg$$
+WORK=$(mktemp -d /tmp/tt-benchm.XXXXXX)
+SOCK=$WORK/memif.sock
+TT_PID=""
+GEN_PID=""
+
+cleanup() {
+	# tcpterm first: the generator waits for it (--wait-peer).
+	if [ -n "$TT_PID" ]; then tt_stop_pid "$TT_PID" 10; fi
+	if [ -n "$GEN_PID" ]; then tt_stop_pid "$GEN_PID" 10; fi
+	tt_dpdk_cleanup "$GEN_PREFIX"
+	tt_dpdk_cleanup "$TT_PREFIX"
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# tcpterm: a short TIME_WAIT with room for a second of closes at 500k/s.
+cat >"$WORK/tt.conf" <<EOF
+[port0]
+address = 198.18.0.2/24
+[tcp]
+time_wait_ms = 1000
+max_connections = 65536
+max_time_wait = 524288
+[limits]
+mbufs = 32767
+[listen.echo]
+address = *:7
+service = echo
+[listen.discard]
+address = *:9
+service = discard
+[listen.source]
+address = *:19
+service = source
+[listen.http]
+address = *:80
+service = http
+EOF
+sed -e 's/^address = .*/address = 198.18.0.101\/24/' -e 's/^addresses = .*/addresses = 16/' \
+	-e 's/^mbufs = .*/mbufs = 32767/' "$ROOT/config/tcpterm-gen.conf" >"$WORK/gen.conf"
+
+MEM=$(tt_eal_mem_args)
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+HZ_TICKS=$(getconf CLK_TCK)
+WORKER_TID=""
+
+# A fresh tcpterm for each figure; WORKER_TID is its worker thread.
+start_tt() {
+	local t
+	rm -f "$SOCK"
+	# shellcheck disable=SC2086 # the EAL memory arguments are words
+	"$TT_BIN" --lcores=0@0,1@1 --no-pci $(tt_memif_vdev server "$SOCK") --file-prefix="$TT_PREFIX" \
+		$MEM --log-level=error -- -q -f "$WORK/tt.conf" >>"$WORK/tcpterm.log" 2>&1 &
+	TT_PID=$!
+	tt_wait_telemetry "$TT_PREFIX" 60 "$TT_PID" ||
+		tt_die "tcpterm did not start: $(tail -5 "$WORK/tcpterm.log")"
+	WORKER_TID=""
+	for t in /proc/"$TT_PID"/task/*; do
+		if [ "$(cat "$t/comm" 2>/dev/null)" = rte-worker-1 ]; then
+			WORKER_TID=${t##*/}
+		fi
+	done
+}
+
+stop_tt() {
+	tt_stop_pid "$TT_PID" 10
+	TT_PID=""
+	tt_dpdk_cleanup "$TT_PREFIX"
+	[ "$TT_STOP_RC" -eq 0 ] || tt_warn "tcpterm exit status $TT_STOP_RC on SIGINT"
+}
+
+busy() {
+	"$TT_PYTHON" "$ROOT/scripts/tt-telemetry.py" -p "$TT_PREFIX" -v /tcpterm/workers,0 2>/dev/null |
+		"$TT_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["busy_percent"])' || echo 0
+}
+
+# CPU time (clock ticks) tcpterm's worker thread has had so far: with
+# other processes on its CPU it gets less than the whole CPU.
+worker_ticks() {
+	[ -n "$WORKER_TID" ] || { echo 0; return; }
+	awk '{ print $14 + $15 }' "/proc/$TT_PID/task/$WORKER_TID/stat" 2>/dev/null || echo 0
+}
+
+# gen NAME ARGS...: one run of DUR seconds; its --json in $WORK/NAME.json,
+# tcpterm's average busy% over the run in $WORK/NAME.busy and the share of
+# a CPU its worker thread got in $WORK/NAME.cpu.
+GEN_CMD=()
+gen() {
+	local name=$1 t0 sum=0 n=0 b c0 c1 w0 w1 i
+	shift
+	GEN_CMD=("$@")
+	start_tt
+	# shellcheck disable=SC2086
+	timeout $((DUR + 60)) "$GEN_BIN" --lcores=0@1,1@0 --no-pci $(tt_memif_vdev client "$SOCK") \
+		--file-prefix="$GEN_PREFIX" $MEM --log-level=error -- "$@" -t 198.18.0.2 -d "$DUR" -q \
+		-f "$WORK/gen.conf" --json "$WORK/$name.json" --wait-peer 30 >"$WORK/$name.out" 2>&1 &
+	GEN_PID=$!
+	t0=$SECONDS
+	until grep -q '^tcpterm-gen: .* s$' "$WORK/$name.out" 2>/dev/null; do
+		tt_pid_alive "$GEN_PID" || break
+		((SECONDS - t0 < 30)) || break
+		sleep 0.1
+	done
+	# busy% is per second: one sample a second, the first second left out.
+	sleep 1.5
+	c0=$(worker_ticks)
+	w0=$(date +%s%N)
+	for ((i = 1; i < DUR; i++)); do
+		tt_pid_alive "$GEN_PID" || break
+		b=$(busy)
+		sum=$((sum + b))
+		n=$((n + 1))
+		sleep 1
+	done
+	c1=$(worker_ticks)
+	w1=$(date +%s%N)
+	awk -v c="$((c1 - c0))" -v w="$((w1 - w0))" -v hz="$HZ_TICKS" \
+		'BEGIN { v = (w > 0) ? 100 * c / hz / (w / 1e9) : 0; printf "%d\n", v + 0.5 }' >"$WORK/$name.cpu"
+	# The run is over when its --json appears; then tcpterm goes first.
+	for ((i = 0; i < 600; i++)); do
+		[ -f "$WORK/$name.json" ] && break
+		tt_pid_alive "$GEN_PID" || break
+		sleep 0.1
+	done
+	stop_tt
+	wait "$GEN_PID" || { cat "$WORK/$name.out" >&2; tt_die "tcpterm-gen $name failed"; }
+	GEN_PID=""
+	tt_dpdk_cleanup "$GEN_PREFIX"
+	echo $((n > 0 ? sum / n : 0)) >"$WORK/$name.busy"
+	jget "$name" summary >&2
+}
+
+# jget NAME FIELD: a figure from a run's --json.
+jget() {
+	"$TT_PYTHON" - "$WORK/$1.json" "$2" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = sys.argv[2]
+lat = d["latency_us"]
+if f == "summary":
+    print("%-5s conc %-4d rate %-8d -> %9.0f conn/s %9.0f req/s %7.3f Gbit/s, errors %d, rexmit %d, p50 %.1f p99 %.1f us"
+          % (d["mode"], d["concurrency"], d["rate"], d["connections_per_s"], d["requests_per_s"],
+             d["gbit_per_s"], d["errors"]["total"], d["errors"]["retransmissions"], lat["p50"], lat["p99"]))
+elif f == "lat":
+    if lat["count"] == 0:
+        print("-")
+    else:
+        print("%.1f / %.1f / %.1f / %.1f" % (lat["p50"], lat["p90"], lat["p99"], lat["p99.9"]))
+elif f == "errors":
+    e = d["errors"]
+    print("%d (rexmit %d)" % (e["total"], e["retransmissions"]))
+else:
+    v = d[f]
+    print("%.3f" % v if f == "gbit_per_s" else int(round(v)))
+EOF
+}
+
+ROWS=()
+row() { # NAME FIGURE-LABEL VALUE
+	local name=$1
+	ROWS+=("| $2 | \`${GEN_CMD[*]}\` | $3 | $(jget "$name" lat) | $(jget "$name" errors) | $(cat "$WORK/$name.busy") | $(cat "$WORK/$name.cpu") |")
+}
+
+echo "tcpterm worker on CPU 1, tcpterm-gen worker on CPU 0, $DUR s per figure; load average: $LOAD"
+gen cps_max cps -c "$CPS_CONC"
+CPS=$(jget cps_max connections_per_s)
+row cps_max "connections/s, closed loop, $CPS_CONC in flight" "$CPS"
+gen rps_max rps -c "$RPS_CONC"
+RPS=$(jget rps_max requests_per_s)
+row rps_max "requests/s keep-alive, closed loop, $RPS_CONC connections" "$RPS"
+gen bulk_send bulk
+row bulk_send "Gbit/s, one connection to discard" "$(jget bulk_send gbit_per_s)"
+gen bulk_recv bulk --recv
+row bulk_recv "Gbit/s, one connection from source" "$(jget bulk_recv gbit_per_s)"
+for pct in 50 90; do
+	rate=$((CPS * pct / 100))
+	[ "$rate" -ge 1 ] || rate=1
+	gen "cps_$pct" cps -c $((CPS_CONC * 4)) -r "$rate"
+	row "cps_$pct" "connections/s at $pct % of the maximum (open loop)" "$(jget "cps_$pct" connections_per_s)"
+done
+for pct in 50 90; do
+	rate=$((RPS * pct / 100))
+	[ "$rate" -ge 1 ] || rate=1
+	gen "rps_$pct" rps -c "$RPS_CONC" -r "$rate"
+	row "rps_$pct" "requests/s at $pct % of the maximum (open loop)" "$(jget "rps_$pct" requests_per_s)"
+done
+TABLE=$(
+	echo "| figure | tcpterm-gen arguments | result | latency µs p50 / p90 / p99 / p99.9 | errors | tcpterm worker busy% | CPU % its thread got |"
+	echo "|---|---|---|---|---|---|---|"
+	printf '%s\n' "${ROWS[@]}"
+)
+echo
+echo "$TABLE"
+
+if [ "$RECORD" = 1 ]; then
+	{
+		echo
+		echo "### Stack vs stack over net_memif, tcpterm-gen, ${DUR} s per figure — $(date -u +%Y-%m-%d)"
+		echo
+		echo "Command: \`sudo tests/bench/bench_memif.sh --record ${DUR}\`; $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), kernel $(uname -r);"
+		echo "tcpterm (1 worker, CPU 1) and tcpterm-gen (1 worker, CPU 0) as two DPDK processes on net_memif, HTTP/1.1 GET to tcpterm's http service"
+		echo "(cps: \`Connection: close\`, tcpterm closes first, full four-way close), EAL memory \`${MEM:-hugepages}\`; load average before the run $LOAD"
+		echo "(other processes busy-polling on these CPUs lower every figure). Open-loop latencies count from when each request was due."
+		echo
+		echo "$TABLE"
+	} >>"$ROOT/tests/bench/RESULTS.md"
+	echo "appended to tests/bench/RESULTS.md"
+fi
