@@ -221,7 +221,15 @@ tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t)
 		return;
 	}
 	if (t->flags & TT_TF_IN_RECOVERY) {
-		/* Every ACK puts it off: it fires when they stop. */
+		/*
+		 * Every ACK puts it off: it fires when they stop, once; the
+		 * next time needs an ACK that brought news (a dead peer gets
+		 * one such retransmission, then the RTO's backed-off ones).
+		 */
+		if (t->flags & TT_TF_TLP) {
+			tcb_timer_clear(t, TT_TIMER_LOSS);
+			return;
+		}
 		at = w->now_ms + rack_wait_ms(t);
 	} else {
 		uint32_t pto = 2 * ((t->srtt + 999) / 1000) + 1;
@@ -272,6 +280,7 @@ timer_loss(struct tt_worker *w, struct tt_tcb *t)
 		 */
 		(void)tcp_lost_retransmits(w, t);
 		TT_STAT_INC(w, recovery_timeouts);
+		t->flags |= TT_TF_TLP;
 		tcp_retransmit_hole(w, t);
 		tcp_output(w, t);
 		return;

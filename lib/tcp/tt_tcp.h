@@ -113,7 +113,7 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_TS	0x4000	/**< RFC 7323 timestamps in use */
 #define TT_TF_SACK	0x8000	/**< RFC 2018 SACK in use */
 #define TT_TF_DSACK	0x10000	/**< RFC 2883: report dsack in the next ACK */
-#define TT_TF_TLP	0x20000	/**< RFC 8985 §7: a tail loss probe is out */
+#define TT_TF_TLP	0x20000	/**< RFC 8985 §7: a tail loss probe (or a recovery timeout's retransmission) is out */
 #define TT_TF_UNDO	0x40000	/**< RFC 3522: this recovery may prove spurious (undo_*) */
 
 /** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */

@@ -776,6 +776,34 @@ test_tail_loss_probe_dsack_starts_recovery(void **state)
 }
 
 /*
+ * A peer that died in the middle of recovery: the recovery timer sends the
+ * hole once, then waits for news; only the RTO, backing off, goes on.
+ * No retransmission every SRTT + SRTT/4 until the RTO.
+ */
+static void
+test_recovery_timer_once_without_acks(void **state)
+{
+	struct th *h = *state;
+	unsigned int frames = 0;
+
+	six_segments_out(h);
+	sack_ack(h, 1, 1, (const uint32_t[][2]){ { 1461, 8761 } });
+	th_expect(h, "PA", 1, 1, MSS);
+	th_advance(h, 199);
+	while (th_recv(h, &h->last))
+		frames++;
+	assert_int_equal(frames, 1);
+	assert_int_equal(th_stat(h, recovery_timeouts), 1);
+	assert_int_equal(th_stat(h, rto_expired), 0);
+	th_advance(h, 2);
+	assert_int_equal(th_stat(h, rto_expired), 1);
+	th_expect(h, "A", 1, 1, MSS);
+	th_advance(h, 300);
+	th_expect_none(h);	/* the next RTO is backed off to 400 ms */
+	assert_int_equal(th_stat(h, recovery_timeouts), 1);
+}
+
+/*
  * Tail loss (RFC 8985 §7): the last two segments of a response are lost
  * and no ACK will come. 2 SRTT later the last segment goes again; its SACK
  * shows the hole before it, which is retransmitted at once: no RTO.
@@ -1054,6 +1082,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sack_recovery_on_data_acks, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_lost_retransmission, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_tail_loss_probe, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_recovery_timer_once_without_acks, th_setup,
+						th_teardown),
 		cmocka_unit_test_setup_teardown(test_tail_loss_probe_dsack_starts_recovery, th_setup,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_eifel_undoes_spurious_recovery, th_setup,
