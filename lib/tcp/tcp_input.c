@@ -719,8 +719,10 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		    t->snd.max != t->snd.una)
 			tcp_ack_dup(w, t);
 		(void)tcp_lost_retransmits(w, t);	/* tcp_output() follows */
-		if (advanced || sacked > 0)
+		if (advanced || sacked > 0) {
 			t->flags &= ~TT_TF_TLP;		/* the probe, or what it chased, arrived */
+			t->loss_shift = 0;
+		}
 	} else if (!advanced && s->ack == t->snd.una && s->len == 0 && !(s->flags & TT_TH_FIN) &&
 		   seg_wnd(t, s) == t->snd.wnd && t->snd.max != t->snd.una) {
 		tcp_ack_dup(w, t);

@@ -83,6 +83,7 @@ timer_rtx(struct tt_worker *w, struct tt_tcb *t)
 	TT_STAT_INC(w, rto_expired);
 	t->cc->on_rto(t, t->snd.max - t->snd.una, w->now_us);
 	t->flags &= ~(TT_TF_IN_RECOVERY | TT_TF_RTT_TIMING | TT_TF_TLP | TT_TF_UNDO);	/* Karn */
+	t->loss_shift = 0;
 	t->dupacks = 0;
 	t->lt_bytes = 0;
 	t->n_sacked = 0;	/* RFC 6675 §5.1: everything unacknowledged counts as lost */
@@ -206,6 +207,7 @@ rack_wait_ms(const struct tt_tcb *t)
 	return (t->srtt + t->srtt / 4 + 999) / 1000 + 1;
 }
 
+#define LOSS_SHIFT_MAX 10	/* the recovery timer's back-off: at most 1024 x */
 #define TLP_DELACK_MS 200	/* RFC 8985 §7.2 WCDelAckT: a lone segment may wait for a delayed ACK */
 
 void
@@ -222,15 +224,12 @@ tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t)
 	}
 	if (t->flags & TT_TF_IN_RECOVERY) {
 		/*
-		 * Every ACK puts it off: it fires when they stop, once; the
-		 * next time needs an ACK that brought news (a dead peer gets
-		 * one such retransmission, then the RTO's backed-off ones).
+		 * Every ACK puts it off: it fires when they stop, and again
+		 * after twice as long, four times... until an ACK brings news
+		 * (loss_shift back to 0): a dead peer gets a handful of these
+		 * before the RTO, not one every SRTT + SRTT/4.
 		 */
-		if (t->flags & TT_TF_TLP) {
-			tcb_timer_clear(t, TT_TIMER_LOSS);
-			return;
-		}
-		at = w->now_ms + rack_wait_ms(t);
+		at = w->now_ms + ((uint64_t)rack_wait_ms(t) << t->loss_shift);
 	} else {
 		uint32_t pto = 2 * ((t->srtt + 999) / 1000) + 1;
 
@@ -280,7 +279,8 @@ timer_loss(struct tt_worker *w, struct tt_tcb *t)
 		 */
 		(void)tcp_lost_retransmits(w, t);
 		TT_STAT_INC(w, recovery_timeouts);
-		t->flags |= TT_TF_TLP;
+		if (t->loss_shift < LOSS_SHIFT_MAX)
+			t->loss_shift++;
 		tcp_retransmit_hole(w, t);
 		tcp_output(w, t);
 		return;

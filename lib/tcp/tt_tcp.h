@@ -113,7 +113,7 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_TS	0x4000	/**< RFC 7323 timestamps in use */
 #define TT_TF_SACK	0x8000	/**< RFC 2018 SACK in use */
 #define TT_TF_DSACK	0x10000	/**< RFC 2883: report dsack in the next ACK */
-#define TT_TF_TLP	0x20000	/**< RFC 8985 §7: a tail loss probe (or a recovery timeout's retransmission) is out */
+#define TT_TF_TLP	0x20000	/**< RFC 8985 §7: a tail loss probe is out */
 #define TT_TF_UNDO	0x40000	/**< RFC 3522: this recovery may prove spurious (undo_*) */
 
 /** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
@@ -127,6 +127,7 @@ struct tt_tcb {
 	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
 	uint8_t lidx;			/**< passive open: index of the listener in cfg->listeners */
 	uint8_t ka_probes;		/**< keepalive probes since the peer last spoke */
+	uint8_t loss_shift;		/**< recovery timer back-off since the last ACK with news */
 	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
 	uint8_t snd_wscale;		/**< RFC 7323: the peer's shift, applied to SEG.WND */
 	uint8_t rcv_wscale;		/**< RFC 7323: our shift, applied to what we advertise */
