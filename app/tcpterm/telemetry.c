@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 
 #include <rte_byteorder.h>
+#include <rte_mempool.h>
 #include <rte_telemetry.h>
 
 #include "app.h"
@@ -105,13 +106,17 @@ worker_value(unsigned int i, unsigned int what)
 		return live;
 	case 7: return w->n_state[TT_TIME_WAIT];
 	case 8: return w->stats[TT_STAT_conn_established];
-	default: return tel_app->busy_pct[i];
+	case 9: return tel_app->busy_pct[i];
+	/* Approximate while the worker runs (caches are read without locks), exact when idle. */
+	case 10: return rte_mempool_in_use_count(w->pool);
+	default: return rte_mempool_in_use_count(w->clone_pool);
 	}
 }
 
 static const char *const worker_fields[] = {
 	"lcore", "rx_packets", "tx_packets", "handoff_in", "handoff_out", "ring_drops",
 	"connections", "time_wait", "connections_opened", "busy_percent",
+	"mbufs_in_use", "clones_in_use",
 };
 
 /*
@@ -213,7 +218,7 @@ tt_telemetry_register(struct tt_app *app)
 	if (ret == 0)
 		ret = rte_telemetry_register_cmd("/tcpterm/workers", tel_workers,
 			"Per worker: packets, hand-offs, ring drops, connections, busy% "
-			"(last second). Parameter: worker index");
+			"(last second), mbufs in use. Parameter: worker index");
 	if (ret == 0)
 		ret = rte_telemetry_register_cmd("/tcpterm/connect", tel_connect,
 			"Each worker opens N probe connections. Parameters: A.B.C.D:PORT[,N]");
