@@ -10,6 +10,7 @@
 #                                  commands from the FIFO DIR/NAME.in, output in
 #                                  DIR/NAME.log; waits for its first prompt
 #   tt_pmd_cmd NAME CMD            run one command and wait for the next prompt
+#   tt_pmd_wait_link NAME PORT [S] until 'show port info PORT' says the link is up
 #   tt_pmd_quit NAME               'stop' and 'quit', then wait for it to exit
 #                                  (SIGINT, then SIGKILL, by PID, if it does not)
 #   tt_pmd_rate NAME PORT rx|tx    Rx-pps or Tx-pps of PORT in the latest
@@ -70,6 +71,16 @@ tt_pmd_cmd() {
 	printf '%s\n' "$cmd" >&"$fd" || return 1
 	TT_PMD_PROMPTS[$name]=$((TT_PMD_PROMPTS[$name] + 1))
 	tt_pmd_wait_prompts "$name" "${TT_PMD_PROMPTS[$name]}" 30
+}
+
+tt_pmd_wait_link() {
+	local name=$1 port=$2 secs=${3:-10} i
+	for ((i = 0; i < secs * 10; i++)); do
+		tt_pmd_cmd "$name" "show port info $port" || return 1
+		grep 'Link status:' "${TT_PMD_LOG[$name]}" | tail -n 1 | grep -q up && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 tt_pmd_quit() {
