@@ -18,7 +18,8 @@ gateway's MAC before it answers a SYN from off-link (--no-arp leaves it
 out). --mix M interleaves M junk frames (below) evenly among the SYNs.
 
 Junk mode (--junk): N frames tcpterm must classify and drop without
-answering, cycling through one kind per drop reason:
+answering, cycling through one kind per drop reason, from sources no SYN
+uses:
 
     kind         frame                                     tcpterm counter
     udp          IPv4/UDP to DST                           drop_ip_proto
@@ -58,6 +59,7 @@ ETH_VLAN = 0x8100
 PCAP_MAGIC = 0xA1B2C3D4
 LINKTYPE_ETHERNET = 1
 SRC_NET = 0xC6130000		# 198.19.0.0; sources are 198.19.0.0/16
+JUNK_BASE = 1 << 24		# junk frame j uses source JUNK_BASE + j: none of a SYN's
 OTHER_IP = "198.18.0.99"	# an address on tcpterm's link that is not tcpterm's
 
 JUNK_KINDS = [
@@ -173,9 +175,10 @@ class Gen:
         ip = ip_header(src, dst, 6, len(th), self.rnd.getrandbits(16), bad_cksum=bad_ip)
         return eth(dmac or a.dst_mac, a.src_mac, ETH_IPV4, ip + th)
 
-    def junk(self, i):
+    def junk(self, j):
         a = self.a
-        kind, reason = JUNK_KINDS[i % len(JUNK_KINDS)]
+        kind, reason = JUNK_KINDS[j % len(JUNK_KINDS)]
+        i = JUNK_BASE + j	# sources apart from the SYNs'
         src, sport = self.source(i)
         other = ipaddress.IPv4Address(OTHER_IP).packed
         ident = self.rnd.getrandbits(16)
