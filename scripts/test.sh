@@ -45,13 +45,15 @@ for arg in "$@"; do
 done
 
 # Integration tests also run against the sanitizer build (with their
-# environment): the basic HTTP and echo paths and both close orders.
+# environment): the basic HTTP and echo paths, both close orders, and
+# SYN cookies and junk from testpmd over memif.
 ASAN_TESTS=(
 	"test_http_curl.sh"
 	"test_echo_16m.sh TT_ECHO_SCENARIOS=clean"
 	"test_peer_close.sh"
 	"test_time_wait.sh"
 	"test_bad_cli.sh"
+	"test_testpmd_syn.sh"
 )
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=0:print_summary=1}
