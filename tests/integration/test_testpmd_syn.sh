@@ -96,7 +96,7 @@ tt_pmd_start gen "$TT_TMP" --lcores=0@1,1@0 --no-pci --file-prefix="$PMD_PREFIX"
 	$(tt_eal_mem_args) --log-level=error \
 	--vdev="net_pcap0,rx_pcap=$TT_TMP/in.pcap,tx_pcap=$TT_TMP/out.pcap" \
 	--vdev="net_memif1,role=client,id=0,socket=$SOCK,mac=$MAC_GW,rsize=14" \
-	-- -i --forward-mode=io --no-flush-rx --total-num-mbufs=65536 ||
+	-- -i --forward-mode=io --no-flush-rx --total-num-mbufs=16384 ||
 	{ tt_fail "testpmd did not start"; exit 1; }
 if ! tt_pmd_wait_link gen 1 20; then
 	tt_fail "the memif link between testpmd and tcpterm did not come up"
