@@ -9,9 +9,9 @@
 
 SYN mode (the default): N SYNs, each from its own source address and port
 in 198.19.0.0/16 (the 65024 hosts 198.19.X.1-254 with port 1024, then the
-same hosts with port 1025, and so on; no two alike), to DST:DPORT, with valid IPv4 and TCP checksums
-and the options Linux puts on a SYN (MSS 1460, SACK-permitted, timestamps,
-NOP, window scale 7: a 74-byte frame). The frames come "through a router":
+same hosts with port 1025, and so on; no two alike), to DST:DPORT, with
+valid IPv4 and TCP checksums and the options Linux puts on a SYN (MSS 1460,
+SACK-permitted, timestamps, NOP, window scale 7: a 74-byte frame). The frames come "through a router":
 their source MAC is SRC_MAC, the gateway's, and the pcap starts with an
 ARP request from GATEWAY (198.18.0.1) for DST, so that tcpterm learns the
 gateway's MAC before it answers a SYN from off-link (--no-arp leaves it
