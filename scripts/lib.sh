@@ -131,8 +131,8 @@ tt_netns_add() {
 
 # Remove what earlier test runs that were killed left behind: namespaces
 # ttit-PID, and the DPDK runtime dirs and hugepage files of prefixes
-# ttitPID / ttbadPID (integration tests) and ttunitPID (unit tests) whose
-# PID is gone.
+# ttitPID / ttbadPID (integration tests), ttitpmdPID (test_testpmd_syn.sh's
+# testpmd) and ttunitPID (unit tests) whose PID is gone.
 tt_sweep_stale() {
 	local ns pid d prefix
 	for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep -E '^ttit-[0-9]+$'); do
@@ -143,7 +143,7 @@ tt_sweep_stale() {
 		[ -e "$d" ] || continue
 		prefix=$(basename "$d")
 		prefix=${prefix%%map_*}
-		[[ $prefix =~ ^tt(it|bad|unit)([0-9]+)$ ]] || continue
+		[[ $prefix =~ ^tt(it|itpmd|bad|unit)([0-9]+)$ ]] || continue
 		pid=${BASH_REMATCH[2]}
 		tt_pid_alive "$pid" || tt_dpdk_cleanup "$prefix"
 	done

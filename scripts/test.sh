@@ -45,8 +45,9 @@ for arg in "$@"; do
 done
 
 # Integration tests also run against the sanitizer build (with their
-# environment): the basic HTTP and echo paths, both close orders, and
-# tcpterm-gen against tcpterm over memif (both sanitized).
+# environment): the basic HTTP and echo paths, both close orders,
+# tcpterm-gen against tcpterm over memif (both sanitized), and SYN cookies
+# and junk from testpmd over memif.
 ASAN_TESTS=(
 	"test_http_curl.sh"
 	"test_echo_16m.sh TT_ECHO_SCENARIOS=clean"
@@ -54,6 +55,7 @@ ASAN_TESTS=(
 	"test_time_wait.sh"
 	"test_bad_cli.sh"
 	"test_gen_memif.sh"
+	"test_testpmd_syn.sh"
 )
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=0:print_summary=1}

@@ -76,8 +76,6 @@ void tt_app_stop(struct tt_app *app);
 /** Stop the ports, drain and free the workers, rings and steering table. */
 void tt_app_teardown(struct tt_app *app);
 
-/** mbufs of worker @p i's pools (direct and clones) in use now. */
-uint64_t tt_app_mbufs_in_use(const struct tt_app *app, unsigned int i);
 
 /**
  * Wait up to @p timeout_ms for the link of @p port_id to come up

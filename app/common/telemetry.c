@@ -17,6 +17,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
+#include <rte_mempool.h>
 #include <rte_telemetry.h>
 
 #include "app.h"
@@ -111,13 +112,16 @@ worker_value(unsigned int i, unsigned int what)
 	case 7: return w->n_state[TT_TIME_WAIT];
 	case 8: return w->stats[TT_STAT_conn_established];
 	case 9: return tel_app->busy_pct[i];
-	default: return tt_app_mbufs_in_use(tel_app, i);
+	/* Approximate while the worker runs (caches are read without locks), exact when idle. */
+	case 10: return rte_mempool_in_use_count(w->pool);
+	default: return rte_mempool_in_use_count(w->clone_pool);
 	}
 }
 
 static const char *const worker_fields[] = {
 	"lcore", "rx_packets", "tx_packets", "handoff_in", "handoff_out", "ring_drops",
-	"connections", "time_wait", "connections_opened", "busy_percent", "mbufs_in_use",
+	"connections", "time_wait", "connections_opened", "busy_percent",
+	"mbufs_in_use", "clones_in_use",
 };
 
 /*
@@ -219,7 +223,7 @@ tt_telemetry_register(struct tt_app *app)
 	if (ret == 0)
 		ret = rte_telemetry_register_cmd("/tcpterm/workers", tel_workers,
 			"Per worker: packets, hand-offs, ring drops, connections, busy% "
-			"(last second). Parameter: worker index");
+			"(last second), mbufs in use. Parameter: worker index");
 	if (ret == 0 && app->probe != NULL)
 		ret = rte_telemetry_register_cmd("/tcpterm/connect", tel_connect,
 			"Each worker opens N probe connections. Parameters: A.B.C.D:PORT[,N]");

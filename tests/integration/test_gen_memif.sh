@@ -77,7 +77,7 @@ tt_stop() {
 
 tt_mbufs() {
 	"$TT_PYTHON" "$TT_ROOT/scripts/tt-telemetry.py" -p "$TT_PREFIX" -v /tcpterm/workers |
-		"$TT_PYTHON" -c 'import json,sys; print(sum(json.load(sys.stdin)["mbufs_in_use"]))'
+		"$TT_PYTHON" -c 'import json,sys; d = json.load(sys.stdin); print(sum(d["mbufs_in_use"]) + sum(d["clones_in_use"]))'
 }
 
 # gen_start NAME ARGS...: one bounded run in the background; output in

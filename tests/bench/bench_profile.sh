@@ -16,7 +16,7 @@
 #   2. with perf record -e cpu-clock on the worker thread at full speed,
 #      if perf can sample here: the share of its time per function.
 #
-#   sudo tests/bench/profile_cps.sh [--record] [SECONDS]
+#   sudo tests/bench/bench_profile.sh [--record] [SECONDS]
 #
 # SECONDS (default 10) is each run's length. valgrind slows tcpterm about
 # 50 times, so run 1 completes a few thousand connections; the generator
@@ -26,7 +26,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/scripts/lib.sh"
-tt_require_root "tests/bench/profile_cps.sh"
+tt_require_root "tests/bench/bench_profile.sh"
 
 RECORD=0
 if [ "${1:-}" = "--record" ]; then RECORD=1; shift; fi
@@ -204,7 +204,7 @@ if [ "$RECORD" = 1 ]; then
 		echo
 		echo "### Where the cycles go: connections/s over memif — $(date -u +%Y-%m-%d)"
 		echo
-		echo "Command: \`sudo tests/bench/profile_cps.sh --record $DUR\`; $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r); load average $(cut -d' ' -f1-3 /proc/loadavg)."
+		echo "Command: \`sudo tests/bench/bench_profile.sh --record $DUR\`; $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r); load average $(cut -d' ' -f1-3 /proc/loadavg)."
 		echo "tcpterm's http service against \`tcpterm-gen cps -c 64\` (GET, Connection: close, full close), one worker each, over net_memif."
 		echo
 		cat "$WORK/cg.md"
