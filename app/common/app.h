@@ -121,4 +121,7 @@ void tt_app_busy_update(struct tt_app *app);
 /** Sum one worker counter array over all workers. */
 void tt_app_sum(const struct tt_app *app, uint64_t *stats, uint64_t *drops, uint64_t *states);
 
+/** mbufs of worker @p i's pools (direct and clones) in use now. */
+uint64_t tt_app_mbufs_in_use(const struct tt_app *app, unsigned int i);
+
 #endif /* TT_APP_H */

@@ -217,3 +217,11 @@ tt_app_teardown(struct tt_app *app)
 	}
 	app->n_workers = 0;
 }
+
+uint64_t
+tt_app_mbufs_in_use(const struct tt_app *app, unsigned int i)
+{
+	const struct tt_worker *w = app->workers[i];
+
+	return rte_mempool_in_use_count(w->pool) + rte_mempool_in_use_count(w->clone_pool);
+}
