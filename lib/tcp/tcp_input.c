@@ -20,14 +20,20 @@
 #include "tt_tcp.h"
 
 /*
- * Out-of-order mbufs held per connection: room for the whole receive window
- * in segments of half an MSS, so a peer filling the window with runts is
- * bounded by the same budget as one sending full segments.
+ * Out-of-order mbufs held per connection: buffers for twice the window we
+ * can announce (as Linux sizes its receive buffer against truesize, not
+ * payload), so a peer sending runts pins no more buffers than one sending
+ * full segments. All reassembly queues of a worker together hold at most a
+ * quarter of its pool, so a few such peers cannot starve the others' RX.
  */
-static inline uint32_t
-ooo_max_segs(const struct tt_worker *w, const struct tt_tcb *t)
+static inline bool
+ooo_room(const struct tt_worker *w, const struct tt_tcb *t)
 {
-	return RTE_MIN(2u * (w->cfg->tcp.rcv_window / t->mss) + 16u, (uint32_t)UINT16_MAX);
+	uint32_t win = RTE_MIN(w->cfg->tcp.rcv_window, (uint32_t)TT_MAX_WIN << t->rcv_wscale);
+	uint32_t per_conn = 2u * (win / RTE_MBUF_DEFAULT_DATAROOM) + 16u;
+
+	return t->rcv.ooo_segs < RTE_MIN(per_conn, (uint32_t)UINT16_MAX) &&
+	       w->ooo_mbufs < w->cfg->limits.mbufs / 4;
 }	/* out-of-order mbufs held per connection */
 #define RTO_AFTER_SYN_TIMEOUT_MS 3000	/* RFC 6298 §5.7 */
 #define PAWS_IDLE_MS (24u * 24 * 3600 * 1000)	/* RFC 7323 §5.5: TS.Recent expires */
@@ -388,11 +394,14 @@ step_check_seq(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		 * window waits on those very ACKs (an echo whose send queue is
 		 * full) stalls both sides into timeouts, or for good with a
 		 * zero window. The text of such a segment is dropped; its ACK
-		 * still has to pass step_check_ack() (RFC 5961 §5.2).
+		 * still has to pass step_check_ack() (RFC 5961 §5.2). Only a
+		 * segment's worth past the edge (or one window unit, for
+		 * rounding) is taken: a blind ACK far beyond it could otherwise
+		 * shut our send window and set SND.WL1 ahead of the real peer.
 		 */
 		if ((s->flags & TT_TH_ACK) && !(s->flags & (TT_TH_RST | TT_TH_SYN)) &&
 		    seq_in(s->seq, t->rcv.nxt,
-			   t->rcv.nxt + wnd + ((uint32_t)TT_MAX_WIN << t->rcv_wscale) + 1)) {
+			   t->rcv.nxt + wnd + RTE_MAX((uint32_t)t->mss, 1u << t->rcv_wscale) + 1)) {
 			s->len = 0;
 			s->flags &= ~TT_TH_FIN;
 			return STEP_ACK_ONLY;
@@ -527,7 +536,9 @@ tcp_eifel_check(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 	t->snd.cwnd = RTE_MAX(t->snd.cwnd, t->undo_cwnd);
 	t->snd.ssthresh = RTE_MAX(t->snd.ssthresh, t->undo_ssthresh);
 	t->flags &= ~TT_TF_IN_RECOVERY;
+	t->undo_hold = t->snd.recover;	/* its retransmissions are still in flight */
 	t->snd.high_rxt = t->snd.una;
+	t->snd.recover = t->snd.una;
 }
 
 /* New data acknowledged: RTT sample, send queue, RFC 5681/6582 window growth. */
@@ -626,13 +637,14 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 	 * 2 SRTT ago: a hole the probe's ACK reveals is lost (RFC 8985 §7.4).
 	 */
 	if ((++t->dupacks == TT_DUPACK_THRESH ||
-	     (sack && (sack_is_lost(t, t->snd.una) || (t->flags & TT_TF_TLP)))) &&
-	    !(t->flags & TT_TF_IN_RECOVERY)) {
+	     (sack && (sack_is_lost(t, t->snd.una) ||
+		       ((t->flags & TT_TF_TLP) && t->n_sacked > 0)))) &&
+	    !(t->flags & TT_TF_IN_RECOVERY) && seq_geq(t->snd.una, t->snd.recover)) {
 		/* RFC 3522: remember what to go back to if the data was only late. */
 		t->undo_cwnd = t->snd.cwnd;
 		t->undo_ssthresh = t->snd.ssthresh;
 		t->undo_ts = tcp_ts_now(w, t);
-		if (sack && (t->flags & TT_TF_TS))
+		if (sack && (t->flags & TT_TF_TS) && seq_geq(t->snd.una, t->undo_hold))
 			t->flags |= TT_TF_UNDO;
 		/* The algorithm sets ssthresh, and cwnd to the reduced window. */
 		t->cc->on_loss(t, t->snd.max - t->snd.una - t->lt_bytes, w->now_us);
@@ -703,6 +715,7 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		sacked = sack_update(t, s);
 	advanced = seq_gt(s->ack, t->snd.una);
 	if (advanced) {
+		tcb_timer_clear(t, TT_TIMER_LOSS);	/* re-armed from here (tcp_output) */
 		tcp_ack_new(w, t, s);
 		if (t->flags & TT_TF_FREE)
 			return STEP_DROP;
@@ -711,14 +724,17 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		/*
 		 * RFC 6675 §2 and §5: an ACK that SACKs new data is a duplicate
 		 * acknowledgment, cumulative or not, data on it or not (an echo
-		 * peer's ACKs ride on its data). So is the answer to a tail loss
-		 * probe that carries SACK blocks, even ones already known (a
-		 * D-SACK of the probe): the hole below it is overdue.
+		 * peer's ACKs ride on its data). So is any answer to a tail loss
+		 * probe while the scoreboard holds SACKed data above a hole: the
+		 * hole is overdue (a D-SACK of the probe with no hole proves
+		 * the original arrived, RFC 8985 §7.4, and starts nothing).
 		 */
-		if ((sacked > 0 || ((t->flags & TT_TF_TLP) && s->nsack > 0)) &&
+		if ((sacked > 0 || ((t->flags & TT_TF_TLP) && t->n_sacked > 0)) &&
 		    t->snd.max != t->snd.una)
 			tcp_ack_dup(w, t);
-		(void)tcp_lost_retransmits(w, t);	/* tcp_output() follows */
+		/* An ACK with news is evidence that later segments got through. */
+		if (advanced || sacked > 0)
+			(void)tcp_lost_retransmits(w, t);	/* tcp_output() follows */
 		if (advanced || sacked > 0) {
 			t->flags &= ~TT_TF_TLP;		/* the probe, or what it chased, arrived */
 			t->loss_shift = 0;
@@ -805,7 +821,7 @@ step_data_fin(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		return;
 	}
 	if (s->seq != t->rcv.nxt) {
-		if (t->rcv.ooo_segs >= ooo_max_segs(w, t)) {
+		if (!ooo_room(w, t)) {
 			TT_DROP(w, tcp_rcv_window_full);
 			rte_pktmbuf_free(s->m);
 		} else {

@@ -316,6 +316,7 @@ sack_send_holes(struct tt_worker *w, struct tt_tcb *t, bool lost_only)
 void
 tcp_output(struct tt_worker *w, struct tt_tcb *t)
 {
+	uint32_t max0 = t->snd.max;
 	bool sack_recovery;
 
 	if (t->state == TT_CLOSED || (t->flags & TT_TF_FREE))
@@ -388,6 +389,8 @@ ack:
 		tcp_xmit(w, t, t->snd.nxt, 0, 0);
 	if (t->snd.una != t->snd.max && t->deadline[TT_TIMER_RTX] == 0)
 		tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
+	if (t->snd.max != max0)
+		tcb_timer_clear(t, TT_TIMER_LOSS);	/* new data: the probe timer starts over */
 	tcp_loss_timer_arm(w, t);
 }
 

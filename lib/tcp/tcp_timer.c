@@ -87,6 +87,7 @@ timer_rtx(struct tt_worker *w, struct tt_tcb *t)
 	t->dupacks = 0;
 	t->lt_bytes = 0;
 	t->n_sacked = 0;	/* RFC 6675 §5.1: everything unacknowledged counts as lost */
+	t->snd.recover = t->snd.max;	/* RFC 6582 §3.2 step 1: no fast recovery below it */
 	t->snd.nxt = t->snd.una;
 	tcp_output(w, t);
 	tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, cfg));
@@ -237,6 +238,13 @@ tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t)
 			tcb_timer_clear(t, TT_TIMER_LOSS);	/* one probe; then the RTO */
 			return;
 		}
+		/*
+		 * RFC 8985 §7.2: armed when new data goes out or new data is
+		 * acknowledged (both clear the deadline first), not put off by
+		 * every segment we send or take.
+		 */
+		if (t->deadline[TT_TIMER_LOSS] > w->now_ms)
+			return;
 		if (t->snd.max - t->snd.una <= t->mss)
 			pto += TLP_DELACK_MS;
 		if (pto >= tcp_rto_current(t, &w->cfg->tcp)) {
@@ -281,8 +289,8 @@ timer_loss(struct tt_worker *w, struct tt_tcb *t)
 		TT_STAT_INC(w, recovery_timeouts);
 		if (t->loss_shift < LOSS_SHIFT_MAX)
 			t->loss_shift++;
-		tcp_retransmit_hole(w, t);
-		tcp_output(w, t);
+		tcp_retransmit_hole(w, t);	/* one segment: no burst without an ACK */
+		tcp_loss_timer_arm(w, t);
 		return;
 	}
 	if (t->flags & TT_TF_TLP)

@@ -189,6 +189,7 @@ struct tt_tcb {
 	uint32_t undo_cwnd;
 	uint32_t undo_ssthresh;
 	uint32_t undo_ts;
+	uint32_t undo_hold;		/**< no new undo decision until snd.una passes this */
 
 	const struct tt_cc_algo *cc;		/**< chosen at creation (tcb_init_send) */
 	union tt_cc_state cc_state;

@@ -144,6 +144,7 @@ struct tt_worker {
 	struct tt_syncookie syncookie;	/**< RFC 4987 secrets (syncookie.c) */
 	uint32_t syn_backlog[TT_MAX_LISTENERS];	/**< SYN_RCVD TCBs per listener (cfg->listeners[i]) */
 	uint32_t challenge_acks_sec;	/**< RFC 5961 §7 rate limit window */
+	uint32_t ooo_mbufs;		/**< mbufs held in all reassembly queues */
 	uint64_t challenge_sec;
 
 	struct tt_wport ports[TT_MAX_PORTS];

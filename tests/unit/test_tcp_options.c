@@ -539,6 +539,21 @@ six_segments_out(struct th *h)
 		th_expect(h, "A", 1 + i * MSS, 1, MSS);
 }
 
+/* A SACK echo connection: three full segments in, each echoed as it arrives. */
+static void
+echo_three_segments(struct th *h)
+{
+	uint8_t d[MSS];
+	uint32_t i;
+
+	fill(d, sizeof(d));
+	handshake_sack_only(h, 7, WIN);
+	for (i = 0; i < 3; i++) {
+		th_send(h, i == 2 ? "PA" : "A", 1 + i * MSS, 1, WIN, d, MSS);
+		th_expect(h, "PA", 1 + i * MSS, 1 + (i + 1) * MSS, MSS);
+	}
+}
+
 /*
  * Six segments in flight (peer window 8760), the 1st and 3rd lost: the
  * SACKs for the other four retransmit exactly the two holes, each once,
@@ -648,6 +663,148 @@ test_eifel_keeps_needed_recovery(void **state)
 	eifel_run(*state, false);
 }
 
+/*
+ * RFC 6675 §5.1, RFC 6582 §3.2 step 1: after an RTO, no fast recovery
+ * until the ACK passes what was outstanding at the timeout. The first ACK
+ * of go-back-N re-reports SACKs the cleared scoreboard had forgotten; it
+ * must not start a recovery (and a second window cut) in the middle.
+ */
+static void
+test_no_fast_recovery_after_rto(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	six_segments_out(h);
+	t = th_tcb(h);
+	th_advance(h, 200);
+	while (th_recv(h, &h->last))
+		;
+	assert_int_equal(th_stat(h, rto_expired), 1);
+	sack_ack(h, 1461, 1, (const uint32_t[][2]){ { 2921, 8761 } });
+	while (th_recv(h, &h->last))
+		;
+	assert_int_equal(th_stat(h, fast_retransmits), 0);
+	assert_false(t->flags & TT_TF_IN_RECOVERY);
+}
+
+/*
+ * A tail loss probe whose answer only D-SACKs the probe: the original had
+ * arrived (RFC 8985 §7.4), nothing is lost and no recovery starts.
+ */
+static void
+test_tail_loss_probe_dsack_alone_is_no_loss(void **state)
+{
+	struct th *h = *state;
+	uint8_t b[40], d[100];
+
+	fill(d, sizeof(d));
+	echo_three_segments(h);
+	th_advance(h, 10);
+	th_expect(h, "PA", 1 + 2 * MSS, 1 + 3 * MSS, MSS);	/* the probe */
+	th_send(h, "PA", 1 + 3 * MSS, 1, WIN, d, 100);		/* data on an old ACK */
+	th_expect(h, "PA", 1 + 3 * MSS, 1 + 3 * MSS + 100, 100);
+	th_send_opts(h, "A", 1 + 3 * MSS + 100, 1 + 3 * MSS, WIN, NULL, 0, b,
+		     th_opt_sack(h, b, 1, (const uint32_t[][2]){ { 1 + 2 * MSS, 1 + 3 * MSS } }));
+	assert_int_equal(th_stat(h, fast_retransmits), 0);
+	assert_false(th_tcb(h)->flags & TT_TF_IN_RECOVERY);
+	while (th_recv(h, &h->last))
+		;
+}
+
+/*
+ * RFC 5961's spirit for the zero/full-window ACK allowance: a blind ACK far
+ * beyond our window (window 0) is not taken, so it cannot shut our send
+ * window and put SND.WL1 ahead of the real peer's updates.
+ */
+static void
+test_blind_ack_beyond_window_ignored(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	six_segments_out(h);
+	t = th_tcb(h);
+	sack_ack(h, 8761, 0, NULL);
+	while (th_recv(h, &h->last))
+		;
+	th_send(h, "A", 1 + 65535 + 4000, t->snd.una - h->iss, 0, NULL, 0);
+	while (th_recv(h, &h->last))
+		;
+	th_send(h, "A", 1, t->snd.max - h->iss, 8760, NULL, 0);
+	while (th_recv(h, &h->last))
+		;
+	assert_int_not_equal(t->snd.wnd, 0);
+}
+
+/*
+ * Eifel undoes once per loss episode: segment 1 arrives late (undone,
+ * rightly), segment 3 is really lost; the ACK of segment 3's first
+ * retransmission echoes a TSval older than the next recovery's, but that
+ * recovery is not undone (its undo waits until the first one's data is
+ * all acknowledged).
+ */
+static void
+test_eifel_undoes_once(void **state)
+{
+	struct th *h = *state;
+	const uint32_t S = TSMSS;
+	struct tt_tcb *t;
+	unsigned int i;
+	uint32_t ts0;
+
+	handshake_all(h, 19, 8760, 0, 10);
+	for (i = 0; i < 6; i++)
+		th_expect(h, "A", 1 + i * S, 1, S);
+	ts0 = h->last.ts_val;
+	t = th_tcb(h);
+	th_advance(h, 2);
+	ts_sack_ack(h, 1, ts0, 2, (const uint32_t[][2]){ { 1 + S, 1 + 2 * S },
+							 { 1 + 3 * S, 1 + 6 * S } });
+	while (th_recv(h, &h->last))
+		;
+	th_advance(h, 2);
+	ts_sack_ack(h, 1 + 2 * S, ts0, 1, (const uint32_t[][2]){ { 1 + 3 * S, 1 + 6 * S } });
+	while (th_recv(h, &h->last))
+		;
+	th_advance(h, 2);
+	ts_sack_ack(h, 1 + 2 * S, ts0, 1, (const uint32_t[][2]){ { 1 + 3 * S, t->snd.max - h->iss } });
+	while (th_recv(h, &h->last))
+		;
+	th_advance(h, 1);
+	ts_sack_ack(h, t->snd.max - h->iss, ts0 + 2, 0, NULL);
+	while (th_recv(h, &h->last))
+		;
+	assert_true(th_stat(h, spurious_recoveries) <= 1);
+}
+
+/*
+ * One-byte segments every other sequence number: each pins an mbuf. The
+ * reassembly queue holds buffers for twice the window we can announce
+ * (rcv_window is 1 MiB, but without window scaling that is 65535: 2 x 31
+ * + 16 mbufs of 2 KiB), not one per payload byte; the rest is dropped and
+ * counted, and the worker's total goes back to 0.
+ */
+static void
+test_ooo_runts_bounded_by_buffers(void **state)
+{
+	struct th *h = *state;
+	uint8_t d = 0x55;
+	unsigned int i;
+
+	th_handshake(h, 9);
+	for (i = 0; i < 3000; i++) {
+		th_send(h, "A", 3 + 2 * i, 1, 65535, &d, 1);
+		while (th_recv(h, &h->last))
+			;
+	}
+	assert_int_equal(th_tcb(h)->rcv.ooo_segs, 2 * (65535 / RTE_MBUF_DEFAULT_DATAROOM) + 16);
+	assert_int_equal(h->w->ooo_mbufs, th_tcb(h)->rcv.ooo_segs);
+	assert_int_equal(th_drop(h, tcp_rcv_window_full), 3000 - th_tcb(h)->rcv.ooo_segs);
+	th_send(h, "R", 1, 0, 0, NULL, 0);
+	assert_int_equal(h->w->ooo_mbufs, 0);
+}
+
 /* RFC 6675 §5.1: the RTO forgets the scoreboard and goes back to snd.una. */
 static void
 test_sack_scoreboard_cleared_on_rto(void **state)
@@ -730,21 +887,6 @@ test_sack_lost_retransmission(void **state)
 	assert_int_equal(th_stat(h, rto_expired), 0);
 	while (th_recv(h, &h->last))
 		;
-}
-
-/* A SACK echo connection: three full segments in, each echoed as it arrives. */
-static void
-echo_three_segments(struct th *h)
-{
-	uint8_t d[MSS];
-	uint32_t i;
-
-	fill(d, sizeof(d));
-	handshake_sack_only(h, 7, WIN);
-	for (i = 0; i < 3; i++) {
-		th_send(h, i == 2 ? "PA" : "A", 1 + i * MSS, 1, WIN, d, MSS);
-		th_expect(h, "PA", 1 + i * MSS, 1 + (i + 1) * MSS, MSS);
-	}
 }
 
 /*
@@ -1093,6 +1235,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_eifel_undoes_spurious_recovery, th_setup,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_eifel_keeps_needed_recovery, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_no_fast_recovery_after_rto, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_tail_loss_probe_dsack_alone_is_no_loss, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_blind_ack_beyond_window_ignored, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_eifel_undoes_once, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_ooo_runts_bounded_by_buffers, setup_rcv_1m,
+						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_scoreboard_cleared_on_rto, th_setup,
 						th_teardown),
 	};

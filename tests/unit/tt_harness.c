@@ -152,6 +152,7 @@ th_stop(struct th *h)
 	tt_worker_drain(h->w);
 	while (rte_ring_dequeue(h->tx, (void **)&m) == 0)
 		rte_pktmbuf_free(m);
+	assert_int_equal(h->w->ooo_mbufs, 0);
 	assert_int_equal(rte_mempool_in_use_count(h->w->pool), 0);
 	assert_int_equal(rte_mempool_in_use_count(h->w->clone_pool), 0);
 	assert_int_equal(rte_mempool_in_use_count(h->pool), 0);
