@@ -53,7 +53,8 @@
  *   [tcp]     mss              88      9000       1460, capped at (smallest MTU - 40)
  *                                                 when not set; when set it must fit
  *                                                 every port's MTU - 40
- *             rcv_window       1024    2^30-1     65535; at most 65535 with
+ *             rcv_window       1024    2^30-1     1 MiB (65535 with window_scaling
+ *                                                 off); at most 65535 with
  *                                                 window_scaling off (RFC 7323 §2.3)
  *             snd_buf          1024    16 MiB     262144
  *             rto_init_ms      1       600000     1000 (RFC 6298); must lie in
@@ -822,6 +823,8 @@ cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 					 t->mss, min_port, CFG_TCP_OVERHEAD,
 					 min_mtu - CFG_TCP_OVERHEAD);
 	}
+	if (!t->window_scaling && !set[TK_RCV_WINDOW])
+		t->rcv_window = 65535;	/* the default without scaling */
 	if (!t->window_scaling && t->rcv_window > 65535)
 		return cfg_error(ctx, -EINVAL, "tcp", "rcv_window",
 				 "%u needs window_scaling = on (at most 65535 without)",
@@ -1104,7 +1107,7 @@ tt_config_defaults(struct tt_config *cfg)
 	}
 
 	cfg->tcp.mss = 1460;
-	cfg->tcp.rcv_window = 65535;
+	cfg->tcp.rcv_window = 1048576;
 	cfg->tcp.snd_buf = 262144;
 	cfg->tcp.rto_init_ms = 1000;
 	cfg->tcp.rto_min_ms = 200;

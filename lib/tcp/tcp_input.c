@@ -19,11 +19,20 @@
 #include "tt_net.h"
 #include "tt_tcp.h"
 
-#define OOO_MAX_SEGS 128	/* out-of-order mbufs held per connection */
+/*
+ * Out-of-order mbufs held per connection: room for the whole receive window
+ * in segments of half an MSS, so a peer filling the window with runts is
+ * bounded by the same budget as one sending full segments.
+ */
+static inline uint32_t
+ooo_max_segs(const struct tt_worker *w, const struct tt_tcb *t)
+{
+	return RTE_MIN(2u * (w->cfg->tcp.rcv_window / t->mss) + 16u, (uint32_t)UINT16_MAX);
+}	/* out-of-order mbufs held per connection */
 #define RTO_AFTER_SYN_TIMEOUT_MS 3000	/* RFC 6298 §5.7 */
 #define PAWS_IDLE_MS (24u * 24 * 3600 * 1000)	/* RFC 7323 §5.5: TS.Recent expires */
 
-enum step { STEP_CONTINUE, STEP_DROP };
+enum step { STEP_CONTINUE, STEP_DROP, STEP_ACK_ONLY };
 
 static void tcp_input_conn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s);
 
@@ -370,6 +379,24 @@ step_check_seq(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		/* RFC 2883: data wholly received before is reported as a D-SACK. */
 		if (s->len > 0 && seq_leq(s->seq + s->len, t->rcv.nxt))
 			sack_note_dup(t, s->seq, s->seq + s->len);
+		/*
+		 * RFC 9293 §3.10.7.4: with a zero window no segment is
+		 * acceptable, "but special allowance should be made to accept
+		 * valid ACKs". The same holds for a full window: a peer whose
+		 * last segment up to our window's edge was lost sends its ACKs
+		 * with SEQ at or past the edge. Ignoring them while our own
+		 * window waits on those very ACKs (an echo whose send queue is
+		 * full) stalls both sides into timeouts, or for good with a
+		 * zero window. The text of such a segment is dropped; its ACK
+		 * still has to pass step_check_ack() (RFC 5961 §5.2).
+		 */
+		if ((s->flags & TT_TH_ACK) && !(s->flags & (TT_TH_RST | TT_TH_SYN)) &&
+		    seq_in(s->seq, t->rcv.nxt,
+			   t->rcv.nxt + wnd + ((uint32_t)TT_MAX_WIN << t->rcv_wscale) + 1)) {
+			s->len = 0;
+			s->flags &= ~TT_TH_FIN;
+			return STEP_ACK_ONLY;
+		}
 		return STEP_DROP;
 	}
 	/* Leading part already received. */
@@ -571,7 +598,12 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 	bool sack = (t->flags & TT_TF_SACK) != 0;
 
 	TT_STAT_INC(w, dup_acks_rx);
-	if ((++t->dupacks == TT_DUPACK_THRESH || (sack && sack_is_lost(t, t->snd.una))) &&
+	/*
+	 * With a tail loss probe out, everything below it was sent at least
+	 * 2 SRTT ago: a hole the probe's ACK reveals is lost (RFC 8985 §7.4).
+	 */
+	if ((++t->dupacks == TT_DUPACK_THRESH ||
+	     (sack && (sack_is_lost(t, t->snd.una) || (t->flags & TT_TF_TLP)))) &&
 	    !(t->flags & TT_TF_IN_RECOVERY)) {
 		/* The algorithm sets ssthresh, and cwnd to the reduced window. */
 		t->cc->on_loss(t, t->snd.max - t->snd.una - t->lt_bytes, w->now_us);
@@ -599,6 +631,9 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 static enum step
 step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 {
+	uint32_t sacked = 0;
+	bool advanced;
+
 	if (!(s->flags & TT_TH_ACK)) {
 		TT_DROP(w, tcp_no_ack);
 		return STEP_DROP;
@@ -636,12 +671,28 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	/* RFC 9293 §3.8.6.1: a peer that answers zero-window probes keeps the connection. */
 	t->probes = 0;
 	if ((t->flags & TT_TF_SACK) && s->nsack > 0)
-		sack_update(t, s);
-	if (seq_gt(s->ack, t->snd.una)) {
+		sacked = sack_update(t, s);
+	advanced = seq_gt(s->ack, t->snd.una);
+	if (advanced) {
 		tcp_ack_new(w, t, s);
 		if (t->flags & TT_TF_FREE)
 			return STEP_DROP;
-	} else if (s->ack == t->snd.una && s->len == 0 && !(s->flags & TT_TH_FIN) &&
+	}
+	if (t->flags & TT_TF_SACK) {
+		/*
+		 * RFC 6675 §2 and §5: an ACK that SACKs new data is a duplicate
+		 * acknowledgment, cumulative or not, data on it or not (an echo
+		 * peer's ACKs ride on its data). So is the answer to a tail loss
+		 * probe that carries SACK blocks, even ones already known (a
+		 * D-SACK of the probe): the hole below it is overdue.
+		 */
+		if ((sacked > 0 || ((t->flags & TT_TF_TLP) && s->nsack > 0)) &&
+		    t->snd.max != t->snd.una)
+			tcp_ack_dup(w, t);
+		(void)tcp_lost_retransmits(w, t);	/* tcp_output() follows */
+		if (advanced)
+			t->flags &= ~TT_TF_TLP;		/* the probe, or what it chased, arrived */
+	} else if (!advanced && s->ack == t->snd.una && s->len == 0 && !(s->flags & TT_TH_FIN) &&
 		   seg_wnd(t, s) == t->snd.wnd && t->snd.max != t->snd.una) {
 		tcp_ack_dup(w, t);
 	}
@@ -723,13 +774,13 @@ step_data_fin(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		return;
 	}
 	if (s->seq != t->rcv.nxt) {
-		if (t->rcv.ooo_segs >= OOO_MAX_SEGS) {
+		if (t->rcv.ooo_segs >= ooo_max_segs(w, t)) {
 			TT_DROP(w, tcp_rcv_window_full);
 			rte_pktmbuf_free(s->m);
 		} else {
 			TT_STAT_INC(w, ooo_segs_rx);
-			t->rcv.sack_last = s->seq;
 			reass_insert(w, t, s->m, s->seq, s->len, fin);
+			sack_note_ooo(t, s->seq);
 		}
 		s->m = NULL;
 		t->flags |= TT_TF_ACKNOW;	/* RFC 5681 §4.2: duplicate ACK at once */
@@ -859,8 +910,18 @@ tcp_input_conn(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		tcp_input_syn_sent(w, t, s);
 		goto out;
 	}
-	if (step_paws(w, t, s) == STEP_DROP || step_check_seq(w, t, s) == STEP_DROP)
+	if (step_paws(w, t, s) == STEP_DROP)
 		goto out;
+	switch (step_check_seq(w, t, s)) {
+	case STEP_DROP:
+		goto out;
+	case STEP_ACK_ONLY:
+		if (t->state != TT_SYN_RCVD)
+			(void)step_check_ack(w, t, s);	/* the text is dropped */
+		goto out;
+	default:
+		break;
+	}
 	ts_recent_update(w, t, s, orig_seq);
 	if (step_check_rst(w, t, s, orig_seq) == STEP_DROP ||
 	    step_check_syn(w, t, s) == STEP_DROP ||

@@ -121,20 +121,6 @@ tcp_send_rst(struct tt_worker *w, struct tt_tcb *t)
 }
 
 /*
- * A probe of @p t (zero window, keepalive): <SEQ=@p seq><ACK=RCV.NXT>, no
- * data, outside tcp_xmit()'s bookkeeping, but with the TCB's options:
- * RFC 7323 §3.2 wants timestamps on every segment but a RST.
- */
-void
-tcp_send_probe(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint16_t wnd)
-{
-	uint8_t opts[TT_OPT_SPACE];
-	uint32_t optlen = tcp_opts_build(w, t, TT_TH_ACK, 0, opts);
-
-	tcp_respond_opts(w, t->port, &t->key, seq, t->rcv.nxt, TT_TH_ACK, wnd, opts, optlen);
-}
-
-/*
  * The window to advertise (RFC 9293 §3.8.6.2.2 receiver SWS avoidance): the
  * right edge moves only by at least min(buffer/2, MSS) and never moves back.
  */
@@ -148,6 +134,24 @@ rcv_wnd_advertise(struct tt_worker *w, struct tt_tcb *t, bool syn)
 		t->rcv.adv = edge;
 	/* RFC 7323 §2.3: the field carries the window right-shifted by our shift. */
 	return tcb_wnd_field(t, t->rcv.adv - t->rcv.nxt, syn);
+}
+
+/*
+ * A probe of @p t (zero window, keepalive): <SEQ=@p seq><ACK=RCV.NXT>, no
+ * data, outside tcp_xmit()'s bookkeeping, but with the TCB's options
+ * (RFC 7323 §3.2 wants timestamps on every segment but a RST) and the
+ * window as any segment would announce it: a window taken from elsewhere
+ * could reach past the edge RCV.ADV that the sequence check holds the peer
+ * to, and the peer's bytes beyond it would be trimmed.
+ */
+void
+tcp_send_probe(struct tt_worker *w, struct tt_tcb *t, uint32_t seq)
+{
+	uint8_t opts[TT_OPT_SPACE];
+	uint32_t optlen = tcp_opts_build(w, t, TT_TH_ACK, 0, opts);
+	uint16_t wnd = rcv_wnd_advertise(w, t, false);
+
+	tcp_respond_opts(w, t->port, &t->key, seq, t->rcv.nxt, TT_TH_ACK, wnd, opts, optlen);
 }
 
 /* Chain indirect mbufs covering [off, off + len) of the send queue behind @p hdr. */
@@ -277,6 +281,7 @@ sack_xmit_hole(struct tt_worker *w, struct tt_tcb *t, uint32_t l, uint32_t r)
 		return -1;
 	TT_STAT_INC(w, sack_retransmits);
 	t->snd.high_rxt = l + len + !!(flags & TT_TH_FIN);
+	t->rxt_last_ms = (uint32_t)w->now_ms;
 	return 0;
 }
 
@@ -383,6 +388,32 @@ ack:
 		tcp_xmit(w, t, t->snd.nxt, 0, 0);
 	if (t->snd.una != t->snd.max && t->deadline[TT_TIMER_RTX] == 0)
 		tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
+	tcp_loss_timer_arm(w, t);
+}
+
+/*
+ * RFC 8985 §7.3: a tail loss probe is one new segment if the windows allow
+ * it, else the last segment sent (with our FIN if that went too).
+ */
+void
+tcp_send_tlp(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint32_t max = t->snd.max, fin, dend, len;
+
+	if (t->snd.nxt == t->snd.max && seq_lt(t->snd.nxt, t->snd.end) &&
+	    t->snd.wnd > t->snd.nxt - t->snd.una) {
+		uint32_t cwnd = t->snd.cwnd;
+
+		t->snd.cwnd = (t->snd.nxt - t->snd.una) + t->mss;
+		tcp_output(w, t);
+		t->snd.cwnd = cwnd;
+		if (t->snd.max != max)
+			return;
+	}
+	fin = (t->flags & TT_TF_FIN_QUEUED) && t->snd.max == t->snd.end + 1;
+	dend = t->snd.max - fin;
+	len = RTE_MIN(dend - t->snd.una, (uint32_t)t->mss);
+	tcp_xmit(w, t, dend - len, len, (fin ? TT_TH_FIN : 0) | (len ? TT_TH_PSH : 0));
 }
 
 /* Drop @p bytes acknowledged bytes from the head of the send queue. */

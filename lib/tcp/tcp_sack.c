@@ -7,8 +7,9 @@
  *
  * Receive side (RFC 2018 §4, RFC 2883): the blocks of our next ACK come
  * from the reassembly queue. An optional D-SACK block reporting a duplicate
- * goes first; then the block holding the most recently received
- * out-of-order segment; then the other blocks in sequence order.
+ * goes first; then the range holding the most recently received
+ * out-of-order segment, then the other ranges reported recently (newest
+ * first, remembered in rcv.sack_hist), then the lowest ranges.
  *
  * Send side (RFC 6675): the scoreboard is up to TT_SACK_SLOTS disjoint
  * ranges [l, r) above snd.una the peer has SACKed, sorted. A hole is an
@@ -18,56 +19,103 @@
  * matter. RTO clears the scoreboard (RFC 6675 §5.1).
  */
 
+#include <string.h>
+
 #include "tt_tcp.h"
 
 #define DUPTHRESH TT_DUPACK_THRESH
 
-/* Contiguous ranges of the reassembly queue, in order, at most @p max. */
-static unsigned int
-ooo_ranges(const struct tt_tcb *t, struct tt_sack_blk *out, unsigned int max)
+/* The contiguous range starting at @p q, as [l, r); returns the mbuf after it. */
+static struct rte_mbuf *
+range_at(struct rte_mbuf *q, struct tt_sack_blk *rg)
 {
-	struct rte_mbuf *q;
-	unsigned int n = 0;
-
-	for (q = t->ooo_head; q != NULL; q = mbuf_meta(q)->qnext) {
-		uint32_t l = mbuf_meta(q)->seq, r = l + q->pkt_len;
-
-		if (q->pkt_len == 0)
-			continue;
-		if (n > 0 && out[n - 1].r == l) {
-			out[n - 1].r = r;
-			continue;
-		}
-		if (n == max)
-			break;
-		out[n].l = l;
-		out[n].r = r;
-		n++;
-	}
-	return n;
+	rg->l = mbuf_meta(q)->seq;
+	rg->r = rg->l + q->pkt_len;
+	for (q = mbuf_meta(q)->qnext; q != NULL && mbuf_meta(q)->seq == rg->r;
+	     q = mbuf_meta(q)->qnext)
+		rg->r += q->pkt_len;
+	return q;
 }
 
-/* RFC 2018 §4 and RFC 2883 §4: the blocks for our next ACK, at most @p max. */
+/* The contiguous range of the reassembly queue holding @p seq, if any. */
+static bool
+ooo_range_of(const struct tt_tcb *t, uint32_t seq, struct tt_sack_blk *rg)
+{
+	struct rte_mbuf *q = t->ooo_head;
+
+	while (q != NULL) {
+		q = range_at(q, rg);
+		if (seq_in(seq, rg->l, rg->r))
+			return true;
+		if (seq_lt(seq, rg->l))
+			return false;
+	}
+	return false;
+}
+
+/*
+ * RFC 2018 §4: an out-of-order segment starting at @p seq was queued (or
+ * was a duplicate of queued data). Its range becomes the newest entry of the
+ * history; an older entry inside the same range goes, since that range now
+ * leads.
+ */
+void
+sack_note_ooo(struct tt_tcb *t, uint32_t seq)
+{
+	uint32_t old[TT_SACK_HIST];
+	struct tt_sack_blk rg;
+	unsigned int i, n = 0;
+
+	if (!(t->flags & TT_TF_SACK))
+		return;
+	if (!ooo_range_of(t, seq, &rg))
+		return;
+	memcpy(old, t->rcv.sack_hist, sizeof(old));
+	for (i = 0; i < t->rcv.n_hist; i++)
+		if (!seq_in(old[i], rg.l, rg.r) && n < TT_SACK_HIST - 1)
+			t->rcv.sack_hist[1 + n++] = old[i];
+	t->rcv.sack_hist[0] = seq;
+	t->rcv.n_hist = (uint8_t)(n + 1);
+}
+
+static bool
+blk_listed(const struct tt_sack_blk *b, unsigned int n, uint32_t l)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (b[i].l == l)
+			return true;
+	return false;
+}
+
+/*
+ * RFC 2018 §4 and RFC 2883 §4: the blocks for our next ACK, at most @p max.
+ * A D-SACK block goes first; then the range holding the most recently
+ * received segment and the other recently reported ranges, newest first,
+ * so that each range is repeated in several ACKs and a lost ACK costs the
+ * sender nothing; any room left goes to the lowest ranges, the holes the
+ * sender needs to fill first.
+ */
 uint32_t
 sack_rcv_blocks(const struct tt_tcb *t, struct tt_sack_blk *b, unsigned int max)
 {
-	struct tt_sack_blk r[TT_SACK_SLOTS * 2];
-	unsigned int nr, n = 0, i, first = UINT32_MAX;
+	unsigned int n = 0, i, first;
+	struct tt_sack_blk rg;
+	struct rte_mbuf *q;
 
 	if (t->flags & TT_TF_DSACK)
 		b[n++] = t->rcv.dsack;
-	nr = ooo_ranges(t, r, RTE_DIM(r));
-	for (i = 0; i < nr; i++) {
-		if (seq_in(t->rcv.sack_last, r[i].l, r[i].r)) {
-			first = i;
-			if (n < max)
-				b[n++] = r[i];
-			break;
-		}
+	first = n;
+	for (i = 0; i < t->rcv.n_hist && n < max; i++)
+		if (ooo_range_of(t, t->rcv.sack_hist[i], &rg) &&
+		    !blk_listed(b + first, n - first, rg.l))
+			b[n++] = rg;
+	for (q = t->ooo_head; q != NULL && n < max;) {
+		q = range_at(q, &rg);
+		if (seq_lt(rg.l, rg.r) && !blk_listed(b + first, n - first, rg.l))
+			b[n++] = rg;
 	}
-	for (i = 0; i < nr && n < max; i++)
-		if (i != first)
-			b[n++] = r[i];
 	return n;
 }
 
@@ -135,11 +183,27 @@ sb_insert(struct tt_tcb *t, uint32_t l, uint32_t r)
 	t->n_sacked++;
 }
 
-/* RFC 6675 §5 (Update()): merge the blocks of an ACK into the scoreboard. */
-void
+static uint32_t
+sb_bytes(const struct tt_tcb *t)
+{
+	uint32_t bytes = 0;
+	unsigned int i;
+
+	for (i = 0; i < t->n_sacked; i++)
+		bytes += t->sacked[i].r - t->sacked[i].l;
+	return bytes;
+}
+
+/*
+ * RFC 6675 §5 (Update()): merge the blocks of an ACK into the scoreboard.
+ * @return how many bytes the scoreboard gained: nonzero makes the ACK a
+ * "duplicate acknowledgment" in RFC 6675 §2's sense, data on it or not.
+ */
+uint32_t
 sack_update(struct tt_tcb *t, const struct tt_seg *s)
 {
 	uint32_t una = seq_in(s->ack, t->snd.una, t->snd.max + 1) ? s->ack : t->snd.una;
+	uint32_t before = sb_bytes(t), after;
 	unsigned int k;
 
 	for (k = 0; k < s->nsack; k++) {
@@ -151,6 +215,8 @@ sack_update(struct tt_tcb *t, const struct tt_seg *s)
 			continue;
 		sb_insert(t, seq_max(l, una), r);
 	}
+	after = sb_bytes(t);
+	return after > before ? after - before : 0;
 }
 
 /*

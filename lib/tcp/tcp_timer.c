@@ -82,7 +82,7 @@ timer_rtx(struct tt_worker *w, struct tt_tcb *t)
 	t->rxt_shift++;
 	TT_STAT_INC(w, rto_expired);
 	t->cc->on_rto(t, t->snd.max - t->snd.una, w->now_us);
-	t->flags &= ~(TT_TF_IN_RECOVERY | TT_TF_RTT_TIMING);	/* Karn */
+	t->flags &= ~(TT_TF_IN_RECOVERY | TT_TF_RTT_TIMING | TT_TF_TLP);	/* Karn */
 	t->dupacks = 0;
 	t->lt_bytes = 0;
 	t->n_sacked = 0;	/* RFC 6675 §5.1: everything unacknowledged counts as lost */
@@ -119,7 +119,7 @@ timer_persist(struct tt_worker *w, struct tt_tcb *t)
 		t->rxt_shift++;
 	TT_STAT_INC(w, persist_probes);
 	/* An old sequence number draws an ACK carrying the current window. */
-	tcp_send_probe(w, t, t->snd.una - 1, tcb_wnd_field(t, tcb_rcv_window(t), false));
+	tcp_send_probe(w, t, t->snd.una - 1);
 	tcb_timer_set(w, t, TT_TIMER_PERSIST, w->now_ms + tcp_rto_current(t, cfg));
 }
 
@@ -159,7 +159,6 @@ static void
 timer_keepalive(struct tt_worker *w, struct tt_tcb *t)
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
-	uint32_t wnd;
 
 	if (!(t->flags & TT_TF_KEEPALIVE))
 		return;
@@ -180,12 +179,108 @@ timer_keepalive(struct tt_worker *w, struct tt_tcb *t)
 	TT_STAT_INC(w, keepalive_probes);
 	/*
 	 * <SEQ=SND.NXT-1><ACK=RCV.NXT>, no data: an old sequence number that
-	 * the peer must answer with an ACK. It repeats the window last
-	 * advertised, so no update slips past receiver SWS avoidance.
+	 * the peer must answer with an ACK.
 	 */
-	wnd = seq_gt(t->rcv.adv, t->rcv.nxt) ? t->rcv.adv - t->rcv.nxt : 0;
-	tcp_send_probe(w, t, t->snd.nxt - 1, tcb_wnd_field(t, wnd, false));
+	tcp_send_probe(w, t, t->snd.nxt - 1);
 	tcb_timer_set(w, t, TT_TIMER_KEEPALIVE, w->now_ms + cfg->keepalive_interval_ms);
+}
+
+/*
+ * Time-based loss detection on a SACK connection (RFC 8985, reduced to
+ * what a scoreboard of ranges supports). Two jobs share the LOSS timer:
+ *
+ * - In recovery, a retransmitted hole that is still unfilled once every
+ *   retransmission is older than SRTT + SRTT/4 (RACK's reordering window)
+ *   was lost again: RFC 6675 alone never sends it twice and waits for the
+ *   RTO. HighRxt goes back to snd.una and the holes go out again (checked
+ *   on each ACK, tcp_lost_retransmits()); and when ACKs stop for that long
+ *   in recovery, the first hole goes regardless (timer_loss()).
+ * - Outside recovery, a tail loss probe (RFC 8985 §7) 2 SRTT after the
+ *   last send or ACK of new data: one segment (new data, else the last one
+ *   sent again) whose ACK carries the SACK blocks that start recovery,
+ *   where otherwise only the RTO would tell.
+ */
+static uint32_t
+rack_wait_ms(const struct tt_tcb *t)
+{
+	return (t->srtt + t->srtt / 4 + 999) / 1000 + 1;
+}
+
+#define TLP_DELACK_MS 200	/* RFC 8985 §7.2 WCDelAckT: a lone segment may wait for a delayed ACK */
+
+void
+tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint64_t at;
+
+	if (!(t->flags & TT_TF_SACK) || t->snd.una == t->snd.max || t->srtt == 0 ||
+	    seq_lt(t->snd.nxt, t->snd.max) ||	/* going back after an RTO */
+	    (t->state != TT_ESTABLISHED && t->state != TT_CLOSE_WAIT &&
+	     t->state != TT_FIN_WAIT_1 && t->state != TT_CLOSING && t->state != TT_LAST_ACK)) {
+		tcb_timer_clear(t, TT_TIMER_LOSS);
+		return;
+	}
+	if (t->flags & TT_TF_IN_RECOVERY) {
+		/* Every ACK puts it off: it fires when they stop. */
+		at = w->now_ms + rack_wait_ms(t);
+	} else {
+		uint32_t pto = 2 * ((t->srtt + 999) / 1000) + 1;
+
+		if (t->flags & TT_TF_TLP) {
+			tcb_timer_clear(t, TT_TIMER_LOSS);	/* one probe; then the RTO */
+			return;
+		}
+		if (t->snd.max - t->snd.una <= t->mss)
+			pto += TLP_DELACK_MS;
+		if (pto >= tcp_rto_current(t, &w->cfg->tcp)) {
+			tcb_timer_clear(t, TT_TIMER_LOSS);
+			return;
+		}
+		at = w->now_ms + pto;
+	}
+	tcb_timer_set(w, t, TT_TIMER_LOSS, at);
+}
+
+/*
+ * In recovery: are the retransmitted holes below HighRxt overdue? If so,
+ * send them again (the caller runs tcp_output()). @return true if so.
+ */
+bool
+tcp_lost_retransmits(struct tt_worker *w, struct tt_tcb *t)
+{
+	if (!(t->flags & TT_TF_IN_RECOVERY) || !(t->flags & TT_TF_SACK) ||
+	    !seq_lt(t->snd.una, t->snd.high_rxt) ||
+	    (uint32_t)w->now_ms - t->rxt_last_ms < rack_wait_ms(t))
+		return false;
+	TT_STAT_INC(w, lost_retransmits);
+	t->snd.high_rxt = t->snd.una;
+	return true;
+}
+
+static void
+timer_loss(struct tt_worker *w, struct tt_tcb *t)
+{
+	if (t->snd.una == t->snd.max || !(t->flags & TT_TF_SACK))
+		return;
+	if (t->flags & TT_TF_IN_RECOVERY) {
+		/*
+		 * No ACK for SRTT + SRTT/4: what was retransmitted is lost
+		 * again, and the first hole goes now even if the scoreboard
+		 * does not call it lost yet or pipe says wait (RACK marks it
+		 * lost by time; RFC 6675's rescue retransmission is the same
+		 * idea), since only the RTO would come after.
+		 */
+		(void)tcp_lost_retransmits(w, t);
+		TT_STAT_INC(w, recovery_timeouts);
+		tcp_retransmit_hole(w, t);
+		tcp_output(w, t);
+		return;
+	}
+	if (t->flags & TT_TF_TLP)
+		return;
+	t->flags |= TT_TF_TLP;
+	TT_STAT_INC(w, tail_loss_probes);
+	tcp_send_tlp(w, t);
 }
 
 typedef void (*timer_fn)(struct tt_worker *w, struct tt_tcb *t);
@@ -196,6 +291,7 @@ static const timer_fn timer_handlers[TT_NB_TIMERS] = {
 	[TT_TIMER_DELACK] = timer_delack,
 	[TT_TIMER_CONN] = timer_conn,
 	[TT_TIMER_KEEPALIVE] = timer_keepalive,
+	[TT_TIMER_LOSS] = timer_loss,
 };
 
 /* Re-arm the TCB's wheel entry at its earliest deadline, or release it if it was closed. */

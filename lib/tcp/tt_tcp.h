@@ -44,6 +44,7 @@ static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a
 #define TT_MAX_WIN 65535	/**< the 16-bit window field; scaled per connection */
 #define TT_MAX_WSCALE 14	/**< RFC 7323 §2.3 */
 #define TT_SACK_SLOTS 8		/**< scoreboard ranges kept per connection */
+#define TT_SACK_HIST 4		/**< RFC 2018 §4: recently reported receive ranges remembered */
 #define TT_OPT_SPACE 40		/**< RFC 9293: at most 40 bytes of options */
 
 /* Options seen in a segment (struct tt_seg opts). */
@@ -112,6 +113,7 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_TS	0x4000	/**< RFC 7323 timestamps in use */
 #define TT_TF_SACK	0x8000	/**< RFC 2018 SACK in use */
 #define TT_TF_DSACK	0x10000	/**< RFC 2883: report dsack in the next ACK */
+#define TT_TF_TLP	0x20000	/**< RFC 8985 §7: a tail loss probe is out */
 
 /** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
 struct tt_tcb {
@@ -155,8 +157,10 @@ struct tt_tcb {
 		uint32_t held;		/**< delivered, not yet tt_recved() */
 		uint32_t ooo_bytes;
 		uint8_t unacked;	/**< full segments received since our last ACK */
+		uint8_t n_hist;		/**< entries in sack_hist[] */
 		uint16_t ooo_segs;	/**< mbufs in the reassembly queue */
-		uint32_t sack_last;	/**< RFC 2018: start of the latest out-of-order segment */
+		/** RFC 2018 §4: a sequence inside each recently reported range, newest first */
+		uint32_t sack_hist[TT_SACK_HIST];
 		struct tt_sack_blk dsack;	/**< RFC 2883: duplicate to report (TT_TF_DSACK) */
 	} rcv;
 
@@ -165,6 +169,7 @@ struct tt_tcb {
 	uint32_t ts_recent_ms;		/**< our ms clock when ts_recent was taken */
 	uint32_t ts_offset;		/**< per-connection TSval offset */
 	uint32_t last_ack_sent;
+	uint32_t rxt_last_ms;		/**< ms clock of the latest hole retransmission */
 	/* RFC 6675 scoreboard: SACKed ranges above snd.una, sorted, disjoint. */
 	struct tt_sack_blk sacked[TT_SACK_SLOTS];
 
@@ -257,6 +262,8 @@ void tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, 
 static inline void tcb_timer_clear(struct tt_tcb *t, enum tt_timer_kind k) { t->deadline[k] = 0; }
 void tcp_wheel_expire(struct tt_wheel_node *n, void *arg);
 void tcb_unbusy(struct tt_worker *w, struct tt_tcb *t);
+void tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t);
+bool tcp_lost_retransmits(struct tt_worker *w, struct tt_tcb *t);
 void tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us);
 uint32_t tcp_rto_current(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg);
 
@@ -278,8 +285,9 @@ tcb_keepalive_reset(struct tt_worker *w, struct tt_tcb *t)
 void tcp_output(struct tt_worker *w, struct tt_tcb *t);
 void tcp_retransmit_una(struct tt_worker *w, struct tt_tcb *t);
 void tcp_retransmit_hole(struct tt_worker *w, struct tt_tcb *t);
+void tcp_send_tlp(struct tt_worker *w, struct tt_tcb *t);
 void tcp_send_rst(struct tt_worker *w, struct tt_tcb *t);
-void tcp_send_probe(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint16_t wnd);
+void tcp_send_probe(struct tt_worker *w, struct tt_tcb *t, uint32_t seq);
 void tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
 void tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s);
@@ -329,7 +337,8 @@ static inline uint32_t tcp_ts_now(const struct tt_worker *w, const struct tt_tcb
 /* tcp_sack.c */
 uint32_t sack_rcv_blocks(const struct tt_tcb *t, struct tt_sack_blk *b, unsigned int max);
 void sack_note_dup(struct tt_tcb *t, uint32_t l, uint32_t r);
-void sack_update(struct tt_tcb *t, const struct tt_seg *s);
+void sack_note_ooo(struct tt_tcb *t, uint32_t seq);
+uint32_t sack_update(struct tt_tcb *t, const struct tt_seg *s);
 void sack_trim(struct tt_tcb *t);
 bool sack_is_lost(const struct tt_tcb *t, uint32_t seq);
 uint32_t sack_pipe(const struct tt_tcb *t);

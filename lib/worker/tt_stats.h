@@ -31,7 +31,8 @@
 	X(PERSIST)		\
 	X(DELACK)		\
 	X(CONN)			\
-	X(KEEPALIVE)
+	X(KEEPALIVE)		\
+	X(LOSS)
 
 /* Per-worker event counters. */
 #define TT_STATS(X)		\
@@ -61,6 +62,9 @@
 	X(retransmits)		\
 	X(fast_retransmits)	\
 	X(sack_retransmits)	\
+	X(lost_retransmits)	\
+	X(recovery_timeouts)	\
+	X(tail_loss_probes)	\
 	X(rto_expired)		\
 	X(syn_ack_retransmits)	\
 	X(dup_acks_rx)		\

@@ -19,7 +19,7 @@
 #
 # Everything lives in namespaces this script creates (198.18.0.0/15) and
 # deletes; each transfer is bounded by timeout. TT_BENCH_RCV_WINDOW sets
-# tcpterm's rcv_window (default: tcpterm's own, 65535). With --record, appends a
+# tcpterm's rcv_window (default: tcpterm's own, 1 MiB). With --record, appends a
 # table to tests/bench/RESULTS.md.
 set -euo pipefail
 
@@ -111,9 +111,17 @@ bridge() {
 	ip netns exec "$1" ip link set tt1 up
 }
 
-# send NS -> "BYTES SECONDS"
+# send NS -> "BYTES SECONDS"; the sender's TCP counters for the transfer go
+# to $WORK/nstat-NS.
 send() {
+	ip netns exec "$1" nstat -n
 	ip netns exec "$1" timeout "$LIMIT" "$PY" "$WORK/send.py" 198.18.0.2 "$2" "$BYTES"
+	ip netns exec "$1" nstat -a >"$WORK/nstat-$1" 2>&1 || true
+}
+
+# The sender's loss-recovery counters from send's nstat file.
+sender_counters() {
+	awk '$1 ~ /^(TcpRetransSegs|TcpExtTCPTimeouts|TcpExtTCPLossProbes|TcpExtTCPSackRecovery|TcpExtTCPSACKDiscard|TcpExtTCPDSACKIgnoredNoUndo|TcpExtTCPSACKReneging|TcpExtTCPLostRetransmit|TcpExtTCPSpuriousRTOs|TcpExtTCPDSACKRecv)$/ { printf " %s=%s", $1, $2 }' "$1"
 }
 
 mbps() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.2f", b / t / 1e6 }'; }
@@ -147,6 +155,10 @@ for _ in $(seq 1 100); do ip netns exec "$NS_TT" ping -c1 -W1 -q 198.18.0.2 >/de
 read -r TT_B TT_S < <(send "$NS_TT" 9) || tt_die "transfer to tcpterm failed or timed out (${LIMIT} s)"
 kill "$BR_PID"; wait "$BR_PID" 2>/dev/null || true
 grep -E '^(to|from)-tcpterm' "$WORK/bridge-tt.log" | sed 's/^/  bridge (a) /' >&2
+echo "  sender (a):$(sender_counters "$WORK/nstat-$NS_TT")" >&2
+"$PY" "$ROOT/scripts/tt-telemetry.py" -p "$TAG" /tcpterm/stats 2>/dev/null |
+	"$PY" -c 'import json, sys; d = json.load(sys.stdin)["/tcpterm/stats"]
+print("  tcpterm (a): " + " ".join("%s=%s" % kv for kv in sorted(d.items()) if kv[1] and ("drop" in kv[0] or "ooo" in kv[0] or "rexmit" in kv[0] or "dsack" in kv[0] or "sack" in kv[0])))' >&2 || true
 kill -INT "$TT_PID"; wait "$TT_PID" 2>/dev/null || true
 [ "$TT_B" = "$BYTES" ] || tt_die "tcpterm transfer incomplete"
 
@@ -171,6 +183,7 @@ for _ in $(seq 1 100); do ip netns exec "$NS_L" ping -c1 -W1 -q 198.18.0.2 >/dev
 read -r LX_B LX_S < <(send "$NS_L" 9) || tt_die "transfer to Linux failed or timed out (${LIMIT} s)"
 kill "$BR_PID"; wait "$BR_PID" 2>/dev/null || true
 grep -E '^(to|from)-tcpterm' "$WORK/bridge-linux.log" | sed 's/^/  bridge (b) /; s/tcpterm/receiver/' >&2
+echo "  sender (b):$(sender_counters "$WORK/nstat-$NS_L")" >&2
 [ "$LX_B" = "$BYTES" ] || tt_die "Linux transfer incomplete"
 
 drops() { sed -n "s/^$2:.* dropped=\([0-9]*\).*/\1/p" "$1"; }

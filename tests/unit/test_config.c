@@ -247,7 +247,7 @@ test_defaults(void **state)
 	assert_int_equal(c.n_ports, 0);
 	assert_int_equal(c.n_listeners, 0);
 	assert_int_equal(c.tcp.mss, 1460);
-	assert_int_equal(c.tcp.rcv_window, 65535);
+	assert_int_equal(c.tcp.rcv_window, 1048576);
 	assert_int_equal(c.tcp.snd_buf, 262144);
 	assert_int_equal(c.tcp.rto_init_ms, 1000);
 	assert_int_equal(c.tcp.rto_min_ms, 200);

@@ -363,20 +363,35 @@ test_data_beyond_window_trimmed(void **state)
 	assert_int_equal(th_tcb(h)->rcv.nxt, h->irs + 4097);
 }
 
+/*
+ * Open an echo connection (rcv_window 4096) and send @p n of the segments
+ * 1400, 1400, 1296 bytes, each echoed at once; with all three the window
+ * is shut, as checked.
+ */
+static void
+echo_into_window(struct th *h, unsigned int n)
+{
+	static const uint32_t len[] = { 1400, 1400, 1296 };
+	uint32_t seq = 1;
+	unsigned int i;
+
+	th_handshake(h, 7);
+	for (i = 0; i < n && i < RTE_DIM(len); i++) {
+		send_data(h, seq, len[i]);
+		expect_echo(h, seq, seq + len[i], len[i]);
+		seq += len[i];
+	}
+	if (n >= RTE_DIM(len))
+		assert_int_equal(h->last.win, 0);
+}
+
 /* With the window closed, new data is outside it: ACK (window 0) and drop. */
 static void
 test_data_into_zero_window_acked_and_dropped(void **state)
 {
 	struct th *h = *state;
 
-	th_handshake(h, 7);
-	send_data(h, 1, 1400);
-	expect_echo(h, 1, 1401, 1400);
-	send_data(h, 1401, 1400);
-	expect_echo(h, 1401, 2801, 1400);
-	send_data(h, 2801, 1296);
-	expect_echo(h, 2801, 4097, 1296);
-	assert_int_equal(h->last.win, 0);
+	echo_into_window(h, 3);
 	assert_int_equal(th_drop(h, tcp_rcv_window_full), 0);
 	send_data(h, 4097, 100);
 	th_expect(h, "A", 4097, 4097, 0);
@@ -430,19 +445,57 @@ test_rcv_window_reopens_on_ack_of_echo(void **state)
 {
 	struct th *h = *state;
 
-	th_handshake(h, 7);
-	send_data(h, 1, 1400);
-	expect_echo(h, 1, 1401, 1400);
-	send_data(h, 1401, 1400);
-	expect_echo(h, 1401, 2801, 1400);
-	send_data(h, 2801, 1296);
-	expect_echo(h, 2801, 4097, 1296);
-	assert_int_equal(h->last.win, 0);
+	echo_into_window(h, 3);
 	th_send(h, "A", 4097, 4097, WIN, NULL, 0);
 	th_expect(h, "A", 4097, 4097, 0);
 	assert_int_equal(h->last.win, 4096);
 	th_expect_none(h);
 	assert_int_equal(th_tcb(h)->rcv.held, 0);
+}
+
+/*
+ * RFC 9293 §3.10.7.4's "special allowance" for valid ACKs at a zero window:
+ * the peer's ACK of the echo sits above RCV.NXT (its last bytes were
+ * trimmed at our window edge, so its SND.NXT is ahead). Dropping it would
+ * leave the echo unacknowledged and the window shut for good; its ACK is
+ * taken, its text is not.
+ */
+static void
+test_zero_window_takes_ack_above_rcv_nxt(void **state)
+{
+	struct th *h = *state;
+
+	echo_into_window(h, 3);
+	th_send(h, "A", 4097 + 50, 4097, WIN, NULL, 0);
+	th_expect(h, "A", 4097, 4097, 0);
+	assert_int_equal(h->last.win, 4096);
+	th_expect_none(h);
+	assert_int_equal(th_tcb(h)->rcv.held, 0);
+	assert_int_equal(th_tcb(h)->snd.una - th_tcb(h)->snd.iss, 4097);
+	/* Beyond an open window: its text is dropped, an old ACK changes nothing. */
+	th_send(h, "A", 4097 + 8192, 1, WIN, NULL, 0);
+	th_expect(h, "A", 4097, 4097, 0);
+	assert_int_equal(th_tcb(h)->snd.una - th_tcb(h)->snd.iss, 4097);
+}
+
+/*
+ * The same at a full but open window: the peer's last segment, up to our
+ * window's edge, was lost, so its ACKs carry SEQ = the edge, just outside
+ * [RCV.NXT, RCV.NXT + RCV.WND). Their ACK field is still taken.
+ */
+static void
+test_ack_at_window_edge_taken(void **state)
+{
+	struct th *h = *state;
+
+	echo_into_window(h, 2);
+	assert_int_equal(h->last.win, 4096 - 2800);
+	/* [2801, 4097) is lost; the peer's ACK of our echo carries SEQ 4097. */
+	th_send(h, "A", 4097, 2801, WIN, NULL, 0);
+	th_expect(h, "A", 2801, 2801, 0);
+	assert_int_equal(th_tcb(h)->snd.una - th_tcb(h)->snd.iss, 2801);
+	assert_int_equal(th_tcb(h)->rcv.held, 0);
+	assert_int_equal(h->last.win, 4096);
 }
 
 /*
@@ -455,14 +508,7 @@ test_rcv_window_reopens_after_piecemeal_acks(void **state)
 {
 	struct th *h = *state;
 
-	th_handshake(h, 7);
-	send_data(h, 1, 1400);
-	expect_echo(h, 1, 1401, 1400);
-	send_data(h, 1401, 1400);
-	expect_echo(h, 1401, 2801, 1400);
-	send_data(h, 2801, 1296);
-	expect_echo(h, 2801, 4097, 1296);
-	assert_int_equal(h->last.win, 0);
+	echo_into_window(h, 3);
 	/* 1400 free: less than min(2 * MSS, 4096 / 2), still closed. */
 	th_send(h, "A", 4097, 1401, WIN, NULL, 0);
 	th_expect_none(h);
@@ -859,6 +905,8 @@ main(void)
 		T(test_segment_entirely_beyond_window_acked_and_dropped),
 		T_RCV4096(test_rcv_window_shrinks_to_zero_when_echo_unacked),
 		T_RCV4096(test_rcv_window_reopens_on_ack_of_echo),
+		T_RCV4096(test_zero_window_takes_ack_above_rcv_nxt),
+		T_RCV4096(test_ack_at_window_edge_taken),
 		T_RCV4096(test_rcv_window_reopens_after_piecemeal_acks),
 		T(test_initial_window_ten_segments),
 		T(test_send_window_limits_flight),

@@ -401,7 +401,10 @@ expect_sack(struct th *h, uint32_t ack, unsigned int n, const uint32_t blk[][2])
 				 h->last.sack[i][1], blk[i][0], blk[i][1]);
 }
 
-/* Each out-of-order segment draws an ACK whose first block holds it, older blocks after. */
+/*
+ * Each out-of-order segment draws an ACK whose first block holds it; the
+ * blocks after it are the ones reported most recently (RFC 2018 §4).
+ */
 static void
 test_sack_blocks_most_recent_first(void **state)
 {
@@ -415,7 +418,7 @@ test_sack_blocks_most_recent_first(void **state)
 	th_send(h, "A", 501, 1, WIN, d, 100);
 	expect_sack(h, 1, 2, (const uint32_t[][2]){ { 501, 601 }, { 101, 201 } });
 	th_send(h, "A", 301, 1, WIN, d, 100);
-	expect_sack(h, 1, 3, (const uint32_t[][2]){ { 301, 401 }, { 101, 201 }, { 501, 601 } });
+	expect_sack(h, 1, 3, (const uint32_t[][2]){ { 301, 401 }, { 501, 601 }, { 101, 201 } });
 	/* [201, 301) joins two blocks; the joined block goes first. */
 	th_send(h, "A", 201, 1, WIN, d, 100);
 	expect_sack(h, 1, 2, (const uint32_t[][2]){ { 101, 401 }, { 501, 601 } });
@@ -443,8 +446,8 @@ test_sack_max_blocks(void **state)
 	}
 	assert_int_equal(h->last.nsack, 4);
 	assert_int_equal(h->last.optlen, 36);
-	assert_int_equal(h->last.sack[0][0], 1001);
-	assert_int_equal(h->last.sack[1][0], 201);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(h->last.sack[i][0], 1001 - 200 * i);
 	th_send(h, "R", 1, 0, 0, NULL, 0);
 
 	h->peer_port++;
@@ -456,7 +459,37 @@ test_sack_max_blocks(void **state)
 	assert_true(h->last.ts);
 	assert_int_equal(h->last.nsack, 3);
 	assert_int_equal(h->last.optlen, 40);
-	assert_int_equal(h->last.sack[0][0], 1001);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(h->last.sack[i][0], 1001 - 200 * i);
+}
+
+/*
+ * Twenty ranges, more than any fixed table: the newest is always first and
+ * the three before it follow, newest first, so a range is repeated in four
+ * ACKs; a duplicate of the lowest range puts a D-SACK block first and
+ * brings that range back to the front.
+ */
+static void
+test_sack_blocks_many_ranges(void **state)
+{
+	struct th *h = *state;
+	uint8_t d[100];
+	unsigned int i, k;
+
+	handshake_sack_only(h, 9, WIN);
+	fill(d, sizeof(d));
+	for (i = 0; i < 20; i++) {
+		th_send(h, "A", 201 + 200 * i, 1, WIN, d, 100);
+		th_expect(h, "A", 1, 1, 0);
+		assert_int_equal(h->last.nsack, RTE_MIN(i + 1, 4u));
+		for (k = 0; k < h->last.nsack; k++) {
+			assert_int_equal(h->last.sack[k][0], 201 + 200 * (i - k));
+			assert_int_equal(h->last.sack[k][1], 301 + 200 * (i - k));
+		}
+	}
+	th_send(h, "A", 201, 1, WIN, d, 100);
+	expect_sack(h, 1, 4, (const uint32_t[][2]){ { 201, 301 }, { 201, 301 }, { 4001, 4101 },
+						     { 3801, 3901 } });
 }
 
 /* RFC 2883: a duplicate is reported in the first block, below or above rcv.nxt. */
@@ -495,6 +528,17 @@ sack_ack(struct th *h, uint32_t ack, unsigned int n, const uint32_t blk[][2])
 	th_send_opts(h, "A", 1, ack, 8760, NULL, 0, b, th_opt_sack(h, b, n, blk));
 }
 
+/* A source connection (SACK, peer window 8760): six full segments go out at once. */
+static void
+six_segments_out(struct th *h)
+{
+	unsigned int i;
+
+	handshake_sack_only(h, 19, 8760);
+	for (i = 0; i < 6; i++)
+		th_expect(h, "A", 1 + i * MSS, 1, MSS);
+}
+
 /*
  * Six segments in flight (peer window 8760), the 1st and 3rd lost: the
  * SACKs for the other four retransmit exactly the two holes, each once,
@@ -505,11 +549,8 @@ test_sack_retransmits_only_holes(void **state)
 {
 	struct th *h = *state;
 	struct tt_tcb *t;
-	unsigned int i;
 
-	handshake_sack_only(h, 19, 8760);
-	for (i = 0; i < 6; i++)
-		th_expect(h, "A", 1 + i * MSS, 1, MSS);
+	six_segments_out(h);
 	th_expect_none(h);
 	t = th_tcb(h);
 	sack_ack(h, 1, 1, (const uint32_t[][2]){ { 1461, 2921 } });
@@ -550,19 +591,157 @@ test_sack_scoreboard_cleared_on_rto(void **state)
 {
 	struct th *h = *state;
 	struct tt_tcb *t;
-	unsigned int i;
 
-	handshake_sack_only(h, 19, 8760);
-	for (i = 0; i < 6; i++)
-		th_expect(h, "A", 1 + i * MSS, 1, MSS);
+	six_segments_out(h);
 	t = th_tcb(h);
 	sack_ack(h, 1, 1, (const uint32_t[][2]){ { 2921, 4381 } });
 	assert_int_equal(t->n_sacked, 1);
-	th_advance(h, 200);		/* rto_min: the handshake RTT was 0 */
+	/* The tail loss probe (2 SRTT, the last segment again) goes first. */
+	th_advance(h, 5);
+	th_expect(h, "PA", 1 + 5 * MSS, 1, MSS);
+	assert_int_equal(th_stat(h, tail_loss_probes), 1);
+	th_advance(h, 195);		/* rto_min: the handshake RTT was 0 */
 	assert_int_equal(th_stat(h, rto_expired), 1);
 	assert_int_equal(t->n_sacked, 0);
 	th_expect(h, "A", 1, 1, MSS);
 	th_expect_none(h);
+	assert_int_equal(th_stat(h, tail_loss_probes), 1);	/* one per episode */
+}
+
+/*
+ * An echo peer's ACKs ride on its data. RFC 6675 §2: an ACK that SACKs new
+ * data is a duplicate acknowledgment with data on it or not, so recovery
+ * starts on SACKs alone, with no pure duplicate ACK.
+ */
+static void
+test_sack_recovery_on_data_acks(void **state)
+{
+	struct th *h = *state;
+	uint8_t b[40], d[10];
+
+	fill(d, sizeof(d));
+	six_segments_out(h);
+	th_send_opts(h, "PA", 1, 1, 8760, d, 10, b,
+		     th_opt_sack(h, b, 1, (const uint32_t[][2]){ { 1461, 2921 } }));
+	assert_false(th_tcb(h)->flags & TT_TF_IN_RECOVERY);
+	th_send_opts(h, "PA", 11, 1, 8760, d, 10, b,
+		     th_opt_sack(h, b, 1, (const uint32_t[][2]){ { 1461, 5841 } }));
+	assert_true(th_tcb(h)->flags & TT_TF_IN_RECOVERY);
+	th_expect(h, "PA", 1, 11, MSS);	/* the ACK is processed before the data */
+	assert_int_equal(th_stat(h, fast_retransmits), 1);
+	assert_int_equal(th_stat(h, rto_expired), 0);
+	while (th_recv(h, &h->last))
+		;
+}
+
+/*
+ * A retransmission lost again: RFC 6675 alone would wait for the RTO.
+ * Once the retransmission is older than SRTT + SRTT/4 and the hole is still
+ * there, HighRxt goes back and the hole is sent again (RACK, RFC 8985).
+ */
+static void
+test_sack_lost_retransmission(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	six_segments_out(h);
+	t = th_tcb(h);
+	sack_ack(h, 1, 1, (const uint32_t[][2]){ { 1461, 8761 } });
+	th_expect(h, "PA", 1, 1, MSS);
+	th_expect_none(h);
+	assert_true(t->flags & TT_TF_IN_RECOVERY);
+	/* Before the reordering window has passed: nothing. */
+	th_advance(h, 1);
+	th_expect_none(h);
+	/* Then the hole goes again, long before the RTO. */
+	th_advance(h, 2);
+	th_expect(h, "PA", 1, 1, MSS);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, lost_retransmits), 1);
+	assert_int_equal(th_stat(h, recovery_timeouts), 1);	/* no ACK came: the timer sent it */
+	assert_int_equal(th_stat(h, rto_expired), 0);
+	/* It arrives: recovery ends with everything acknowledged. */
+	th_send(h, "A", 1, 8761, 8760, NULL, 0);
+	assert_false(t->flags & TT_TF_IN_RECOVERY);
+	assert_int_equal(th_stat(h, rto_expired), 0);
+	while (th_recv(h, &h->last))
+		;
+}
+
+/* A SACK echo connection: three full segments in, each echoed as it arrives. */
+static void
+echo_three_segments(struct th *h)
+{
+	uint8_t d[MSS];
+	uint32_t i;
+
+	fill(d, sizeof(d));
+	handshake_sack_only(h, 7, WIN);
+	for (i = 0; i < 3; i++) {
+		th_send(h, i == 2 ? "PA" : "A", 1 + i * MSS, 1, WIN, d, MSS);
+		th_expect(h, "PA", 1 + i * MSS, 1 + (i + 1) * MSS, MSS);
+	}
+}
+
+/*
+ * The probe itself arrived before (the peer had the last segment): its ACK
+ * carries only a D-SACK and a SACK already known, nothing new. The hole
+ * below is overdue all the same; recovery starts on it (no RTO).
+ */
+static void
+test_tail_loss_probe_dsack_starts_recovery(void **state)
+{
+	struct th *h = *state;
+	uint8_t b[40];
+
+	echo_three_segments(h);
+	/* The second is lost; the third is SACKed. */
+	th_send_opts(h, "A", 1 + 3 * MSS, 1 + MSS, WIN, NULL, 0, b,
+		     th_opt_sack(h, b, 1, (const uint32_t[][2]){ { 1 + 2 * MSS, 1 + 3 * MSS } }));
+	th_expect_none(h);
+	th_advance(h, 10);
+	th_expect(h, "PA", 1 + 2 * MSS, 1 + 3 * MSS, MSS);	/* the probe */
+	th_send_opts(h, "A", 1 + 3 * MSS, 1 + MSS, WIN, NULL, 0, b,
+		     th_opt_sack(h, b, 2, (const uint32_t[][2]){ { 1 + 2 * MSS, 1 + 3 * MSS },
+								{ 1 + 2 * MSS, 1 + 3 * MSS } }));
+	th_expect(h, "PA", 1 + MSS, 1 + 3 * MSS, MSS);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, fast_retransmits), 1);
+	assert_int_equal(th_stat(h, rto_expired), 0);
+	th_send(h, "A", 1 + 3 * MSS, 1 + 3 * MSS, WIN, NULL, 0);
+}
+
+/*
+ * Tail loss (RFC 8985 §7): the last two segments of a response are lost
+ * and no ACK will come. 2 SRTT later the last segment goes again; its SACK
+ * shows the hole before it, which is retransmitted at once: no RTO.
+ */
+static void
+test_tail_loss_probe(void **state)
+{
+	struct th *h = *state;
+	uint8_t b[40];
+	struct tt_tcb *t;
+
+	echo_three_segments(h);
+	t = th_tcb(h);
+	th_expect_none(h);
+	/* Only the first arrives. */
+	th_send(h, "A", 1 + 3 * MSS, 1 + MSS, WIN, NULL, 0);
+	th_expect_none(h);
+	th_advance(h, 10);
+	th_expect(h, "PA", 1 + 2 * MSS, 1 + 3 * MSS, MSS);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, tail_loss_probes), 1);
+	th_send_opts(h, "A", 1 + 3 * MSS, 1 + MSS, WIN, NULL, 0, b,
+		     th_opt_sack(h, b, 1, (const uint32_t[][2]){ { 1 + 2 * MSS, 1 + 3 * MSS } }));
+	th_expect(h, "PA", 1 + MSS, 1 + 3 * MSS, MSS);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, fast_retransmits), 1);
+	th_send(h, "A", 1 + 3 * MSS, 1 + 3 * MSS, WIN, NULL, 0);
+	assert_int_equal(t->snd.una, t->snd.max);
+	assert_int_equal(th_stat(h, rto_expired), 0);
 }
 
 /* ---- Timestamps outside tcp_xmit(): probes and TIME_WAIT (RFC 7323 §3.2) ---- */
@@ -807,6 +986,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sack_max_blocks, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_dsack_for_duplicates, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_retransmits_only_holes, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_blocks_many_ranges, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_recovery_on_data_acks, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_lost_retransmission, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_tail_loss_probe, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_tail_loss_probe_dsack_starts_recovery, th_setup,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_scoreboard_cleared_on_rto, th_setup,
 						th_teardown),

@@ -87,6 +87,7 @@ th_init(struct th *h)
 	h->cfg.tcp.time_wait_ms = 2000;
 	/* Each test looks at one mechanism; Nagle's holds are tested on their own. */
 	h->cfg.tcp.nagle = 0;
+	h->cfg.tcp.rcv_window = 65535;	/* unscaled windows: segment scripts read plainly */
 	h->cfg.limits.mbufs = 8191;
 	add_listener(h, "echo", 7);
 	add_listener(h, "discard", 9);

@@ -77,7 +77,7 @@ void th_eal_init(void);
 /**
  * Fill @p h->cfg with a small test configuration: port0 198.18.0.2/24,
  * listeners echo:7, discard:9, source:19, http:80 (the real services),
- * 1024 connections, 8191 mbufs, time_wait 2000 ms, Nagle off (so an echo
+ * 1024 connections, 8191 mbufs, time_wait 2000 ms, rcv_window 65535, Nagle off (so an echo
  * goes out at once whatever is unacknowledged). Tests may change h->cfg
  * before th_start().
  */
