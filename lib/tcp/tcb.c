@@ -228,3 +228,15 @@ tcb_rcv_window(const struct tt_tcb *t)
 	/* RFC 7323 §2.3: the most the window field can say with our shift. */
 	return used >= buf ? 0 : RTE_MIN(buf - used, (uint32_t)TT_MAX_WIN << t->rcv_wscale);
 }
+
+size_t
+tt_tcb_size(void)
+{
+	return sizeof(struct tt_tcb);
+}
+
+size_t
+tt_tw_size(void)
+{
+	return sizeof(struct tt_tw);
+}

@@ -210,6 +210,12 @@ unsigned int tt_worker_poll(struct tt_worker *w);
 /** lcore entry point: poll until w->stop, then reset connections and flush. */
 int tt_worker_main(void *arg);
 
+/** sizeof(struct tt_tcb): bytes per preallocated connection, beside its flow-table entry. */
+size_t tt_tcb_size(void);
+
+/** sizeof(struct tt_tw): bytes per preallocated TIME_WAIT record, beside its flow-table entry. */
+size_t tt_tw_size(void);
+
 /** Queue one frame for transmission on port index @p port (the TX buffer). */
 void tt_worker_tx(struct tt_worker *w, unsigned int port, struct rte_mbuf *m);
 
