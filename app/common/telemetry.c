@@ -230,7 +230,7 @@ rss_bytes(void)
 static int
 tel_memory(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	uint64_t total = 0, alloc = 0, tcbs = 0, tws = 0, live = 0, tw = 0;
+	uint64_t total = 0, alloc = 0, tcbs = 0, tws = 0, exts = 0, exts_used = 0, live = 0, tw = 0;
 	unsigned int s, i, k;
 
 	(void)cmd;
@@ -248,6 +248,8 @@ tel_memory(const char *cmd, const char *params, struct rte_tel_data *d)
 
 		tcbs += w->n_tcbs;
 		tws += w->n_tws;
+		exts += w->n_exts;
+		exts_used += w->ext_used;
 		for (k = 0; k < TT_NB_STATES; k++)
 			if (k != TT_LISTEN && k != TT_TIME_WAIT)
 				live += w->n_state[k];
@@ -259,7 +261,10 @@ tel_memory(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "rss_bytes", rss_bytes());
 	rte_tel_data_add_dict_u64(d, "tcb_capacity", tcbs);
 	rte_tel_data_add_dict_u64(d, "time_wait_capacity", tws);
+	rte_tel_data_add_dict_u64(d, "sack_state_capacity", exts);
+	rte_tel_data_add_dict_u64(d, "sack_state_in_use", exts_used);
 	rte_tel_data_add_dict_u64(d, "tcb_bytes", tt_tcb_size());
+	rte_tel_data_add_dict_u64(d, "sack_state_bytes", tt_tcb_ext_size());
 	rte_tel_data_add_dict_u64(d, "time_wait_record_bytes", tt_tw_size());
 	rte_tel_data_add_dict_u64(d, "connections", live);
 	rte_tel_data_add_dict_u64(d, "time_wait", tw);

@@ -268,11 +268,11 @@ tcp_time_wait_ack(struct tt_worker *w, struct tt_tw *tw, const struct tt_seg *s)
 	uint8_t opts[TT_OPT_SPACE];
 	uint32_t optlen = 0;
 
-	if (tw->ts_on) {
+	if (tw->flags & TT_TWF_TS) {
 		if ((s->opts & TT_SOPT_TS) && !(s->flags & TT_TH_SYN) &&
 		    seq_geq(s->ts_val, tw->ts_recent) && seq_leq(s->seq, tw->rcv_nxt))
 			tw->ts_recent = s->ts_val;
-		optlen = tcp_opts_build_ts(opts, (uint32_t)w->now_ms + tw->ts_offset,
+		optlen = tcp_opts_build_ts(opts, (uint32_t)w->now_ms + tcp_ts_offset(w, &tw->key),
 					   tw->ts_recent);
 	}
 	tcp_respond_opts(w, tw->port, &tw->key, tw->snd_nxt, tw->rcv_nxt, TT_TH_ACK, tw->rcv_wnd,
@@ -288,7 +288,7 @@ tcp_time_wait_ack(struct tt_worker *w, struct tt_tw *tw, const struct tt_seg *s)
 static bool
 time_wait_reusable(const struct tt_worker *w, const struct tt_tw *tw, const struct tt_seg *s)
 {
-	if (tw->ts_on && w->cfg->tcp.timestamps && (s->opts & TT_SOPT_TS))
+	if ((tw->flags & TT_TWF_TS) && w->cfg->tcp.timestamps && (s->opts & TT_SOPT_TS))
 		return seq_gt(s->ts_val, tw->ts_recent);
 	return seq_gt(s->seq, tw->rcv_nxt);
 }
@@ -314,7 +314,7 @@ tcp_input_time_wait(struct tt_worker *w, struct tt_tw *tw, struct tt_seg *s)
 	}
 	if (s->flags & TT_TH_FIN) {
 		TT_STAT_INC(w, time_wait_fin_acked);
-		tt_wheel_arm(&w->wheel, &tw->tnode, w->now_ms + w->cfg->tcp.time_wait_ms);
+		tw = tw_restart(w, tw);
 	}
 	tcp_time_wait_ack(w, tw, s);
 }

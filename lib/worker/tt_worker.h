@@ -33,6 +33,7 @@
 #define TT_WHEEL_BUDGET 4096	/**< expirations handled per loop iteration */
 
 struct tt_tcb;
+struct tt_tcb_ext;
 struct tt_tw;
 struct rte_hash;
 
@@ -108,7 +109,7 @@ struct tt_worker {
 	const struct tt_config *cfg;
 	struct rte_mempool *pool;	/**< direct mbufs: RX, headers, copies */
 	struct rte_mempool *clone_pool;	/**< indirect mbufs for zero-copy TX */
-	struct rte_hash *flows;		/**< 4-tuple -> TCB or TIME_WAIT record */
+	struct rte_hash *flows;		/**< 4-tuple -> TCB (TIME_WAIT records: tws) */
 	unsigned int n_ports;
 	volatile bool stop;		/**< set by the control plane */
 	const struct tt_steer *steer;	/**< ownership and hand-off rings */
@@ -133,9 +134,16 @@ struct tt_worker {
 	struct tt_tcb *tcbs;
 	struct tt_tcb *tcb_free;
 	uint32_t n_tcbs;
-	struct tt_tw *tws;
-	struct tt_tw *tw_free;
+	struct tt_tcb_ext *exts;	/**< SACK state pool ([tcp] max_sack_state) */
+	struct tt_tcb_ext *ext_free;
+	uint32_t n_exts;
+	uint32_t ext_used;
+	struct tt_tw *tws;		/**< TIME_WAIT records, a circular array (tcb.c) */
+	uint32_t *tw_heads;		/**< hash buckets: index + 1 of the first record, 0 = none */
+	uint32_t tw_mask;		/**< buckets - 1 */
 	uint32_t n_tws;
+	uint32_t tw_tail;		/**< oldest slot in use */
+	uint32_t tw_used;		/**< slots from tw_tail on in use, holes included */
 	uint64_t flow_gen;		/**< bumped when the flow table changes */
 	uint32_t next_lport;		/**< active opens: where the port search resumes */
 	uint32_t next_laddr;		/**< active opens: local address index in use */
@@ -212,6 +220,9 @@ int tt_worker_main(void *arg);
 
 /** sizeof(struct tt_tcb): bytes per preallocated connection, beside its flow-table entry. */
 size_t tt_tcb_size(void);
+
+/** sizeof(struct tt_tcb_ext): bytes per preallocated SACK state block. */
+size_t tt_tcb_ext_size(void);
 
 /** sizeof(struct tt_tw): bytes per preallocated TIME_WAIT record, beside its flow-table entry. */
 size_t tt_tw_size(void);

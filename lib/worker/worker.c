@@ -50,6 +50,8 @@ worker_free(struct tt_worker *w)
 	rte_hash_free(w->flows);
 	rte_free(w->tcbs);
 	rte_free(w->tws);
+	rte_free(w->tw_heads);
+	rte_free(w->exts);
 	rte_mempool_free(w->pool);
 	rte_mempool_free(w->clone_pool);
 	rte_free(w);
@@ -98,7 +100,8 @@ tt_worker_create(const struct tt_worker_params *p)
 
 	snprintf(name, sizeof(name), "tt_fl_%u_%u", p->id, instance);
 	hp.name = name;
-	hp.entries = RTE_MAX(cfg->tcp.max_connections + cfg->tcp.max_time_wait, 64u);
+	/* TCBs only: TIME_WAIT records have a table of their own (tcb.c). */
+	hp.entries = RTE_MAX(cfg->tcp.max_connections, 64u);
 	hp.key_len = sizeof(struct tt_flow_key);
 	hp.hash_func = rte_hash_crc;
 	hp.socket_id = p->socket;
@@ -113,15 +116,22 @@ tt_worker_create(const struct tt_worker_params *p)
 	w->n_tws = cfg->tcp.max_time_wait;
 	w->tws = rte_zmalloc_socket("tt_tws", (size_t)w->n_tws * sizeof(struct tt_tw),
 				    RTE_CACHE_LINE_SIZE, p->socket);
-	if (w->tcbs == NULL || w->tws == NULL)
+	/* One bucket per record, a power of two: chains of about one. */
+	w->tw_mask = rte_align32pow2(RTE_MAX(w->n_tws, 2u)) - 1;
+	w->tw_heads = rte_zmalloc_socket("tt_tw_heads", ((size_t)w->tw_mask + 1) * sizeof(uint32_t),
+					 RTE_CACHE_LINE_SIZE, p->socket);
+	w->n_exts = cfg->tcp.max_sack_state;
+	w->exts = rte_zmalloc_socket("tt_exts", (size_t)w->n_exts * sizeof(struct tt_tcb_ext),
+				     RTE_CACHE_LINE_SIZE, p->socket);
+	if (w->tcbs == NULL || w->tws == NULL || w->tw_heads == NULL || w->exts == NULL)
 		goto fail;
+	for (i = w->n_exts; i-- > 0;) {
+		w->exts[i].free_next = w->ext_free;
+		w->ext_free = &w->exts[i];
+	}
 	for (i = w->n_tcbs; i-- > 0;) {
 		w->tcbs[i].free_next = w->tcb_free;
 		w->tcb_free = &w->tcbs[i];
-	}
-	for (i = w->n_tws; i-- > 0;) {
-		w->tws[i].tnode.next = (struct tt_wheel_node *)w->tw_free;
-		w->tw_free = &w->tws[i];
 	}
 	tt_wheel_init(&w->wheel, 0);
 	snprintf(name, sizeof(name), "tt_cmd_%u_%u", p->id, instance);
@@ -215,7 +225,9 @@ tt_worker_set_clock(struct tt_worker *w, uint64_t now_us)
 unsigned int
 tt_worker_timers(struct tt_worker *w)
 {
-	return tt_wheel_advance(&w->wheel, w->now_ms, TT_WHEEL_BUDGET, tcp_wheel_expire, w);
+	unsigned int n = tt_wheel_advance(&w->wheel, w->now_ms, TT_WHEEL_BUDGET, tcp_wheel_expire, w);
+
+	return n + tw_expire(w, TT_WHEEL_BUDGET);
 }
 
 /*
@@ -339,8 +351,13 @@ worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uin
 
 		if (w->flow_gen != gen)
 			flow = flow_lookup(w, &segs[j].key);
-		else if (flow != NULL && !flow_is_tw(flow))
+		else if (flow != NULL)
 			rte_prefetch0(flow);
+		else if (w->tw_used != 0) {
+			struct tt_tw *tw = tw_lookup(w, &segs[j].key);
+
+			flow = tw == NULL ? NULL : tw_flow(tw);
+		}
 		tcp_input(w, &segs[j], flow);
 	}
 }
@@ -451,9 +468,7 @@ tt_worker_drain(struct tt_worker *w)
 	while (w->inbox != NULL && rte_ring_sc_dequeue(w->inbox, (void **)&m) == 0)
 		rte_pktmbuf_free(m);
 	worker_reset_all(w, false);
-	for (i = 0; i < w->n_tws; i++)
-		if (tt_wheel_armed(&w->tws[i].tnode))
-			tw_free(w, &w->tws[i]);
+	tw_free_all(w);
 	arp_flush(w);
 	for (i = 0; i < w->n_ports; i++) {
 		rte_pktmbuf_free_bulk(w->ports[i].tx_buf, w->ports[i].tx_n);
