@@ -128,7 +128,7 @@ struct tt_tcb {
 	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
 	uint8_t lidx;			/**< passive open: index of the listener in cfg->listeners */
 	uint8_t ka_probes;		/**< keepalive probes since the peer last spoke */
-	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
+	uint32_t flow_next;		/**< flow table chain: index + 1 of the next TCB, 0 = none */
 	uint8_t snd_wscale;		/**< RFC 7323: the peer's shift, applied to SEG.WND */
 	uint8_t rcv_wscale;		/**< RFC 7323: our shift, applied to what we advertise */
 	uint32_t flags;			/**< TT_TF_* */
@@ -182,6 +182,7 @@ struct tt_tcb {
 
 	const struct tt_cc_algo *cc;		/**< chosen at creation (tcb_init_send) */
 	union tt_cc_state cc_state;
+	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
 
 	/* Send queue: [snd.una, snd.end) as single mbufs linked by next. */
 	struct rte_mbuf *sndq_head;
@@ -297,6 +298,10 @@ unsigned int tw_expire(struct tt_worker *w, unsigned int budget);
 void tw_free_all(struct tt_worker *w);
 /** The TCB or (tagged, flow_is_tw()) TIME_WAIT record of @p key, or NULL. */
 void *flow_lookup(struct tt_worker *w, const struct tt_flow_key *key);
+/** The flow-table bucket of @p key (for prefetching a burst's lookups). */
+uint32_t *flow_bucket(struct tt_worker *w, const struct tt_flow_key *key);
+/** As flow_lookup(), @p b being flow_bucket(w, key). */
+void *flow_lookup_at(struct tt_worker *w, const uint32_t *b, const struct tt_flow_key *key);
 static inline bool flow_is_tw(const void *v) { return ((uintptr_t)v & 1) != 0; }
 static inline struct tt_tw *flow_tw(void *v) { return (struct tt_tw *)((uintptr_t)v & ~(uintptr_t)1); }
 static inline void *tw_flow(struct tt_tw *tw) { return (void *)((uintptr_t)tw | 1); }

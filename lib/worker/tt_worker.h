@@ -35,7 +35,6 @@
 struct tt_tcb;
 struct tt_tcb_ext;
 struct tt_tw;
-struct rte_hash;
 
 /** One ARP cache entry; a single packet may wait for resolution. */
 struct tt_arp_entry {
@@ -109,7 +108,9 @@ struct tt_worker {
 	const struct tt_config *cfg;
 	struct rte_mempool *pool;	/**< direct mbufs: RX, headers, copies */
 	struct rte_mempool *clone_pool;	/**< indirect mbufs for zero-copy TX */
-	struct rte_hash *flows;		/**< 4-tuple -> TCB (TIME_WAIT records: tws) */
+	uint32_t *flow_heads;		/**< flow table: index + 1 of a bucket's first TCB (tcb.c) */
+	uint32_t flow_mask;		/**< buckets - 1 */
+	uint32_t n_flows;		/**< TCBs in the flow table */
 	unsigned int n_ports;
 	volatile bool stop;		/**< set by the control plane */
 	const struct tt_steer *steer;	/**< ownership and hand-off rings */
@@ -144,7 +145,6 @@ struct tt_worker {
 	uint32_t n_tws;
 	uint32_t tw_tail;		/**< oldest slot in use */
 	uint32_t tw_used;		/**< slots from tw_tail on in use, holes included */
-	uint64_t flow_gen;		/**< bumped when the flow table changes */
 	uint32_t next_lport;		/**< active opens: where the port search resumes */
 	uint32_t next_laddr;		/**< active opens: local address index in use */
 	struct tt_wheel wheel;

@@ -15,7 +15,6 @@
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
-#include <rte_hash.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_mbuf_dyn.h>
@@ -47,7 +46,7 @@ static void
 worker_free(struct tt_worker *w)
 {
 	rte_ring_free(w->cmds);
-	rte_hash_free(w->flows);
+	rte_free(w->flow_heads);
 	rte_free(w->tcbs);
 	rte_free(w->tws);
 	rte_free(w->tw_heads);
@@ -62,7 +61,6 @@ tt_worker_create(const struct tt_worker_params *p)
 {
 	static unsigned int instance;	/* control plane only: unique object names */
 	const struct tt_config *cfg = p->cfg;
-	struct rte_hash_parameters hp = { 0 };
 	struct tt_worker *w;
 	char name[RTE_MEMZONE_NAMESIZE];
 	unsigned int i;
@@ -98,16 +96,11 @@ tt_worker_create(const struct tt_worker_params *p)
 	if (w->pool == NULL || w->clone_pool == NULL)
 		goto fail;
 
-	snprintf(name, sizeof(name), "tt_fl_%u_%u", p->id, instance);
-	hp.name = name;
-	/* TCBs only: TIME_WAIT records have a table of their own (tcb.c). */
-	hp.entries = RTE_MAX(cfg->tcp.max_connections, 64u);
-	hp.key_len = sizeof(struct tt_flow_key);
-	hp.hash_func = rte_hash_crc;
-	hp.socket_id = p->socket;
-	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-	w->flows = rte_hash_create(&hp);
-	if (w->flows == NULL)
+	/* The flow table (tcb.c): one bucket per TCB, a power of two. */
+	w->flow_mask = rte_align32pow2(RTE_MAX(cfg->tcp.max_connections, 2u)) - 1;
+	w->flow_heads = rte_zmalloc_socket("tt_flows", ((size_t)w->flow_mask + 1) * sizeof(uint32_t),
+					   RTE_CACHE_LINE_SIZE, p->socket);
+	if (w->flow_heads == NULL)
 		goto fail;
 
 	w->n_tcbs = cfg->tcp.max_connections;
@@ -302,20 +295,18 @@ share_arp_reply(struct tt_worker *w, unsigned int port, const struct rte_mbuf *m
 
 /*
  * Two stages per burst: classify and decode every frame (handing those
- * another worker owns to it), then look the TCP segments' flows up with
- * one bulk call and run them in arrival order. A segment that creates or
- * frees a flow invalidates the bulk answers for the rest of the burst,
- * which are then looked up again one by one.
+ * another worker owns to it) and prefetch each TCP segment's flow-table
+ * bucket, then prefetch the first TCB of each bucket, then look each flow
+ * up and run the segments in arrival order. The lookups come last, one by
+ * one, so a segment sees the flows the ones before it created or freed.
  */
 static void
 worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uint16_t n,
 	     bool from_wire)
 {
 	struct tt_seg segs[TT_BURST];
-	const void *keys[TT_BURST];
-	void *flows[TT_BURST];
+	uint32_t *buckets[TT_BURST];
 	uint16_t i, j, nseg = 0;
-	uint64_t hits = 0, gen;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -337,29 +328,19 @@ worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uin
 			}
 		}
 		if (eth_input(w, port, m, &segs[nseg])) {
-			keys[nseg] = &segs[nseg].key;
+			buckets[nseg] = flow_bucket(w, &segs[nseg].key);
+			rte_prefetch0(buckets[nseg]);
 			nseg++;
 		}
 	}
-	if (nseg == 0)
-		return;
-	gen = w->flow_gen;
-	if (rte_hash_lookup_bulk_data(w->flows, keys, nseg, &hits, flows) < 0)
-		hits = 0;
 	for (j = 0; j < nseg; j++) {
-		void *flow = (hits & (1ULL << j)) ? flows[j] : NULL;
+		uint32_t first = *buckets[j];
 
-		if (w->flow_gen != gen)
-			flow = flow_lookup(w, &segs[j].key);
-		else if (flow != NULL)
-			rte_prefetch0(flow);
-		else if (w->tw_used != 0) {
-			struct tt_tw *tw = tw_lookup(w, &segs[j].key);
-
-			flow = tw == NULL ? NULL : tw_flow(tw);
-		}
-		tcp_input(w, &segs[j], flow);
+		if (first != 0)
+			rte_prefetch0(&w->tcbs[first - 1]);
 	}
+	for (j = 0; j < nseg; j++)
+		tcp_input(w, &segs[j], flow_lookup_at(w, buckets[j], &segs[j].key));
 }
 
 void
