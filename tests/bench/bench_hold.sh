@@ -12,8 +12,8 @@
 # CPU 1, the generator's on CPU 0, the generator from 198.18.0.101.. with
 # one source address per 60000 connections (at least 16).
 #
-# Every table tcpterm keeps per connection (TCBs, TIME_WAIT records, the
-# rte_hash flow table with its key store and buckets) is preallocated in
+# Every table tcpterm keeps per connection (TCBs, the flow table, the SACK
+# state pool, TIME_WAIT records and their hash buckets) is preallocated in
 # the DPDK heap from [tcp] max_connections and max_time_wait. So the cost
 # of one connection is measured, not computed from sizeof: the heap in use
 # (/tcpterm/memory, rte_malloc_get_socket_stats) of three tcpterm starts,
@@ -80,10 +80,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Memory each process may use, MiB: mbuf pools plus a generous 1 KiB per
-# connection of capacity (the TCB and its share of the flow table).
-TT_MB=$((1024 + (BASE + N) * 1024 / 1048576 + BASE * 2 * 256 / 1048576))
-GEN_MB=$((1024 + (N + 1024) * 1024 / 1048576))
+# Memory each process may use, MiB: 1 GiB for mbuf pools and the rest,
+# plus 640 bytes per connection of capacity (the TCB, 384 bytes, and its
+# share of the flow table and SACK state pool, with room to spare; the
+# generator's own per-connection arrays) and 64 per TIME_WAIT record.
+TT_MB=$((1024 + (BASE + N) * 640 / 1048576 + (BASE + N) * 64 / 1048576))
+GEN_MB=$((1024 + (N + 1024) * 640 / 1048576))
 if [ -n "${TT_EAL_MEM+x}" ]; then
 	TT_MEM=$TT_EAL_MEM
 	GEN_MEM=$TT_EAL_MEM
