@@ -39,7 +39,11 @@
 #
 # Bounds: every tcpterm start waits at most 120 s for telemetry; the
 # generator runs TT_HOLD_SECONDS (default: 20 + 1 s per 50000 connections)
-# and then resets its connections (--drain-ms 0); tcpterm is stopped first
+# after its set-up (which for 10 M takes a minute or two: it zeroes its own
+# tables) and then resets its connections (--drain-ms 0), and is killed
+# by timeout(1) at HOLD_SECONDS + 360 + 1 s per 20000 connections, which
+# leaves room for tcpterm to stop first (a generator killed before its
+# peer leaves may crash in memif, see README); tcpterm is stopped first
 # (DPDK 22.11's memif unmaps the rings of a peer that leaves while the
 # other side still polls), the generator leaves when it sees the link go
 # (--wait-peer). Only the PIDs this script started are signalled.
@@ -184,15 +188,15 @@ TW_BYTES=$(field "$M0" time_wait_record_bytes)
 echo "heap in use: B $HEAP_B bytes; RSS before the hold $RSS0 bytes"
 GEN_ARGS=(hold -c "$N" --addresses "$ADDRS" -t 198.18.0.2:9 -d "$HOLD_S" --drain-ms 0)
 # shellcheck disable=SC2086
-timeout $((HOLD_S + 120)) "$GEN_BIN" --lcores=0@1,1@0 --no-pci $(tt_memif_vdev client "$SOCK") \
+timeout $((HOLD_S + 360 + N / 20000)) "$GEN_BIN" --lcores=0@1,1@0 --no-pci $(tt_memif_vdev client "$SOCK") \
 	--file-prefix="$GEN_PREFIX" $GEN_MEM --log-level=error -- "${GEN_ARGS[@]}" -q \
-	-f "$WORK/gen.conf" --json "$WORK/gen.json" --wait-peer 120 >"$WORK/gen.out" 2>&1 &
+	-f "$WORK/gen.conf" --json "$WORK/gen.json" --wait-peer 300 >"$WORK/gen.out" 2>&1 &
 GEN_PID=$!
 T_FIRST=""
 T_LAST=""
 EST=0
 EST_MAX=0
-T_END=$((SECONDS + HOLD_S))
+T_END=$((SECONDS + HOLD_S + N / 20000))
 while [ $SECONDS -lt $T_END ] && tt_pid_alive "$GEN_PID"; do
 	s=$(tel /tcpterm/states) || s=""
 	if [ -n "$s" ]; then
