@@ -12,12 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_mempool.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
 #include <rte_telemetry.h>
 
 #include "app.h"
@@ -207,6 +210,71 @@ tel_states(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Resident set size of this process in bytes (/proc/self/statm), 0 if unknown. */
+static uint64_t
+rss_bytes(void)
+{
+	unsigned long long size, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%llu %llu", &size, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	return (uint64_t)resident * (uint64_t)getpagesize();
+}
+
+/*
+ * /tcpterm/memory: what the DPDK heaps hold (every table is preallocated
+ * there from [tcp] max_connections and max_time_wait: compare two
+ * capacities to get the cost per connection), the process RSS, and the
+ * sizes of the per-connection records.
+ */
+static int
+tel_memory(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint64_t total = 0, alloc = 0, tcbs = 0, tws = 0, exts = 0, exts_used = 0, live = 0, tw = 0;
+	unsigned int s, i, k;
+
+	(void)cmd;
+	(void)params;
+	for (s = 0; s < rte_socket_count(); s++) {
+		struct rte_malloc_socket_stats st;
+
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(s), &st) == 0) {
+			total += st.heap_totalsz_bytes;
+			alloc += st.heap_allocsz_bytes;
+		}
+	}
+	for (i = 0; i < tel_app->n_workers; i++) {
+		const struct tt_worker *w = tel_app->workers[i];
+
+		tcbs += w->n_tcbs;
+		tws += w->n_tws;
+		exts += w->n_exts;
+		exts_used += w->ext_used;
+		for (k = 0; k < TT_NB_STATES; k++)
+			if (k != TT_LISTEN && k != TT_TIME_WAIT)
+				live += w->n_state[k];
+		tw += w->n_state[TT_TIME_WAIT];
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "heap_total_bytes", total);
+	rte_tel_data_add_dict_u64(d, "heap_alloc_bytes", alloc);
+	rte_tel_data_add_dict_u64(d, "rss_bytes", rss_bytes());
+	rte_tel_data_add_dict_u64(d, "tcb_capacity", tcbs);
+	rte_tel_data_add_dict_u64(d, "time_wait_capacity", tws);
+	rte_tel_data_add_dict_u64(d, "sack_state_capacity", exts);
+	rte_tel_data_add_dict_u64(d, "sack_state_in_use", exts_used);
+	rte_tel_data_add_dict_u64(d, "tcb_bytes", tt_tcb_size());
+	rte_tel_data_add_dict_u64(d, "sack_state_bytes", tt_tcb_ext_size());
+	rte_tel_data_add_dict_u64(d, "time_wait_record_bytes", tt_tw_size());
+	rte_tel_data_add_dict_u64(d, "connections", live);
+	rte_tel_data_add_dict_u64(d, "time_wait", tw);
+	return 0;
+}
+
 /* Help texts must stay under RTE_TEL_MAX_STRING_LEN or registration fails. */
 int
 tt_telemetry_register(struct tt_app *app)
@@ -224,6 +292,9 @@ tt_telemetry_register(struct tt_app *app)
 		ret = rte_telemetry_register_cmd("/tcpterm/workers", tel_workers,
 			"Per worker: packets, hand-offs, ring drops, connections, busy% "
 			"(last second), mbufs in use. Parameter: worker index");
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/tcpterm/memory", tel_memory,
+			"DPDK heap bytes allocated, process RSS, table capacities and record sizes.");
 	if (ret == 0 && app->probe != NULL)
 		ret = rte_telemetry_register_cmd("/tcpterm/connect", tel_connect,
 			"Each worker opens N probe connections. Parameters: A.B.C.D:PORT[,N]");

@@ -69,6 +69,8 @@
  *             fin_wait_2_ms    10      3600000    60000
  *             max_connections  1       16 Mi      65536 (per worker)
  *             max_time_wait    1       32 Mi      2 * max_connections (per worker)
+ *             max_sack_state   1       16 Mi      max_connections / 8, at least
+ *                                                 min(64, max_connections) (per worker)
  *             local_port_min   1024    65535      32768 (active opens)
  *             local_port_max   1024    65535      60999; at least local_port_min
  *             initial_window   1       64         not set: RFC 6928, min(10 MSS,
@@ -117,6 +119,7 @@ enum cfg_tcp_key {
 	TK_FIN_WAIT_2,
 	TK_MAX_CONN,
 	TK_MAX_TIME_WAIT,
+	TK_MAX_SACK_STATE,
 	TK_LPORT_MIN,
 	TK_LPORT_MAX,
 	TK_INITIAL_WINDOW,
@@ -150,6 +153,13 @@ struct cfg_uint_key {
 #define TCP_ONOFF(n) { #n, offsetof(struct tt_tcp_cfg, n), \
 	sizeof(((struct tt_tcp_cfg *)0)->n), 0, 1, true }
 
+/* SACK state blocks: one per eight connections, at least 64 (or one per connection). */
+static uint32_t
+tt_default_sack_state(uint32_t max_connections)
+{
+	return RTE_MAX(max_connections / 8, RTE_MIN(max_connections, 64u));
+}
+
 static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_MSS] = TCP_KEY(mss, 88, 9000),
 	[TK_RCV_WINDOW] = TCP_KEY(rcv_window, 1024, (1u << 30) - 1),
@@ -164,6 +174,7 @@ static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
 	[TK_FIN_WAIT_2] = TCP_KEY(fin_wait_2_ms, 10, 3600000),
 	[TK_MAX_CONN] = TCP_KEY(max_connections, 1, 16u << 20),
 	[TK_MAX_TIME_WAIT] = TCP_KEY(max_time_wait, 1, 32u << 20),
+	[TK_MAX_SACK_STATE] = TCP_KEY(max_sack_state, 1, 16u << 20),
 	[TK_LPORT_MIN] = TCP_KEY(local_port_min, 1024, 65535),
 	[TK_LPORT_MAX] = TCP_KEY(local_port_max, 1024, 65535),
 	[TK_INITIAL_WINDOW] = TCP_KEY(initial_window, 1, 64),
@@ -808,6 +819,8 @@ cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 	/* Defaults that follow other keys. */
 	if (!set[TK_MAX_TIME_WAIT])
 		t->max_time_wait = 2 * t->max_connections;
+	if (!set[TK_MAX_SACK_STATE])
+		t->max_sack_state = tt_default_sack_state(t->max_connections);
 	for (p = 0; p < cfg->n_ports; p++) {
 		if (cfg->ports[p].mtu < min_mtu) {
 			min_mtu = cfg->ports[p].mtu;
@@ -1119,6 +1132,7 @@ tt_config_defaults(struct tt_config *cfg)
 	cfg->tcp.fin_wait_2_ms = 60000;
 	cfg->tcp.max_connections = 65536;
 	cfg->tcp.max_time_wait = 2 * 65536;
+	cfg->tcp.max_sack_state = tt_default_sack_state(65536);
 
 	cfg->tcp.local_port_min = 32768;
 	cfg->tcp.local_port_max = 60999;

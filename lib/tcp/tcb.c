@@ -4,18 +4,86 @@
 
 #include <string.h>
 
-#include <rte_hash.h>
+#include <rte_hash_crc.h>
 
 #include "tt_tcp.h"
+
+/*
+ * The flow table: the 4-tuple of every TCB, chained hashing over 32-bit
+ * indexes into the worker's TCB array (index + 1; 0 ends a chain), one
+ * bucket per TCB rounded up to a power of two. The key and the link are
+ * in the TCB's first cache line, so an entry costs the TCB 4 bytes and a
+ * bucket 4 to 8: an rte_hash entry (key store, buckets, extendable
+ * buckets and the free-slot ring) cost 50 to 80. A burst's buckets and
+ * first TCBs are prefetched before it is processed (worker.c).
+ */
+/*
+ * CRC32-C of the 4-tuple, a 32-bit word at a time: rte_hash_crc() reads
+ * 8-byte words, which a key in a 36-byte TIME_WAIT record need not be
+ * aligned for.
+ */
+static inline uint32_t
+flow_hash(const struct tt_flow_key *key)
+{
+	uint32_t a, b, c;
+
+	memcpy(&a, &key->raddr, sizeof(a));
+	memcpy(&b, &key->laddr, sizeof(b));
+	memcpy(&c, &key->rport, sizeof(c));	/* rport and lport */
+	return rte_hash_crc_4byte(c, rte_hash_crc_4byte(b, rte_hash_crc_4byte(a, 0)));
+}
+
+static inline bool
+flow_key_eq(const struct tt_flow_key *a, const struct tt_flow_key *b)
+{
+	return a->raddr == b->raddr && a->laddr == b->laddr && a->rport == b->rport &&
+	       a->lport == b->lport;
+}
+
+uint32_t *
+flow_bucket(struct tt_worker *w, const struct tt_flow_key *key)
+{
+	return &w->flow_heads[flow_hash(key) & w->flow_mask];
+}
+
+void *
+flow_lookup_at(struct tt_worker *w, const uint32_t *b, const struct tt_flow_key *key)
+{
+	struct tt_tw *tw;
+	uint32_t i;
+
+	for (i = *b; i != 0; i = w->tcbs[i - 1].flow_next)
+		if (flow_key_eq(&w->tcbs[i - 1].key, key))
+			return &w->tcbs[i - 1];
+	tw = tw_lookup(w, key);
+	return tw == NULL ? NULL : tw_flow(tw);
+}
 
 void *
 flow_lookup(struct tt_worker *w, const struct tt_flow_key *key)
 {
-	void *v;
+	return flow_lookup_at(w, flow_bucket(w, key), key);
+}
 
-	if (rte_hash_lookup_data(w->flows, key, &v) < 0)
-		return NULL;
-	return v;
+static void
+flow_link(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint32_t *b = flow_bucket(w, &t->key);
+
+	t->flow_next = *b;
+	*b = (uint32_t)(t - w->tcbs) + 1;
+	w->n_flows++;
+}
+
+static void
+flow_unlink(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint32_t *p = flow_bucket(w, &t->key), me = (uint32_t)(t - w->tcbs) + 1;
+
+	while (*p != me)
+		p = &w->tcbs[*p - 1].flow_next;
+	*p = t->flow_next;
+	w->n_flows--;
 }
 
 /*
@@ -46,17 +114,61 @@ tcb_alloc(struct tt_worker *w, const struct tt_flow_key *key, uint8_t port)
 		TT_DROP(w, tcb_pool_full);
 		return NULL;
 	}
-	if (unlikely(rte_hash_add_key_data(w->flows, key, t) < 0)) {
-		TT_DROP(w, flow_table_full);
-		return NULL;
-	}
 	w->tcb_free = t->free_next;
 	memset(t, 0, offsetof(struct tt_tcb, app));
 	t->key = *key;
 	t->port = port;
 	t->w = w;
-	w->flow_gen++;
+	flow_link(w, t);
 	return t;
+}
+
+/*
+ * The SACK state of @p t, taken from the worker's pool if it has none;
+ * NULL (counted) when the pool is empty.
+ */
+struct tt_tcb_ext *
+tcb_ext_get(struct tt_tcb *t)
+{
+	struct tt_worker *w = t->w;
+	struct tt_tcb_ext *x = t->ext;
+
+	if (likely(x != NULL))
+		return x;
+	x = w->ext_free;
+	if (unlikely(x == NULL)) {
+		TT_STAT_INC(w, sack_state_unavailable);
+		return NULL;
+	}
+	w->ext_free = x->free_next;
+	w->ext_used++;
+	memset(x, 0, sizeof(*x));
+	t->ext = x;
+	TT_STAT_INC(w, sack_state_taken);
+	return x;
+}
+
+static void
+tcb_ext_free(struct tt_worker *w, struct tt_tcb *t)
+{
+	struct tt_tcb_ext *x = t->ext;
+
+	t->ext = NULL;
+	x->free_next = w->ext_free;
+	w->ext_free = x;
+	w->ext_used--;
+}
+
+/*
+ * Give @p t's SACK state back once the connection is quiet: nothing SACKed
+ * in flight, nothing out of order, no D-SACK to report.
+ */
+void
+tcb_ext_put(struct tt_worker *w, struct tt_tcb *t)
+{
+	if (t->ext != NULL && t->ext->n_sacked == 0 && t->ooo_head == NULL &&
+	    !(t->flags & (TT_TF_DSACK | TT_TF_IN_RECOVERY | TT_TF_UNDO)))
+		tcb_ext_free(w, t);
 }
 
 /* Return a TCB to the pool: every mbuf it holds is freed, its wheel entry cancelled. */
@@ -66,10 +178,11 @@ tcb_release(struct tt_worker *w, struct tt_tcb *t)
 	tt_wheel_cancel(&w->wheel, &t->tnode);
 	sndq_free(t);
 	reass_free(t);
+	if (t->ext != NULL)
+		tcb_ext_free(w, t);
 	if (!(t->flags & TT_TF_FREE) || t->state != TT_TIME_WAIT) {
 		/* A TCB that became a TIME_WAIT record already gave its key away. */
-		rte_hash_del_key(w->flows, &t->key);
-		w->flow_gen++;
+		flow_unlink(w, t);
 	}
 	tcb_set_state(w, t, TT_CLOSED);
 	t->flags = 0;
@@ -108,13 +221,81 @@ tcb_close(struct tt_worker *w, struct tt_tcb *t, enum tt_close_reason why)
 }
 
 /*
- * RFC 9293 §3.10.7.4: TIME-WAIT. The TCB becomes a compact record that keeps
- * the flow-table key; the TCB itself goes back to the pool.
+ * The TIME_WAIT table. Every record lasts [tcp] time_wait_ms, so records
+ * expire in the order they were made: they are taken from a circular
+ * array at tw_tail + tw_used and expire from tw_tail, with no timer node.
+ * A record freed early (RFC 6191 reuse, a FIN restarting 2MSL, which
+ * moves the record to the head) leaves a hole that counts against the
+ * capacity until the tail passes it, at most time_wait_ms later. Lookup
+ * is by chained hashing over 32-bit indexes (index + 1; 0 ends a chain).
+ */
+static inline uint32_t *
+tw_bucket(struct tt_worker *w, const struct tt_flow_key *key)
+{
+	return &w->tw_heads[flow_hash(key) & w->tw_mask];
+}
+
+struct tt_tw *
+tw_lookup(struct tt_worker *w, const struct tt_flow_key *key)
+{
+	uint32_t i;
+
+	if (w->tw_used == 0)
+		return NULL;
+	for (i = *tw_bucket(w, key); i != 0; i = w->tws[i - 1].next) {
+		struct tt_tw *tw = &w->tws[i - 1];
+
+		if (memcmp(&tw->key, key, sizeof(*key)) == 0)
+			return tw;
+	}
+	return NULL;
+}
+
+/* A slot at the head of the array, NULL when none is left. */
+static struct tt_tw *
+tw_take(struct tt_worker *w)
+{
+	uint32_t i;
+
+	if (w->tw_used == w->n_tws)
+		return NULL;
+	i = w->tw_tail + w->tw_used;
+	if (i >= w->n_tws)
+		i -= w->n_tws;
+	w->tw_used++;
+	return &w->tws[i];
+}
+
+static void
+tw_link(struct tt_worker *w, struct tt_tw *tw)
+{
+	uint32_t *b = tw_bucket(w, &tw->key);
+
+	tw->next = *b;
+	*b = (uint32_t)(tw - w->tws) + 1;
+	tw->flags |= TT_TWF_LIVE;
+	tw->expire_ms = (uint32_t)(w->now_ms + w->cfg->tcp.time_wait_ms);
+}
+
+static void
+tw_unlink(struct tt_worker *w, struct tt_tw *tw)
+{
+	uint32_t *p = tw_bucket(w, &tw->key), me = (uint32_t)(tw - w->tws) + 1;
+
+	while (*p != me)
+		p = &w->tws[*p - 1].next;
+	*p = tw->next;
+	tw->flags &= ~TT_TWF_LIVE;
+}
+
+/*
+ * RFC 9293 §3.10.7.4: TIME-WAIT. The TCB becomes a compact record in the
+ * TIME_WAIT table and leaves the flow table; the TCB goes back to the pool.
  */
 void
 tcb_enter_time_wait(struct tt_worker *w, struct tt_tcb *t)
 {
-	struct tt_tw *tw = w->tw_free;
+	struct tt_tw *tw = tw_take(w);
 
 	tcb_notify_close(t, TT_CLOSE_NORMAL);
 	TT_STAT_INC(w, conn_closed);
@@ -127,7 +308,6 @@ tcb_enter_time_wait(struct tt_worker *w, struct tt_tcb *t)
 			tcb_release(w, t);
 		return;
 	}
-	w->tw_free = (struct tt_tw *)tw->tnode.next;
 	memset(tw, 0, sizeof(*tw));
 	tw->key = t->key;
 	tw->snd_nxt = t->snd.max;
@@ -135,13 +315,11 @@ tcb_enter_time_wait(struct tt_worker *w, struct tt_tcb *t)
 	tw->rcv_wnd = tcb_wnd_field(t, tcb_rcv_window(t), false);
 	tw->port = t->port;
 	if (t->flags & TT_TF_TS) {
-		tw->ts_on = 1;
+		tw->flags = TT_TWF_TS;
 		tw->ts_recent = t->ts_recent;
-		tw->ts_offset = t->ts_offset;
 	}
-	rte_hash_add_key_data(w->flows, &tw->key, (void *)((uintptr_t)tw | 1));
-	w->flow_gen++;
-	tt_wheel_arm(&w->wheel, &tw->tnode, w->now_ms + w->cfg->tcp.time_wait_ms);
+	flow_unlink(w, t);
+	tw_link(w, tw);
 	w->n_state[TT_TIME_WAIT]++;
 	TT_STAT_INC(w, time_wait_entered);
 
@@ -151,15 +329,71 @@ tcb_enter_time_wait(struct tt_worker *w, struct tt_tcb *t)
 		tcb_release(w, t);
 }
 
+/* Delete a TIME_WAIT record; its slot is reused once the tail reaches it. */
 void
 tw_free(struct tt_worker *w, struct tt_tw *tw)
 {
-	tt_wheel_cancel(&w->wheel, &tw->tnode);
-	rte_hash_del_key(w->flows, &tw->key);
-	w->flow_gen++;
+	tw_unlink(w, tw);
 	w->n_state[TT_TIME_WAIT]--;
-	tw->tnode.next = (struct tt_wheel_node *)w->tw_free;
-	w->tw_free = tw;
+}
+
+/*
+ * 2MSL starts again (a FIN in TIME_WAIT): the record moves to the head so
+ * the array stays in expiry order; with no slot free it stays, and the
+ * records behind it wait for it. @return the record, wherever it is now.
+ */
+struct tt_tw *
+tw_restart(struct tt_worker *w, struct tt_tw *tw)
+{
+	struct tt_tw *n = tw_take(w);
+
+	if (n == NULL) {
+		tw->expire_ms = (uint32_t)(w->now_ms + w->cfg->tcp.time_wait_ms);
+		return tw;
+	}
+	tw_unlink(w, tw);
+	*n = *tw;
+	tw_link(w, n);
+	return n;
+}
+
+/* RFC 9293: 2MSL passed; delete up to @p budget records. @return records deleted. */
+unsigned int
+tw_expire(struct tt_worker *w, unsigned int budget)
+{
+	unsigned int n = 0;
+
+	while (w->tw_used > 0 && n < budget) {
+		struct tt_tw *tw = &w->tws[w->tw_tail];
+
+		if (tw->flags & TT_TWF_LIVE) {
+			if ((int32_t)(tw->expire_ms - (uint32_t)w->now_ms) > 0)
+				break;
+			TT_STAT_INC(w, time_wait_expired);
+			tw_free(w, tw);
+			n++;
+		}
+		w->tw_used--;
+		if (++w->tw_tail == w->n_tws)
+			w->tw_tail = 0;
+	}
+	return n;
+}
+
+/* Delete every TIME_WAIT record (drain). */
+void
+tw_free_all(struct tt_worker *w)
+{
+	while (w->tw_used > 0) {
+		struct tt_tw *tw = &w->tws[w->tw_tail];
+
+		if (tw->flags & TT_TWF_LIVE)
+			tw_free(w, tw);
+		w->tw_used--;
+		if (++w->tw_tail == w->n_tws)
+			w->tw_tail = 0;
+	}
+	w->tw_tail = 0;
 }
 
 /* A passive open of listener @p lidx takes one of its backlog slots until it leaves SYN_RCVD. */
@@ -227,4 +461,22 @@ tcb_rcv_window(const struct tt_tcb *t)
 
 	/* RFC 7323 §2.3: the most the window field can say with our shift. */
 	return used >= buf ? 0 : RTE_MIN(buf - used, (uint32_t)TT_MAX_WIN << t->rcv_wscale);
+}
+
+size_t
+tt_tcb_size(void)
+{
+	return sizeof(struct tt_tcb);
+}
+
+size_t
+tt_tw_size(void)
+{
+	return sizeof(struct tt_tw);
+}
+
+size_t
+tt_tcb_ext_size(void)
+{
+	return sizeof(struct tt_tcb_ext);
 }

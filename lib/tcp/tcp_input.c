@@ -274,11 +274,11 @@ tcp_time_wait_ack(struct tt_worker *w, struct tt_tw *tw, const struct tt_seg *s)
 	uint8_t opts[TT_OPT_SPACE];
 	uint32_t optlen = 0;
 
-	if (tw->ts_on) {
+	if (tw->flags & TT_TWF_TS) {
 		if ((s->opts & TT_SOPT_TS) && !(s->flags & TT_TH_SYN) &&
 		    seq_geq(s->ts_val, tw->ts_recent) && seq_leq(s->seq, tw->rcv_nxt))
 			tw->ts_recent = s->ts_val;
-		optlen = tcp_opts_build_ts(opts, (uint32_t)w->now_ms + tw->ts_offset,
+		optlen = tcp_opts_build_ts(opts, (uint32_t)w->now_ms + tcp_ts_offset(w, &tw->key),
 					   tw->ts_recent);
 	}
 	tcp_respond_opts(w, tw->port, &tw->key, tw->snd_nxt, tw->rcv_nxt, TT_TH_ACK, tw->rcv_wnd,
@@ -294,7 +294,7 @@ tcp_time_wait_ack(struct tt_worker *w, struct tt_tw *tw, const struct tt_seg *s)
 static bool
 time_wait_reusable(const struct tt_worker *w, const struct tt_tw *tw, const struct tt_seg *s)
 {
-	if (tw->ts_on && w->cfg->tcp.timestamps && (s->opts & TT_SOPT_TS))
+	if ((tw->flags & TT_TWF_TS) && w->cfg->tcp.timestamps && (s->opts & TT_SOPT_TS))
 		return seq_gt(s->ts_val, tw->ts_recent);
 	return seq_gt(s->seq, tw->rcv_nxt);
 }
@@ -320,7 +320,7 @@ tcp_input_time_wait(struct tt_worker *w, struct tt_tw *tw, struct tt_seg *s)
 	}
 	if (s->flags & TT_TH_FIN) {
 		TT_STAT_INC(w, time_wait_fin_acked);
-		tt_wheel_arm(&w->wheel, &tw->tnode, w->now_ms + w->cfg->tcp.time_wait_ms);
+		tw = tw_restart(w, tw);
 	}
 	tcp_time_wait_ack(w, tw, s);
 }
@@ -528,13 +528,15 @@ svc_accept(struct tt_worker *w, struct tt_tcb *t)
 static void
 tcp_eifel_check(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 {
+	const struct tt_tcb_ext *x = t->ext;
+
 	t->flags &= ~TT_TF_UNDO;		/* one decision per recovery */
-	if (!(t->flags & TT_TF_IN_RECOVERY) || !(s->opts & TT_SOPT_TS) || s->ts_ecr == 0 ||
-	    !seq_lt(s->ts_ecr, t->undo_ts))
+	if (x == NULL || !(t->flags & TT_TF_IN_RECOVERY) || !(s->opts & TT_SOPT_TS) ||
+	    s->ts_ecr == 0 || !seq_lt(s->ts_ecr, x->undo_ts))
 		return;
 	TT_STAT_INC(w, spurious_recoveries);
-	t->snd.cwnd = RTE_MAX(t->snd.cwnd, t->undo_cwnd);
-	t->snd.ssthresh = RTE_MAX(t->snd.ssthresh, t->undo_ssthresh);
+	t->snd.cwnd = RTE_MAX(t->snd.cwnd, x->undo_cwnd);
+	t->snd.ssthresh = RTE_MAX(t->snd.ssthresh, x->undo_ssthresh);
 	t->flags &= ~TT_TF_IN_RECOVERY;
 	t->undo_hold = t->snd.recover;	/* its retransmissions are still in flight */
 	t->snd.high_rxt = t->snd.una;
@@ -638,14 +640,16 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 	 */
 	if ((++t->dupacks == TT_DUPACK_THRESH ||
 	     (sack && (sack_is_lost(t, t->snd.una) ||
-		       ((t->flags & TT_TF_TLP) && t->n_sacked > 0)))) &&
+		       ((t->flags & TT_TF_TLP) && tcb_n_sacked(t) > 0)))) &&
 	    !(t->flags & TT_TF_IN_RECOVERY) && seq_geq(t->snd.una, t->snd.recover)) {
 		/* RFC 3522: remember what to go back to if the data was only late. */
-		t->undo_cwnd = t->snd.cwnd;
-		t->undo_ssthresh = t->snd.ssthresh;
-		t->undo_ts = tcp_ts_now(w, t);
-		if (sack && (t->flags & TT_TF_TS) && seq_geq(t->snd.una, t->undo_hold))
+		if (sack && (t->flags & TT_TF_TS) && t->ext != NULL &&
+		    seq_geq(t->snd.una, t->undo_hold)) {
+			t->ext->undo_cwnd = t->snd.cwnd;
+			t->ext->undo_ssthresh = t->snd.ssthresh;
+			t->ext->undo_ts = tcp_ts_now(w, t);
 			t->flags |= TT_TF_UNDO;
+		}
 		/* The algorithm sets ssthresh, and cwnd to the reduced window. */
 		t->cc->on_loss(t, t->snd.max - t->snd.una - t->lt_bytes, w->now_us);
 		t->snd.recover = t->snd.max;
@@ -729,7 +733,7 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		 * hole is overdue (a D-SACK of the probe with no hole proves
 		 * the original arrived, RFC 8985 §7.4, and starts nothing).
 		 */
-		if ((sacked > 0 || ((t->flags & TT_TF_TLP) && t->n_sacked > 0)) &&
+		if ((sacked > 0 || ((t->flags & TT_TF_TLP) && tcb_n_sacked(t) > 0)) &&
 		    t->snd.max != t->snd.una)
 			tcp_ack_dup(w, t);
 		/* An ACK with news is evidence that later segments got through. */

@@ -154,7 +154,8 @@ reass_pop(struct tt_tcb *t, bool *fin, uint32_t *len)
 		*len = q->pkt_len;
 		return q;
 	}
-	t->rcv.n_hist = 0;	/* nothing left to report */
+	if (t->ext != NULL)
+		t->ext->n_hist = 0;	/* nothing left to report */
 	return NULL;
 }
 

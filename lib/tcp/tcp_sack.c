@@ -9,7 +9,7 @@
  * from the reassembly queue. An optional D-SACK block reporting a duplicate
  * goes first; then the range holding the most recently received
  * out-of-order segment, then the other ranges reported recently (newest
- * first, remembered in rcv.sack_hist), then the lowest ranges.
+ * first, remembered in sack_hist), then the lowest ranges.
  *
  * Send side (RFC 6675): the scoreboard is up to TT_SACK_SLOTS disjoint
  * ranges [l, r) above snd.una the peer has SACKed, sorted. A hole is an
@@ -17,6 +17,10 @@
  * retransmits holes in order while pipe < cwnd (tcp_output.c). Ranges that
  * do not fit are dropped from the top: the lowest holes are the ones that
  * matter. RTO clears the scoreboard (RFC 6675 §5.1).
+ *
+ * All of this lives in the TCB's extension (struct tt_tcb_ext), taken
+ * when first needed and given back when the connection is quiet; without
+ * one (none yet, or the pool empty) the scoreboard and history are empty.
  */
 
 #include <string.h>
@@ -63,6 +67,7 @@ void
 sack_note_ooo(struct tt_tcb *t, uint32_t seq)
 {
 	uint32_t old[TT_SACK_HIST];
+	struct tt_tcb_ext *x;
 	struct tt_sack_blk rg;
 	unsigned int i, n = 0;
 
@@ -70,12 +75,15 @@ sack_note_ooo(struct tt_tcb *t, uint32_t seq)
 		return;
 	if (!ooo_range_of(t, seq, &rg))
 		return;
-	memcpy(old, t->rcv.sack_hist, sizeof(old));
-	for (i = 0; i < t->rcv.n_hist; i++)
+	x = tcb_ext_get(t);
+	if (x == NULL)
+		return;
+	memcpy(old, x->sack_hist, sizeof(old));
+	for (i = 0; i < x->n_hist; i++)
 		if (!seq_in(old[i], rg.l, rg.r) && n < TT_SACK_HIST - 1)
-			t->rcv.sack_hist[1 + n++] = old[i];
-	t->rcv.sack_hist[0] = seq;
-	t->rcv.n_hist = (uint8_t)(n + 1);
+			x->sack_hist[1 + n++] = old[i];
+	x->sack_hist[0] = seq;
+	x->n_hist = (uint8_t)(n + 1);
 }
 
 static bool
@@ -100,15 +108,16 @@ blk_listed(const struct tt_sack_blk *b, unsigned int n, uint32_t l)
 uint32_t
 sack_rcv_blocks(const struct tt_tcb *t, struct tt_sack_blk *b, unsigned int max)
 {
-	unsigned int n = 0, i, first;
+	const struct tt_tcb_ext *x = t->ext;
+	unsigned int n = 0, i, first, n_hist = x == NULL ? 0 : x->n_hist;
 	struct tt_sack_blk rg;
 	struct rte_mbuf *q;
 
-	if (t->flags & TT_TF_DSACK)
-		b[n++] = t->rcv.dsack;
+	if ((t->flags & TT_TF_DSACK) && x != NULL)
+		b[n++] = x->dsack;
 	first = n;
-	for (i = 0; i < t->rcv.n_hist && n < max; i++)
-		if (ooo_range_of(t, t->rcv.sack_hist[i], &rg) &&
+	for (i = 0; i < n_hist && n < max; i++)
+		if (ooo_range_of(t, x->sack_hist[i], &rg) &&
 		    !blk_listed(b + first, n - first, rg.l))
 			b[n++] = rg;
 	for (q = t->ooo_head; q != NULL && n < max;) {
@@ -123,10 +132,15 @@ sack_rcv_blocks(const struct tt_tcb *t, struct tt_sack_blk *b, unsigned int max)
 void
 sack_note_dup(struct tt_tcb *t, uint32_t l, uint32_t r)
 {
+	struct tt_tcb_ext *x;
+
 	if (!(t->flags & TT_TF_SACK) || !seq_lt(l, r))
 		return;
-	t->rcv.dsack.l = l;
-	t->rcv.dsack.r = r;
+	x = tcb_ext_get(t);
+	if (x == NULL)
+		return;
+	x->dsack.l = l;
+	x->dsack.r = r;
 	t->flags |= TT_TF_DSACK;
 }
 
@@ -134,31 +148,34 @@ sack_note_dup(struct tt_tcb *t, uint32_t l, uint32_t r)
 void
 sack_trim(struct tt_tcb *t)
 {
+	struct tt_tcb_ext *x = t->ext;
 	unsigned int i = 0, k;
 
-	while (i < t->n_sacked && seq_leq(t->sacked[i].r, t->snd.una))
+	while (x != NULL && i < x->n_sacked && seq_leq(x->sacked[i].r, t->snd.una))
 		i++;
-	for (k = i; k < t->n_sacked; k++)
-		t->sacked[k - i] = t->sacked[k];
-	t->n_sacked -= i;
-	if (t->n_sacked > 0 && seq_lt(t->sacked[0].l, t->snd.una))
-		t->sacked[0].l = t->snd.una;
+	if (x != NULL) {
+		for (k = i; k < x->n_sacked; k++)
+			x->sacked[k - i] = x->sacked[k];
+		x->n_sacked -= i;
+		if (x->n_sacked > 0 && seq_lt(x->sacked[0].l, t->snd.una))
+			x->sacked[0].l = t->snd.una;
+	}
 	if (seq_lt(t->snd.high_rxt, t->snd.una))
 		t->snd.high_rxt = t->snd.una;
 }
 
 static void
-sb_insert(struct tt_tcb *t, uint32_t l, uint32_t r)
+sb_insert(struct tt_tcb_ext *x, uint32_t l, uint32_t r)
 {
-	struct tt_sack_blk *sb = t->sacked;
+	struct tt_sack_blk *sb = x->sacked;
 	unsigned int i = 0, j, k;
 
 	/* First range that ends at or after l. */
-	while (i < t->n_sacked && seq_lt(sb[i].r, l))
+	while (i < x->n_sacked && seq_lt(sb[i].r, l))
 		i++;
 	/* Ranges i..j-1 touch [l, r): merge them. */
 	j = i;
-	while (j < t->n_sacked && seq_leq(sb[j].l, r)) {
+	while (j < x->n_sacked && seq_leq(sb[j].l, r)) {
 		l = seq_min(l, sb[j].l);
 		r = seq_max(r, sb[j].r);
 		j++;
@@ -166,31 +183,31 @@ sb_insert(struct tt_tcb *t, uint32_t l, uint32_t r)
 	if (j > i) {
 		sb[i].l = l;
 		sb[i].r = r;
-		for (k = j; k < t->n_sacked; k++)
+		for (k = j; k < x->n_sacked; k++)
 			sb[i + 1 + k - j] = sb[k];
-		t->n_sacked -= (uint8_t)(j - i - 1);
+		x->n_sacked -= (uint8_t)(j - i - 1);
 		return;
 	}
-	if (t->n_sacked == TT_SACK_SLOTS) {
+	if (x->n_sacked == TT_SACK_SLOTS) {
 		if (i == TT_SACK_SLOTS)
 			return;			/* above everything kept: forget it */
-		t->n_sacked--;			/* forget the highest range */
+		x->n_sacked--;			/* forget the highest range */
 	}
-	for (k = t->n_sacked; k > i; k--)
+	for (k = x->n_sacked; k > i; k--)
 		sb[k] = sb[k - 1];
 	sb[i].l = l;
 	sb[i].r = r;
-	t->n_sacked++;
+	x->n_sacked++;
 }
 
 static uint32_t
-sb_bytes(const struct tt_tcb *t)
+sb_bytes(const struct tt_tcb_ext *x)
 {
 	uint32_t bytes = 0;
 	unsigned int i;
 
-	for (i = 0; i < t->n_sacked; i++)
-		bytes += t->sacked[i].r - t->sacked[i].l;
+	for (i = 0; x != NULL && i < x->n_sacked; i++)
+		bytes += x->sacked[i].r - x->sacked[i].l;
 	return bytes;
 }
 
@@ -203,7 +220,8 @@ uint32_t
 sack_update(struct tt_tcb *t, const struct tt_seg *s)
 {
 	uint32_t una = seq_in(s->ack, t->snd.una, t->snd.max + 1) ? s->ack : t->snd.una;
-	uint32_t before = sb_bytes(t), after;
+	uint32_t before = sb_bytes(t->ext), after;
+	struct tt_tcb_ext *x = NULL;
 	unsigned int k;
 
 	for (k = 0; k < s->nsack; k++) {
@@ -213,9 +231,14 @@ sack_update(struct tt_tcb *t, const struct tt_seg *s)
 		if (!seq_lt(l, r) || !seq_gt(r, una) || seq_gt(r, t->snd.max) ||
 		    seq_lt(l, t->snd.una))
 			continue;
-		sb_insert(t, seq_max(l, una), r);
+		if (x == NULL) {
+			x = tcb_ext_get(t);
+			if (x == NULL)
+				return 0;	/* no room for a scoreboard: as without SACK */
+		}
+		sb_insert(x, seq_max(l, una), r);
 	}
-	after = sb_bytes(t);
+	after = sb_bytes(t->ext);
 	return after > before ? after - before : 0;
 }
 
@@ -226,13 +249,14 @@ sack_update(struct tt_tcb *t, const struct tt_seg *s)
 bool
 sack_is_lost(const struct tt_tcb *t, uint32_t seq)
 {
+	const struct tt_tcb_ext *x = t->ext;
 	uint32_t bytes = 0, blocks = 0;
 	unsigned int i;
 
-	for (i = 0; i < t->n_sacked; i++) {
-		if (seq_leq(t->sacked[i].l, seq))
+	for (i = 0; x != NULL && i < x->n_sacked; i++) {
+		if (seq_leq(x->sacked[i].l, seq))
 			continue;
-		bytes += t->sacked[i].r - t->sacked[i].l;
+		bytes += x->sacked[i].r - x->sacked[i].l;
 		blocks++;
 	}
 	return bytes > (DUPTHRESH - 1) * (uint32_t)t->mss || blocks >= DUPTHRESH;
@@ -246,12 +270,13 @@ sack_is_lost(const struct tt_tcb *t, uint32_t seq)
 uint32_t
 sack_pipe(const struct tt_tcb *t)
 {
+	const struct tt_tcb_ext *x = t->ext;
 	uint32_t start = t->snd.una, pipe = 0;
 	uint32_t hrx = seq_max(t->snd.high_rxt, t->snd.una);
 	unsigned int i;
 
-	for (i = 0; i < t->n_sacked; i++) {
-		uint32_t l = t->sacked[i].l;
+	for (i = 0; x != NULL && i < x->n_sacked; i++) {
+		uint32_t l = x->sacked[i].l;
 
 		if (seq_lt(start, l)) {
 			if (!sack_is_lost(t, start))
@@ -259,7 +284,7 @@ sack_pipe(const struct tt_tcb *t)
 			if (seq_gt(hrx, start))
 				pipe += seq_min(hrx, l) - start;
 		}
-		start = seq_max(start, t->sacked[i].r);
+		start = seq_max(start, x->sacked[i].r);
 	}
 	if (seq_lt(start, t->snd.max))
 		pipe += t->snd.max - start;
@@ -274,21 +299,22 @@ sack_pipe(const struct tt_tcb *t)
 bool
 sack_next_hole(const struct tt_tcb *t, bool lost_only, uint32_t *l, uint32_t *r)
 {
+	const struct tt_tcb_ext *x = t->ext;
 	uint32_t start = t->snd.una;
 	uint32_t hrx = seq_max(t->snd.high_rxt, t->snd.una);
 	unsigned int i;
 
-	for (i = 0; i < t->n_sacked; i++) {
+	for (i = 0; x != NULL && i < x->n_sacked; i++) {
 		uint32_t s = seq_max(start, hrx);
 
-		if (seq_lt(s, t->sacked[i].l)) {
+		if (seq_lt(s, x->sacked[i].l)) {
 			if (lost_only && !sack_is_lost(t, s))
 				return false;	/* holes above are lost even less */
 			*l = s;
-			*r = t->sacked[i].l;
+			*r = x->sacked[i].l;
 			return true;
 		}
-		start = seq_max(start, t->sacked[i].r);
+		start = seq_max(start, x->sacked[i].r);
 	}
 	return false;
 }

@@ -10,7 +10,13 @@
  * re-arming the retransmission timer on every ACK costs a store; setting an
  * earlier one moves the entry (O(1)). When the entry fires, every kind whose
  * deadline has passed runs, and the entry is re-armed at the earliest
- * deadline left. TIME_WAIT records have their own entry (2MSL).
+ * deadline left. TIME_WAIT records expire from their own table (tcb.c).
+ *
+ * Deadlines are the low 32 bits of the ms tick, compared with the clock in
+ * sequence-space fashion (every timer is due within 2^31 ms, 24 days, of
+ * being set: the longest, keepalive, is at most a day), and 0 means off: a
+ * deadline whose low bits are 0 is stored as 1, a millisecond late once
+ * every 49.7 days.
  */
 
 #include <rte_common.h>
@@ -20,7 +26,7 @@
 void
 tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms)
 {
-	t->deadline[k] = at_ms;
+	t->deadline[k] = (uint32_t)at_ms == 0 ? 1 : (uint32_t)at_ms;
 	if (!tt_wheel_armed(&t->tnode) || at_ms < t->tnode.expire)
 		tt_wheel_arm(&w->wheel, &t->tnode, at_ms);
 }
@@ -86,7 +92,8 @@ timer_rtx(struct tt_worker *w, struct tt_tcb *t)
 	t->loss_shift = 0;
 	t->dupacks = 0;
 	t->lt_bytes = 0;
-	t->n_sacked = 0;	/* RFC 6675 §5.1: everything unacknowledged counts as lost */
+	if (t->ext != NULL)
+		t->ext->n_sacked = 0;	/* RFC 6675 §5.1: everything unacknowledged counts as lost */
 	t->snd.recover = t->snd.max;	/* RFC 6582 §3.2 step 1: no fast recovery below it */
 	t->snd.nxt = t->snd.una;
 	tcp_output(w, t);
@@ -243,7 +250,8 @@ tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t)
 		 * acknowledged (both clear the deadline first), not put off by
 		 * every segment we send or take.
 		 */
-		if (t->deadline[TT_TIMER_LOSS] > w->now_ms)
+		if (t->deadline[TT_TIMER_LOSS] != 0 &&
+		    (int32_t)(t->deadline[TT_TIMER_LOSS] - (uint32_t)w->now_ms) > 0)
 			return;
 		if (t->snd.max - t->snd.una <= t->mss)
 			pto += TLP_DELACK_MS;
@@ -323,9 +331,15 @@ tcb_unbusy(struct tt_worker *w, struct tt_tcb *t)
 		tcb_release(w, t);
 		return;
 	}
-	for (k = 0; k < TT_NB_TIMERS; k++)
-		if (t->deadline[k] != 0 && t->deadline[k] < first)
-			first = t->deadline[k];
+	if (t->ext != NULL)
+		tcb_ext_put(w, t);
+	for (k = 0; k < TT_NB_TIMERS; k++) {
+		int32_t rel = (int32_t)(t->deadline[k] - (uint32_t)w->now_ms);
+		uint64_t at = rel <= 0 ? w->now_ms : w->now_ms + (uint64_t)rel;
+
+		if (t->deadline[k] != 0 && at < first)
+			first = at;
+	}
 	if (first == UINT64_MAX)
 		return;
 	if (!tt_wheel_armed(&t->tnode) || first < t->tnode.expire)
@@ -339,16 +353,10 @@ tcp_wheel_expire(struct tt_wheel_node *n, void *arg)
 	struct tt_tcb *t;
 	unsigned int k;
 
-	if ((uintptr_t)n >= (uintptr_t)w->tws && (uintptr_t)n < (uintptr_t)(w->tws + w->n_tws)) {
-		/* RFC 9293: 2MSL passed, delete the TIME_WAIT record. */
-		TT_STAT_INC(w, time_wait_expired);
-		tw_free(w, (struct tt_tw *)n);
-		return;
-	}
 	t = container_of(n, struct tt_tcb, tnode);
 	t->flags |= TT_TF_BUSY;
 	for (k = 0; k < TT_NB_TIMERS; k++) {
-		if (t->deadline[k] == 0 || t->deadline[k] > w->now_ms)
+		if (t->deadline[k] == 0 || (int32_t)(t->deadline[k] - (uint32_t)w->now_ms) > 0)
 			continue;
 		t->deadline[k] = 0;
 		timer_handlers[k](w, t);

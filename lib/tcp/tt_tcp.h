@@ -116,6 +116,8 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_TLP	0x20000	/**< RFC 8985 §7: a tail loss probe is out */
 #define TT_TF_UNDO	0x40000	/**< RFC 3522: this recovery may prove spurious (undo_*) */
 
+struct tt_tcb_ext;
+
 /** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
 struct tt_tcb {
 	struct tt_wheel_node tnode;	/**< the one wheel entry: earliest deadline */
@@ -128,10 +130,9 @@ struct tt_tcb {
 	uint8_t lidx;			/**< passive open: index of the listener in cfg->listeners */
 	uint8_t ka_probes;		/**< keepalive probes since the peer last spoke */
 	uint8_t loss_shift;		/**< recovery timer back-off since the last ACK with news */
-	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
+	uint32_t flow_next;		/**< flow table chain: index + 1 of the next TCB, 0 = none */
 	uint8_t snd_wscale;		/**< RFC 7323: the peer's shift, applied to SEG.WND */
 	uint8_t rcv_wscale;		/**< RFC 7323: our shift, applied to what we advertise */
-	uint8_t n_sacked;		/**< ranges in sacked[] */
 	uint32_t flags;			/**< TT_TF_* */
 	uint16_t mss;			/**< effective send MSS */
 	uint16_t lt_bytes;		/**< sent by limited transmit since the last new ACK (RFC 3042) */
@@ -159,11 +160,7 @@ struct tt_tcb {
 		uint32_t held;		/**< delivered, not yet tt_recved() */
 		uint32_t ooo_bytes;
 		uint8_t unacked;	/**< full segments received since our last ACK */
-		uint8_t n_hist;		/**< entries in sack_hist[] */
 		uint16_t ooo_segs;	/**< mbufs in the reassembly queue */
-		/** RFC 2018 §4: a sequence inside each recently reported range, newest first */
-		uint32_t sack_hist[TT_SACK_HIST];
-		struct tt_sack_blk dsack;	/**< RFC 2883: duplicate to report (TT_TF_DSACK) */
 	} rcv;
 
 	/* RFC 7323 §4.3 and §5. */
@@ -172,8 +169,8 @@ struct tt_tcb {
 	uint32_t ts_offset;		/**< per-connection TSval offset */
 	uint32_t last_ack_sent;
 	uint32_t rxt_last_ms;		/**< ms clock of the latest hole retransmission */
-	/* RFC 6675 scoreboard: SACKed ranges above snd.una, sorted, disjoint. */
-	struct tt_sack_blk sacked[TT_SACK_SLOTS];
+	/** SACK state while there is any (tcp_sack.c), NULL when quiet */
+	struct tt_tcb_ext *ext;
 
 	/* RFC 6298, microseconds. */
 	uint32_t srtt;
@@ -182,17 +179,14 @@ struct tt_tcb {
 	uint32_t rtt_seq;
 	uint64_t rtt_start_us;
 
-	uint64_t deadline[TT_NB_TIMERS];	/**< ms ticks, 0 = off */
+	/** Low 32 bits of the ms tick each timer is due at, 0 = off (tcp_timer.c) */
+	uint32_t deadline[TT_NB_TIMERS];
 
-	/* RFC 3522 (Eifel detection): the window before the recovery, and our
-	 * TSval on its first retransmission. */
-	uint32_t undo_cwnd;
-	uint32_t undo_ssthresh;
-	uint32_t undo_ts;
-	uint32_t undo_hold;		/**< no new undo decision until snd.una passes this */
+	uint32_t undo_hold;		/**< RFC 3522: no new undo decision until snd.una passes this */
 
 	const struct tt_cc_algo *cc;		/**< chosen at creation (tcb_init_send) */
 	union tt_cc_state cc_state;
+	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
 
 	/* Send queue: [snd.una, snd.end) as single mbufs linked by next. */
 	struct rte_mbuf *sndq_head;
@@ -208,22 +202,70 @@ struct tt_tcb {
 } __rte_cache_aligned;
 
 /**
+ * Hot/cold split: the SACK state only a connection with data out of order
+ * (receive side) or SACKed data in flight (send side) needs. Taken from
+ * the worker's preallocated pool ([tcp] max_sack_state) when the first
+ * SACK block, out-of-order segment or duplicate arrives, given back by
+ * tcb_unbusy() once the connection is quiet again (scoreboard empty,
+ * reassembly queue empty, no D-SACK to report). With the pool empty the
+ * connection goes on without it, counted in sack_state_unavailable: it
+ * reports its out-of-order ranges lowest first with no history or D-SACK
+ * and, as a sender, ignores the blocks (recovery by duplicate ACKs and the
+ * retransmission timer).
+ */
+struct tt_tcb_ext {
+	/** RFC 6675 scoreboard: SACKed ranges above snd.una, sorted, disjoint. */
+	struct tt_sack_blk sacked[TT_SACK_SLOTS];
+	/** RFC 2018 §4: a sequence inside each recently reported range, newest first */
+	uint32_t sack_hist[TT_SACK_HIST];
+	union {
+		struct tt_sack_blk dsack;	/**< RFC 2883: duplicate to report (TT_TF_DSACK) */
+		struct tt_tcb_ext *free_next;	/**< in the pool */
+	};
+	uint8_t n_sacked;		/**< ranges in sacked[] */
+	uint8_t n_hist;			/**< entries in sack_hist[] */
+	/* RFC 3522 (Eifel detection, TT_TF_UNDO): the window before the
+	 * recovery, and our TSval on its first retransmission. */
+	uint32_t undo_cwnd;
+	uint32_t undo_ssthresh;
+	uint32_t undo_ts;
+};
+
+/** Ranges in the SACK scoreboard. */
+static inline unsigned int
+tcb_n_sacked(const struct tt_tcb *t)
+{
+	return t->ext == NULL ? 0 : t->ext->n_sacked;
+}
+
+/**
  * A connection in TIME_WAIT shrinks to this record (DESIGN §3): enough to
  * ACK a retransmitted FIN (with timestamps if the connection used them,
- * RFC 7323 §3.2), refuse old duplicates and time out after 2MSL.
+ * RFC 7323 §3.2; the TSval offset is a function of the tuple,
+ * tcp_ts_offset()), refuse old duplicates and time out after 2MSL.
+ *
+ * Records live outside the flow table and the timer wheel, in a table of
+ * their own (tcb.c): a circular array in the order the records were made,
+ * which is the order they expire in because every record lasts [tcp]
+ * time_wait_ms (a FIN that restarts 2MSL moves its record to the head),
+ * and chained hash buckets of 32-bit indexes. So a record costs its
+ * 36 bytes plus a 4-byte bucket head or two, not an rte_hash entry and a
+ * wheel node.
  */
 struct tt_tw {
-	struct tt_wheel_node tnode;
 	struct tt_flow_key key;
 	uint32_t snd_nxt;
 	uint32_t rcv_nxt;
+	uint32_t ts_recent;	/**< RFC 7323 TS.Recent, for TSecr and RFC 6191 */
+	uint32_t expire_ms;	/**< low 32 bits of the ms tick when 2MSL ends */
+	uint32_t next;		/**< next record in the hash chain: index + 1, 0 = none */
 	uint16_t rcv_wnd;	/**< the window field, already scaled down */
 	uint8_t port;
-	uint8_t ts_on;		/**< the connection used timestamps */
-	uint32_t ts_recent;	/**< RFC 7323 TS.Recent, for TSecr and RFC 6191 */
-	uint32_t ts_offset;	/**< the connection's TSval offset (tcp_ts_offset()) */
+	uint8_t flags;		/**< TT_TWF_* */
 };
-_Static_assert(sizeof(struct tt_tw) <= 64, "a TIME_WAIT record must fit one cache line");
+#define TT_TWF_LIVE	0x01	/**< in the hash table (else a hole the tail skips) */
+#define TT_TWF_TS	0x02	/**< the connection used timestamps */
+_Static_assert(sizeof(struct tt_tw) == 36, "a TIME_WAIT record is 36 bytes");
 
 static inline struct tt_tcb *
 tcb_of(struct tt_conn *c)
@@ -257,9 +299,21 @@ void tcb_close(struct tt_worker *w, struct tt_tcb *t, enum tt_close_reason why);
 void tcb_release(struct tt_worker *w, struct tt_tcb *t);
 void tcb_enter_time_wait(struct tt_worker *w, struct tt_tcb *t);
 void tw_free(struct tt_worker *w, struct tt_tw *tw);
+struct tt_tcb_ext *tcb_ext_get(struct tt_tcb *t);
+void tcb_ext_put(struct tt_worker *w, struct tt_tcb *t);
+struct tt_tw *tw_restart(struct tt_worker *w, struct tt_tw *tw);
+struct tt_tw *tw_lookup(struct tt_worker *w, const struct tt_flow_key *key);
+unsigned int tw_expire(struct tt_worker *w, unsigned int budget);
+void tw_free_all(struct tt_worker *w);
+/** The TCB or (tagged, flow_is_tw()) TIME_WAIT record of @p key, or NULL. */
 void *flow_lookup(struct tt_worker *w, const struct tt_flow_key *key);
+/** The flow-table bucket of @p key (for prefetching a burst's lookups). */
+uint32_t *flow_bucket(struct tt_worker *w, const struct tt_flow_key *key);
+/** As flow_lookup(), @p b being flow_bucket(w, key). */
+void *flow_lookup_at(struct tt_worker *w, const uint32_t *b, const struct tt_flow_key *key);
 static inline bool flow_is_tw(const void *v) { return ((uintptr_t)v & 1) != 0; }
 static inline struct tt_tw *flow_tw(void *v) { return (struct tt_tw *)((uintptr_t)v & ~(uintptr_t)1); }
+static inline void *tw_flow(struct tt_tw *tw) { return (void *)((uintptr_t)tw | 1); }
 uint32_t tcb_rcv_window(const struct tt_tcb *t);
 void tcb_init_send(struct tt_worker *w, struct tt_tcb *t);
 void tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss);

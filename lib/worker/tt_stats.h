@@ -79,6 +79,8 @@
 	X(time_wait_entered)	\
 	X(time_wait_expired)	\
 	X(time_wait_reused)	\
+	X(sack_state_taken)	\
+	X(sack_state_unavailable) \
 	X(time_wait_fin_acked)	\
 	X(handoff_out)		\
 	X(handoff_in)		\

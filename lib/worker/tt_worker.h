@@ -33,8 +33,8 @@
 #define TT_WHEEL_BUDGET 4096	/**< expirations handled per loop iteration */
 
 struct tt_tcb;
+struct tt_tcb_ext;
 struct tt_tw;
-struct rte_hash;
 
 /** One ARP cache entry; a single packet may wait for resolution. */
 struct tt_arp_entry {
@@ -108,7 +108,9 @@ struct tt_worker {
 	const struct tt_config *cfg;
 	struct rte_mempool *pool;	/**< direct mbufs: RX, headers, copies */
 	struct rte_mempool *clone_pool;	/**< indirect mbufs for zero-copy TX */
-	struct rte_hash *flows;		/**< 4-tuple -> TCB or TIME_WAIT record */
+	uint32_t *flow_heads;		/**< flow table: index + 1 of a bucket's first TCB (tcb.c) */
+	uint32_t flow_mask;		/**< buckets - 1 */
+	uint32_t n_flows;		/**< TCBs in the flow table */
 	unsigned int n_ports;
 	volatile bool stop;		/**< set by the control plane */
 	const struct tt_steer *steer;	/**< ownership and hand-off rings */
@@ -133,10 +135,16 @@ struct tt_worker {
 	struct tt_tcb *tcbs;
 	struct tt_tcb *tcb_free;
 	uint32_t n_tcbs;
-	struct tt_tw *tws;
-	struct tt_tw *tw_free;
+	struct tt_tcb_ext *exts;	/**< SACK state pool ([tcp] max_sack_state) */
+	struct tt_tcb_ext *ext_free;
+	uint32_t n_exts;
+	uint32_t ext_used;
+	struct tt_tw *tws;		/**< TIME_WAIT records, a circular array (tcb.c) */
+	uint32_t *tw_heads;		/**< hash buckets: index + 1 of the first record, 0 = none */
+	uint32_t tw_mask;		/**< buckets - 1 */
 	uint32_t n_tws;
-	uint64_t flow_gen;		/**< bumped when the flow table changes */
+	uint32_t tw_tail;		/**< oldest slot in use */
+	uint32_t tw_used;		/**< slots from tw_tail on in use, holes included */
 	uint32_t next_lport;		/**< active opens: where the port search resumes */
 	uint32_t next_laddr;		/**< active opens: local address index in use */
 	struct tt_wheel wheel;
@@ -210,6 +218,15 @@ unsigned int tt_worker_poll(struct tt_worker *w);
 
 /** lcore entry point: poll until w->stop, then reset connections and flush. */
 int tt_worker_main(void *arg);
+
+/** sizeof(struct tt_tcb): bytes per preallocated connection, beside its flow-table entry. */
+size_t tt_tcb_size(void);
+
+/** sizeof(struct tt_tcb_ext): bytes per preallocated SACK state block. */
+size_t tt_tcb_ext_size(void);
+
+/** sizeof(struct tt_tw): bytes per preallocated TIME_WAIT record, beside its flow-table entry. */
+size_t tt_tw_size(void);
 
 /** Queue one frame for transmission on port index @p port (the TX buffer). */
 void tt_worker_tx(struct tt_worker *w, unsigned int port, struct rte_mbuf *m);

@@ -15,7 +15,6 @@
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
-#include <rte_hash.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_mbuf_dyn.h>
@@ -47,9 +46,11 @@ static void
 worker_free(struct tt_worker *w)
 {
 	rte_ring_free(w->cmds);
-	rte_hash_free(w->flows);
+	rte_free(w->flow_heads);
 	rte_free(w->tcbs);
 	rte_free(w->tws);
+	rte_free(w->tw_heads);
+	rte_free(w->exts);
 	rte_mempool_free(w->pool);
 	rte_mempool_free(w->clone_pool);
 	rte_free(w);
@@ -60,7 +61,6 @@ tt_worker_create(const struct tt_worker_params *p)
 {
 	static unsigned int instance;	/* control plane only: unique object names */
 	const struct tt_config *cfg = p->cfg;
-	struct rte_hash_parameters hp = { 0 };
 	struct tt_worker *w;
 	char name[RTE_MEMZONE_NAMESIZE];
 	unsigned int i;
@@ -96,15 +96,11 @@ tt_worker_create(const struct tt_worker_params *p)
 	if (w->pool == NULL || w->clone_pool == NULL)
 		goto fail;
 
-	snprintf(name, sizeof(name), "tt_fl_%u_%u", p->id, instance);
-	hp.name = name;
-	hp.entries = RTE_MAX(cfg->tcp.max_connections + cfg->tcp.max_time_wait, 64u);
-	hp.key_len = sizeof(struct tt_flow_key);
-	hp.hash_func = rte_hash_crc;
-	hp.socket_id = p->socket;
-	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-	w->flows = rte_hash_create(&hp);
-	if (w->flows == NULL)
+	/* The flow table (tcb.c): one bucket per TCB, a power of two. */
+	w->flow_mask = rte_align32pow2(RTE_MAX(cfg->tcp.max_connections, 2u)) - 1;
+	w->flow_heads = rte_zmalloc_socket("tt_flows", ((size_t)w->flow_mask + 1) * sizeof(uint32_t),
+					   RTE_CACHE_LINE_SIZE, p->socket);
+	if (w->flow_heads == NULL)
 		goto fail;
 
 	w->n_tcbs = cfg->tcp.max_connections;
@@ -113,15 +109,22 @@ tt_worker_create(const struct tt_worker_params *p)
 	w->n_tws = cfg->tcp.max_time_wait;
 	w->tws = rte_zmalloc_socket("tt_tws", (size_t)w->n_tws * sizeof(struct tt_tw),
 				    RTE_CACHE_LINE_SIZE, p->socket);
-	if (w->tcbs == NULL || w->tws == NULL)
+	/* One bucket per record, a power of two: chains of about one. */
+	w->tw_mask = rte_align32pow2(RTE_MAX(w->n_tws, 2u)) - 1;
+	w->tw_heads = rte_zmalloc_socket("tt_tw_heads", ((size_t)w->tw_mask + 1) * sizeof(uint32_t),
+					 RTE_CACHE_LINE_SIZE, p->socket);
+	w->n_exts = cfg->tcp.max_sack_state;
+	w->exts = rte_zmalloc_socket("tt_exts", (size_t)w->n_exts * sizeof(struct tt_tcb_ext),
+				     RTE_CACHE_LINE_SIZE, p->socket);
+	if (w->tcbs == NULL || w->tws == NULL || w->tw_heads == NULL || w->exts == NULL)
 		goto fail;
+	for (i = w->n_exts; i-- > 0;) {
+		w->exts[i].free_next = w->ext_free;
+		w->ext_free = &w->exts[i];
+	}
 	for (i = w->n_tcbs; i-- > 0;) {
 		w->tcbs[i].free_next = w->tcb_free;
 		w->tcb_free = &w->tcbs[i];
-	}
-	for (i = w->n_tws; i-- > 0;) {
-		w->tws[i].tnode.next = (struct tt_wheel_node *)w->tw_free;
-		w->tw_free = &w->tws[i];
 	}
 	tt_wheel_init(&w->wheel, 0);
 	snprintf(name, sizeof(name), "tt_cmd_%u_%u", p->id, instance);
@@ -215,7 +218,9 @@ tt_worker_set_clock(struct tt_worker *w, uint64_t now_us)
 unsigned int
 tt_worker_timers(struct tt_worker *w)
 {
-	return tt_wheel_advance(&w->wheel, w->now_ms, TT_WHEEL_BUDGET, tcp_wheel_expire, w);
+	unsigned int n = tt_wheel_advance(&w->wheel, w->now_ms, TT_WHEEL_BUDGET, tcp_wheel_expire, w);
+
+	return n + tw_expire(w, TT_WHEEL_BUDGET);
 }
 
 /*
@@ -290,20 +295,18 @@ share_arp_reply(struct tt_worker *w, unsigned int port, const struct rte_mbuf *m
 
 /*
  * Two stages per burst: classify and decode every frame (handing those
- * another worker owns to it), then look the TCP segments' flows up with
- * one bulk call and run them in arrival order. A segment that creates or
- * frees a flow invalidates the bulk answers for the rest of the burst,
- * which are then looked up again one by one.
+ * another worker owns to it) and prefetch each TCP segment's flow-table
+ * bucket, then prefetch the first TCB of each bucket, then look each flow
+ * up and run the segments in arrival order. The lookups come last, one by
+ * one, so a segment sees the flows the ones before it created or freed.
  */
 static void
 worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uint16_t n,
 	     bool from_wire)
 {
 	struct tt_seg segs[TT_BURST];
-	const void *keys[TT_BURST];
-	void *flows[TT_BURST];
+	uint32_t *buckets[TT_BURST];
 	uint16_t i, j, nseg = 0;
-	uint64_t hits = 0, gen;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -325,24 +328,19 @@ worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uin
 			}
 		}
 		if (eth_input(w, port, m, &segs[nseg])) {
-			keys[nseg] = &segs[nseg].key;
+			buckets[nseg] = flow_bucket(w, &segs[nseg].key);
+			rte_prefetch0(buckets[nseg]);
 			nseg++;
 		}
 	}
-	if (nseg == 0)
-		return;
-	gen = w->flow_gen;
-	if (rte_hash_lookup_bulk_data(w->flows, keys, nseg, &hits, flows) < 0)
-		hits = 0;
 	for (j = 0; j < nseg; j++) {
-		void *flow = (hits & (1ULL << j)) ? flows[j] : NULL;
+		uint32_t first = *buckets[j];
 
-		if (w->flow_gen != gen)
-			flow = flow_lookup(w, &segs[j].key);
-		else if (flow != NULL && !flow_is_tw(flow))
-			rte_prefetch0(flow);
-		tcp_input(w, &segs[j], flow);
+		if (first != 0)
+			rte_prefetch0(&w->tcbs[first - 1]);
 	}
+	for (j = 0; j < nseg; j++)
+		tcp_input(w, &segs[j], flow_lookup_at(w, buckets[j], &segs[j].key));
 }
 
 void
@@ -451,9 +449,7 @@ tt_worker_drain(struct tt_worker *w)
 	while (w->inbox != NULL && rte_ring_sc_dequeue(w->inbox, (void **)&m) == 0)
 		rte_pktmbuf_free(m);
 	worker_reset_all(w, false);
-	for (i = 0; i < w->n_tws; i++)
-		if (tt_wheel_armed(&w->tws[i].tnode))
-			tw_free(w, &w->tws[i]);
+	tw_free_all(w);
 	arp_flush(w);
 	for (i = 0; i < w->n_ports; i++) {
 		rte_pktmbuf_free_bulk(w->ports[i].tx_buf, w->ports[i].tx_n);

@@ -259,6 +259,7 @@ test_defaults(void **state)
 	assert_int_equal(c.tcp.fin_wait_2_ms, 60000);
 	assert_int_equal(c.tcp.max_connections, 65536);
 	assert_int_equal(c.tcp.max_time_wait, 131072);
+	assert_int_equal(c.tcp.max_sack_state, 8192);
 	assert_int_equal(c.tcp.backlog, 1024);
 	assert_int_equal(c.tcp.syn_cookies, TT_SYNCOOKIES_AUTO);
 	assert_int_equal(c.tcp.min_mss, 216);
@@ -360,6 +361,7 @@ test_full(void **state)
 	assert_int_equal(fx_cfg.tcp.fin_wait_2_ms, 10);
 	assert_int_equal(fx_cfg.tcp.max_connections, 1000);
 	assert_int_equal(fx_cfg.tcp.max_time_wait, 2000);	/* 2 x max_connections */
+	assert_int_equal(fx_cfg.tcp.max_sack_state, 125);	/* max_connections / 8 */
 	assert_int_equal(fx_cfg.tcp.min_mss, 536);
 	assert_int_equal(fx_cfg.tcp.nagle, 0);
 	assert_int_equal(fx_cfg.tcp.keepalive, 1);
@@ -401,6 +403,10 @@ test_derived_defaults(void **state)
 	/* Explicit values win over derived ones. */
 	assert_int_equal(load_text(PORT0 "[tcp]\nmax_connections = 10\nmax_time_wait = 7\n"), 0);
 	assert_int_equal(fx_cfg.tcp.max_time_wait, 7);
+	assert_int_equal(fx_cfg.tcp.max_sack_state, 10);	/* at least min(64, max_connections) */
+	tt_config_free(&fx_cfg);
+	assert_int_equal(load_text(PORT0 "[tcp]\nmax_sack_state = 3\n"), 0);
+	assert_int_equal(fx_cfg.tcp.max_sack_state, 3);
 	tt_config_free(&fx_cfg);
 	/* Range limits are inclusive. */
 	assert_int_equal(load_text("[port0]\naddress = 198.19.0.2/24\nmtu = 576\n"

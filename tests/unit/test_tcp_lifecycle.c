@@ -7,6 +7,7 @@
  * packet-level scripts against the real services (echo on 7, http on 80).
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "tt_harness.h"
@@ -135,6 +136,63 @@ test_simultaneous_close_closing(void **state)
 	assert_int_equal(th_state(h), TT_TIME_WAIT);
 }
 
+static int
+setup_8(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.max_connections = 8;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+/*
+ * The flow table has one bucket per TCB, so eight connections in eight
+ * buckets share some: each still finds its own TCB, and taking three out
+ * of the middle of their chains (RST) leaves the others reachable, the
+ * freed TCBs reusable.
+ */
+static void
+test_flow_table_chains(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t[8];
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		h->peer_port = (uint16_t)(50001 + i);
+		th_handshake(h, 7);
+		t[i] = th_tcb(h);
+		assert_non_null(t[i]);
+		assert_int_equal(rte_be_to_cpu_16(t[i]->key.rport), 50001 + i);
+	}
+	assert_int_equal(h->w->n_flows, 8);
+	for (i = 1; i < 8; i += 3) {
+		h->peer_port = (uint16_t)(50001 + i);
+		th_send(h, "R", 1, 0, 0, NULL, 0);
+		assert_int_equal(th_state(h), TT_CLOSED);
+	}
+	assert_int_equal(h->w->n_flows, 5);
+	for (i = 0; i < 8; i++) {
+		h->peer_port = (uint16_t)(50001 + i);
+		if (i % 3 == 1) {
+			assert_null(th_tcb(h));
+			continue;
+		}
+		assert_ptr_equal(th_tcb(h), t[i]);
+		assert_int_equal(th_state(h), TT_ESTABLISHED);
+	}
+	for (i = 1; i < 8; i += 3) {
+		h->peer_port = (uint16_t)(50101 + i);
+		th_handshake(h, 7);
+	}
+	assert_int_equal(h->w->n_flows, 8);
+	assert_int_equal(th_states(h, TT_ESTABLISHED), 8);
+	th_expect_none(h);
+}
+
 int
 main(void)
 {
@@ -145,6 +203,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_local_close_first_time_wait, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_time_wait_fin_restarts_2msl, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_simultaneous_close_closing, th_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_flow_table_chains, setup_8, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -577,7 +577,7 @@ test_sack_retransmits_only_holes(void **state)
 	th_expect_none(h);
 	assert_true(t->flags & TT_TF_IN_RECOVERY);
 	assert_int_equal(t->snd.cwnd, 4380);
-	assert_int_equal(t->n_sacked, 2);
+	assert_int_equal(tcb_n_sacked(t), 2);
 	/* Now the second hole is lost too, and pipe (1460) leaves room. */
 	sack_ack(h, 1, 2, (const uint32_t[][2]){ { 4381, 8761 }, { 1461, 2921 } });
 	th_expect(h, "PA", 2921, 1, MSS);
@@ -590,11 +590,11 @@ test_sack_retransmits_only_holes(void **state)
 	th_expect(h, "A", 8761, 1, MSS);
 	th_expect(h, "A", 10221, 1, MSS);
 	th_expect_none(h);
-	assert_int_equal(t->n_sacked, 1);
+	assert_int_equal(tcb_n_sacked(t), 1);
 	/* Full ACK of what was out at entry ends recovery and empties the scoreboard. */
 	th_send(h, "A", 1, 8761, 8760, NULL, 0);
 	assert_false(t->flags & TT_TF_IN_RECOVERY);
-	assert_int_equal(t->n_sacked, 0);
+	assert_int_equal(tcb_n_sacked(t), 0);
 	assert_int_equal(th_stat(h, retransmits), 2);
 	while (th_recv(h, &h->last))
 		;
@@ -815,14 +815,14 @@ test_sack_scoreboard_cleared_on_rto(void **state)
 	six_segments_out(h);
 	t = th_tcb(h);
 	sack_ack(h, 1, 1, (const uint32_t[][2]){ { 2921, 4381 } });
-	assert_int_equal(t->n_sacked, 1);
+	assert_int_equal(tcb_n_sacked(t), 1);
 	/* The tail loss probe (2 SRTT, the last segment again) goes first. */
 	th_advance(h, 5);
 	th_expect(h, "PA", 1 + 5 * MSS, 1, MSS);
 	assert_int_equal(th_stat(h, tail_loss_probes), 1);
 	th_advance(h, 195);		/* rto_min: the handshake RTT was 0 */
 	assert_int_equal(th_stat(h, rto_expired), 1);
-	assert_int_equal(t->n_sacked, 0);
+	assert_int_equal(tcb_n_sacked(t), 0);
 	th_expect(h, "A", 1, 1, MSS);
 	th_expect_none(h);
 	assert_int_equal(th_stat(h, tail_loss_probes), 1);	/* one per episode */
@@ -1190,6 +1190,124 @@ test_time_wait_syn_older_tsval_acked(void **state)
 	th_expect_none(h);
 }
 
+/* ---- SACK state: taken when needed, given back when quiet (struct tt_tcb_ext) ---- */
+
+/*
+ * Receive side: an idle connection holds no SACK state; the first
+ * out-of-order segment takes a block from the pool, and the segment that
+ * fills the gap gives it back.
+ */
+static void
+test_sack_state_taken_and_returned_rcv(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+	uint8_t d[100];
+
+	handshake_sack_only(h, 9, WIN);
+	t = th_tcb(h);
+	assert_null(t->ext);
+	assert_int_equal(h->w->ext_used, 0);
+	fill(d, sizeof(d));
+	th_send(h, "A", 101, 1, WIN, d, 100);
+	expect_sack(h, 1, 1, (const uint32_t[][2]){ { 101, 201 } });
+	assert_non_null(t->ext);
+	assert_int_equal(h->w->ext_used, 1);
+	assert_int_equal(th_stat(h, sack_state_taken), 1);
+	th_send(h, "A", 1, 1, WIN, d, 100);
+	th_expect(h, "A", 1, 201, 0);
+	assert_int_equal(h->last.nsack, 0);
+	assert_null(t->ext);
+	assert_int_equal(h->w->ext_used, 0);
+	/* A duplicate takes one for its D-SACK block, given back once reported. */
+	th_send(h, "A", 1, 1, WIN, d, 100);
+	expect_sack(h, 201, 1, (const uint32_t[][2]){ { 1, 101 } });
+	assert_null(t->ext);
+	assert_int_equal(th_stat(h, sack_state_taken), 2);
+}
+
+/*
+ * Send side: the first SACK block takes a scoreboard, the ACK that covers
+ * everything SACKed gives it back; a connection closing with one returns it.
+ */
+static void
+test_sack_state_taken_and_returned_snd(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	six_segments_out(h);
+	t = th_tcb(h);
+	assert_null(t->ext);
+	sack_ack(h, 1, 1, (const uint32_t[][2]){ { 1461, 2921 } });
+	assert_non_null(t->ext);
+	assert_int_equal(tcb_n_sacked(t), 1);
+	th_send(h, "A", 1, 2921, 8760, NULL, 0);
+	assert_null(t->ext);
+	assert_int_equal(h->w->ext_used, 0);
+	sack_ack(h, 2921, 1, (const uint32_t[][2]){ { 4381, 5841 } });
+	assert_int_equal(h->w->ext_used, 1);
+	th_send(h, "R", 1, 0, 0, NULL, 0);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(h->w->ext_used, 0);
+	while (th_recv(h, &h->last))
+		;
+}
+
+static int
+setup_one_sack_state(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.max_sack_state = 1;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+/*
+ * One block in the pool, two connections with data out of order: the
+ * second goes on without SACK state (counted), still reporting its
+ * out-of-order range, lowest first, and delivers everything once the gap
+ * fills; as a sender it ignores SACK blocks it has no room for.
+ */
+static void
+test_sack_state_pool_empty(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *a, *b;
+	uint8_t d[100];
+
+	fill(d, sizeof(d));
+	handshake_sack_only(h, 9, WIN);
+	a = th_tcb(h);
+	th_send(h, "A", 101, 1, WIN, d, 100);
+	expect_sack(h, 1, 1, (const uint32_t[][2]){ { 101, 201 } });
+	assert_non_null(a->ext);
+
+	h->peer_port++;
+	handshake_sack_only(h, 9, WIN);
+	b = th_tcb(h);
+	th_send(h, "A", 301, 1, WIN, d, 100);
+	expect_sack(h, 1, 1, (const uint32_t[][2]){ { 301, 401 } });
+	assert_null(b->ext);
+	assert_int_equal(th_stat(h, sack_state_unavailable), 1);
+	th_send(h, "A", 101, 1, WIN, d, 100);
+	expect_sack(h, 1, 2, (const uint32_t[][2]){ { 101, 201 }, { 301, 401 } });
+	/* A duplicate: no D-SACK without state, the ACK all the same. */
+	th_send(h, "A", 101, 1, WIN, d, 100);
+	expect_sack(h, 1, 2, (const uint32_t[][2]){ { 101, 201 }, { 301, 401 } });
+	th_send(h, "A", 1, 1, WIN, d, 100);
+	expect_sack(h, 201, 1, (const uint32_t[][2]){ { 301, 401 } });
+	th_send(h, "A", 201, 1, WIN, d, 100);
+	th_expect(h, "A", 1, 401, 0);
+	assert_int_equal(th_state(h), TT_ESTABLISHED);
+	assert_null(b->ext);
+	assert_int_equal(h->w->ext_used, 1);
+	assert_int_equal(th_stat(h, conn_reset_rx) + th_stat(h, conn_reset_tx), 0);
+}
+
 int
 main(void)
 {
@@ -1244,6 +1362,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ooo_runts_bounded_by_buffers, setup_rcv_1m,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_scoreboard_cleared_on_rto, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_state_taken_and_returned_rcv, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_state_taken_and_returned_snd, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_state_pool_empty, setup_one_sack_state,
 						th_teardown),
 	};
 

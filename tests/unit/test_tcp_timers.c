@@ -559,6 +559,125 @@ test_time_wait_several_expire_each_at_2msl(void **state)
 	th_expect_none(h);
 }
 
+/*
+ * The TIME_WAIT table expires records in the order they were made; a FIN
+ * that restarts 2MSL moves its record to the head and leaves a hole: a at
+ * 0 ms, b at 500 ms, a's FIN again at 1000 ms. b leaves at 2500 ms past
+ * a's hole, a at 3000 ms, and every slot is free again.
+ */
+static void
+test_time_wait_fin_restart_moves_record(void **state)
+{
+	struct th *h = *state;
+	const uint16_t a = 40011, b = 40012;
+	uint32_t rlen, iss_a;
+
+	h->peer_port = a;
+	http_to_time_wait(h);
+	rlen = h->last.seq - 2;		/* our response: the ACK above is at 2 + rlen */
+	iss_a = h->iss;
+	th_advance(h, 500);
+	h->peer_port = b;
+	http_to_time_wait(h);
+	assert_int_equal(h->w->tw_used, 2);
+	th_advance(h, 500);			/* t = 1000 */
+	h->peer_port = a;
+	h->iss = iss_a;
+	th_send(h, "FA", 1 + GET_LEN, 2 + rlen, WIN, NULL, 0);
+	th_expect(h, "A", 2 + rlen, 2 + GET_LEN, 0);
+	assert_int_equal(th_stat(h, time_wait_fin_acked), 1);
+	assert_int_equal(h->w->tw_used, 3);	/* a's old slot is a hole until the tail passes */
+	assert_int_equal(th_states(h, TT_TIME_WAIT), 2);
+
+	th_advance(h, 1499);			/* t = 2499 */
+	assert_int_equal(state_of(h, b), TT_TIME_WAIT);
+	th_advance(h, 1);			/* t = 2500 */
+	assert_int_equal(state_of(h, b), TT_CLOSED);
+	assert_int_equal(state_of(h, a), TT_TIME_WAIT);
+	assert_int_equal(h->w->tw_used, 1);
+	th_advance(h, 499);			/* t = 2999 */
+	assert_int_equal(state_of(h, a), TT_TIME_WAIT);
+	th_advance(h, 1);			/* t = 3000 */
+	assert_int_equal(state_of(h, a), TT_CLOSED);
+	assert_int_equal(h->w->tw_used, 0);
+	assert_int_equal(th_stat(h, time_wait_expired), 2);
+	assert_int_equal(th_states(h, TT_TIME_WAIT), 0);
+	th_expect_none(h);
+}
+
+static int
+tw2_setup(void **state)
+{
+	struct th *h = calloc(1, sizeof(*h));
+
+	th_init(h);
+	h->cfg.tcp.max_time_wait = 2;
+	th_start(h);
+	*state = h;
+	return 0;
+}
+
+/*
+ * Two TIME_WAIT records and no more: a third connection closing is
+ * forgotten and counted, never lost halfway; a FIN restarting 2MSL with
+ * no slot free keeps its record in place. The wrap-around of the circular
+ * array reuses the slots once they expire.
+ */
+static void
+test_time_wait_table_full(void **state)
+{
+	struct th *h = *state;
+	uint32_t rlen, iss_a;
+
+	h->peer_port = 40021;
+	http_to_time_wait(h);
+	rlen = h->last.seq - 2;
+	iss_a = h->iss;
+	h->peer_port = 40022;
+	http_to_time_wait(h);
+	assert_int_equal(h->w->tw_used, 2);
+
+	/* Full: a FIN again keeps the record where it is, 2MSL from now. */
+	th_advance(h, 1000);
+	h->peer_port = 40021;
+	h->iss = iss_a;
+	th_send(h, "FA", 1 + GET_LEN, 2 + rlen, WIN, NULL, 0);
+	th_expect(h, "A", 2 + rlen, 2 + GET_LEN, 0);
+	assert_int_equal(h->w->tw_used, 2);
+
+	/* Full: the third connection closes without a record. */
+	h->peer_port = 40023;
+	th_handshake(h, 80);
+	th_send(h, "PA", 1, 1, WIN, GET_CLOSE, GET_LEN);
+	th_expect(h, "FPA", 1, 1 + GET_LEN, TH_ANY_LEN);
+	rlen = h->last.len;
+	th_send(h, "FA", 1 + GET_LEN, 2 + rlen, WIN, NULL, 0);
+	th_expect(h, "A", 2 + rlen, 2 + GET_LEN, 0);
+	assert_int_equal(th_state(h), TT_CLOSED);
+	assert_int_equal(th_drop(h, time_wait_pool_full), 1);
+	assert_int_equal(th_states(h, TT_TIME_WAIT), 2);
+
+	/* 40021's record, restarted in place, holds the tail until 3000 ms. */
+	th_advance(h, 1999);			/* t = 2999 */
+	assert_int_equal(state_of(h, 40021), TT_TIME_WAIT);
+	assert_int_equal(state_of(h, 40022), TT_TIME_WAIT);
+	th_advance(h, 1);			/* t = 3000 */
+	assert_int_equal(state_of(h, 40021), TT_CLOSED);
+	assert_int_equal(state_of(h, 40022), TT_CLOSED);
+	assert_int_equal(h->w->tw_used, 0);
+
+	/* The slots wrap around. */
+	h->peer_port = 40024;
+	http_to_time_wait(h);
+	h->peer_port = 40025;
+	http_to_time_wait(h);
+	assert_int_equal(th_states(h, TT_TIME_WAIT), 2);
+	th_advance(h, 2000);
+	assert_int_equal(th_states(h, TT_TIME_WAIT), 0);
+	assert_int_equal(th_stat(h, time_wait_expired), 4);
+	th_expect_none(h);
+}
+
 /* ---- ESTABLISHED, zero window: persist (RFC 9293 §3.8.6.1) ---- */
 
 /*
@@ -754,6 +873,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fin_wait_2_peer_fin_before_timeout, fw2_setup,
 						th_teardown),
 		T(test_time_wait_several_expire_each_at_2msl),
+		T(test_time_wait_fin_restart_moves_record),
+		cmocka_unit_test_setup_teardown(test_time_wait_table_full, tw2_setup, th_teardown),
 		T(test_established_zero_window_probes_backoff),
 		T(test_established_zero_window_answered_probes_keep_open),
 		T(test_established_zero_window_silent_peer_reset),
