@@ -62,7 +62,7 @@ tt_check "gen_syn_pcap.py: $NSYN valid SYNs with Linux's options, distinct sourc
 	"$TT_PYTHON" "$PCAP_CHECK" input "$TT_TMP/in.pcap" --syns "$NSYN" --junk "$NJUNK"
 bad_args() {
 	local rc=0 out
-	for a in "-n 0" "-n x" "--dst 10.1.2.3" "--dst-mac 01:00:5e:00:00:01" "--junk --mix 5"; do
+	for a in "-n 0" "-n x" "--dst 203.0.113.9" "--dst-mac 01:00:5e:00:00:01" "--junk --mix 5"; do
 		# shellcheck disable=SC2086 # words
 		out=$("$TT_PYTHON" "$TT_ROOT/tests/bench/gen_syn_pcap.py" -o "$TT_TMP/x.pcap" $a 2>&1)
 		st=$?
