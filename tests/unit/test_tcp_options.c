@@ -725,7 +725,8 @@ test_blind_ack_beyond_window_ignored(void **state)
 
 	six_segments_out(h);
 	t = th_tcb(h);
-	sack_ack(h, 8761, 0, NULL);
+	th_send(h, "A", 1, 8761, 8760, NULL, 0);	/* all six acknowledged */
+	assert_int_equal(t->snd.una - h->iss, 8761);
 	while (th_recv(h, &h->last))
 		;
 	th_send(h, "A", 1 + 65535 + 4000, t->snd.una - h->iss, 0, NULL, 0);
