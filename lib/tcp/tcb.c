@@ -17,22 +17,6 @@
  * buckets and the free-slot ring) cost 50 to 80. A burst's buckets and
  * first TCBs are prefetched before it is processed (worker.c).
  */
-/*
- * CRC32-C of the 4-tuple, a 32-bit word at a time: rte_hash_crc() reads
- * 8-byte words, which a key in a 36-byte TIME_WAIT record need not be
- * aligned for.
- */
-static inline uint32_t
-flow_hash(const struct tt_flow_key *key)
-{
-	uint32_t a, b, c;
-
-	memcpy(&a, &key->raddr, sizeof(a));
-	memcpy(&b, &key->laddr, sizeof(b));
-	memcpy(&c, &key->rport, sizeof(c));	/* rport and lport */
-	return rte_hash_crc_4byte(c, rte_hash_crc_4byte(b, rte_hash_crc_4byte(a, 0)));
-}
-
 static inline bool
 flow_key_eq(const struct tt_flow_key *a, const struct tt_flow_key *b)
 {
@@ -40,29 +24,29 @@ flow_key_eq(const struct tt_flow_key *a, const struct tt_flow_key *b)
 	       a->lport == b->lport;
 }
 
-uint32_t *
+static inline uint32_t *
 flow_bucket(struct tt_worker *w, const struct tt_flow_key *key)
 {
 	return &w->flow_heads[flow_hash(key) & w->flow_mask];
 }
 
 void *
-flow_lookup_at(struct tt_worker *w, const uint32_t *b, const struct tt_flow_key *key)
+flow_lookup_hash(struct tt_worker *w, uint32_t hash, const struct tt_flow_key *key)
 {
 	struct tt_tw *tw;
 	uint32_t i;
 
-	for (i = *b; i != 0; i = w->tcbs[i - 1].flow_next)
+	for (i = w->flow_heads[hash & w->flow_mask]; i != 0; i = w->tcbs[i - 1].flow_next)
 		if (flow_key_eq(&w->tcbs[i - 1].key, key))
 			return &w->tcbs[i - 1];
-	tw = tw_lookup(w, key);
+	tw = tw_lookup_hash(w, hash, key);
 	return tw == NULL ? NULL : tw_flow(tw);
 }
 
 void *
 flow_lookup(struct tt_worker *w, const struct tt_flow_key *key)
 {
-	return flow_lookup_at(w, flow_bucket(w, key), key);
+	return flow_lookup_hash(w, flow_hash(key), key);
 }
 
 static void
@@ -236,19 +220,25 @@ tw_bucket(struct tt_worker *w, const struct tt_flow_key *key)
 }
 
 struct tt_tw *
-tw_lookup(struct tt_worker *w, const struct tt_flow_key *key)
+tw_lookup_hash(struct tt_worker *w, uint32_t hash, const struct tt_flow_key *key)
 {
 	uint32_t i;
 
 	if (w->tw_used == 0)
 		return NULL;
-	for (i = *tw_bucket(w, key); i != 0; i = w->tws[i - 1].next) {
+	for (i = w->tw_heads[hash & w->tw_mask]; i != 0; i = w->tws[i - 1].next) {
 		struct tt_tw *tw = &w->tws[i - 1];
 
 		if (memcmp(&tw->key, key, sizeof(*key)) == 0)
 			return tw;
 	}
 	return NULL;
+}
+
+struct tt_tw *
+tw_lookup(struct tt_worker *w, const struct tt_flow_key *key)
+{
+	return w->tw_used == 0 ? NULL : tw_lookup_hash(w, flow_hash(key), key);
 }
 
 /* A slot at the head of the array, NULL when none is left. */
