@@ -186,7 +186,7 @@ tcp_syncookie_window(const struct tt_worker *w)
 }
 
 void
-tcp_syncookie_send(struct tt_worker *w, const struct tt_seg *s, uint16_t mss)
+tcp_syncookie_send(struct tt_worker *w, struct tt_seg *s, uint16_t mss)
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 	bool ts = cfg->timestamps && (s->opts & TT_SOPT_TS);
@@ -213,8 +213,9 @@ tcp_syncookie_send(struct tt_worker *w, const struct tt_seg *s, uint16_t mss)
 	TT_STAT_INC(w, syncookies_sent);
 	w->syncookie.valid_until_ms = w->now_ms +
 		(uint64_t)(TT_SYNCOOKIE_MAX_AGE + 1) * TT_SYNCOOKIE_PERIOD_MS;
-	tcp_respond_opts(w, s->port, &s->key, iss, s->seq + 1, TT_TH_SYN | TT_TH_ACK,
-			 tcp_syncookie_window(w), opts, optlen);
+	/* The SYN's own mbuf carries the SYN-ACK: no state, and no allocation either. */
+	tcp_reply_opts(w, s, iss, s->seq + 1, TT_TH_SYN | TT_TH_ACK, tcp_syncookie_window(w),
+		       opts, optlen);
 }
 
 int

@@ -377,6 +377,12 @@ void tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s);
 void tcp_respond_opts(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		      uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
 		      const uint8_t *opts, uint32_t optlen);
+/**
+ * As tcp_respond_opts(), answering the segment @p s in its own mbuf, which
+ * is taken from it (s->m becomes NULL), when that mbuf can be rewritten.
+ */
+void tcp_reply_opts(struct tt_worker *w, struct tt_seg *s, uint32_t seq, uint32_t ack,
+		    uint8_t flags, uint16_t wnd, const uint8_t *opts, uint32_t optlen);
 void sndq_drop(struct tt_tcb *t, uint32_t bytes);
 void sndq_free(struct tt_tcb *t);
 
@@ -439,8 +445,11 @@ int tcp_decode(struct tt_worker *w, struct rte_mbuf *m, uint8_t port, uint32_t l
 
 /* syncookie.c: the worker's side of tt_syncookie.h. */
 uint16_t tcp_syncookie_window(const struct tt_worker *w);
-/** Answer the SYN @p s with a cookie SYN-ACK; @p mss is the MSS we may send. */
-void tcp_syncookie_send(struct tt_worker *w, const struct tt_seg *s, uint16_t mss);
+/**
+ * Answer the SYN @p s with a cookie SYN-ACK, built in the SYN's mbuf (s->m
+ * becomes NULL); @p mss is the MSS we may send.
+ */
+void tcp_syncookie_send(struct tt_worker *w, struct tt_seg *s, uint16_t mss);
 /**
  * Check the ACK @p s (no TCB, to a listener) as the end of a cookie
  * handshake; @p tsecr its TSecr or NULL. @return 0 with @p o filled,

@@ -337,6 +337,32 @@ test_always_syn_keeps_no_state(void **state)
 	assert_int_equal(th_state(h), TT_CLOSED);
 }
 
+/*
+ * always: the SYN-ACK goes out in the SYN's own mbuf (the peer's pool has
+ * the one buffer in use, the worker's none), and once it is sent nothing
+ * is left in either.
+ */
+static void
+test_always_synack_in_syn_mbuf(void **state)
+{
+	struct th *h = *state;
+
+	h->local_port = 7;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	assert_int_equal(rte_ring_count(h->tx), 1);
+	assert_int_equal(rte_mempool_in_use_count(h->pool), 1);
+	assert_int_equal(rte_mempool_in_use_count(h->w->pool), 0);
+	expect_cookie_synack(h);
+	assert_int_equal(rte_mempool_in_use_count(h->pool), 0);
+	assert_int_equal(rte_mempool_in_use_count(h->w->pool), 0);
+	/* With data on the SYN (not acknowledged): the same, the data gone with the SYN. */
+	th_send(h, "S", 0, 0, 65535, "hello", 5);
+	assert_int_equal(rte_mempool_in_use_count(h->pool), 1);
+	expect_cookie_synack(h);
+	assert_int_equal(rte_mempool_in_use_count(h->pool), 0);
+	assert_int_equal(rte_mempool_in_use_count(h->w->pool), 0);
+}
+
 /* always: the completing ACK -> ESTABLISHED, echo accepts, the first data echoes. */
 static void
 test_always_ack_establishes_echo(void **state)
@@ -696,6 +722,7 @@ main(void)
 		cmocka_unit_test_setup(test_secret_rotation, pure_setup),
 		cmocka_unit_test_setup(test_forged_cookies_rejected, pure_setup),
 		cmocka_unit_test_setup_teardown(test_always_syn_keeps_no_state, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_synack_in_syn_mbuf, setup_always, th_teardown),
 		cmocka_unit_test_setup_teardown(test_always_ack_establishes_echo, setup_always, th_teardown),
 		cmocka_unit_test_setup_teardown(test_always_mss_honoured, setup_always, th_teardown),
 		cmocka_unit_test_setup_teardown(test_always_ack_with_data, setup_always, th_teardown),
