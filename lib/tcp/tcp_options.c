@@ -111,11 +111,11 @@ tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s)
 uint8_t
 tcp_rcv_wscale(const struct tt_tcp_cfg *cfg)
 {
-	uint8_t shift = 0;
-
-	while (shift < TT_MAX_WSCALE && (cfg->rcv_window >> shift) > TT_MAX_WIN)
-		shift++;
-	return shift;
+	/* window >> shift <= 0xffff: shift = floor(log2(window)) - 15, in one count of zeros. */
+	if (cfg->rcv_window <= TT_MAX_WIN)
+		return 0;
+	return (uint8_t)RTE_MIN(16u - (uint32_t)__builtin_clz(cfg->rcv_window),
+				(uint32_t)TT_MAX_WSCALE);
 }
 
 /*
