@@ -347,18 +347,28 @@ tw_restart(struct tt_worker *w, struct tt_tw *tw)
 	return n;
 }
 
-/* RFC 9293: 2MSL passed; delete up to @p budget records. @return records deleted. */
+/*
+ * RFC 9293: 2MSL passed; delete up to @p budget records. @return records
+ * deleted. Every record behind the tail expires no earlier than the tail
+ * (they are made in time order, and a restarted one moves to the head or
+ * only gets later), so once the tail is found not yet due, nothing is until
+ * its expiry: the loop then neither runs nor reads the tail's cold record.
+ */
 unsigned int
 tw_expire(struct tt_worker *w, unsigned int budget)
 {
 	unsigned int n = 0;
 
+	if (w->tw_used == 0 || (int32_t)(w->tw_wait_ms - (uint32_t)w->now_ms) > 0)
+		return 0;
 	while (w->tw_used > 0 && n < budget) {
 		struct tt_tw *tw = &w->tws[w->tw_tail];
 
 		if (tw->flags & TT_TWF_LIVE) {
-			if ((int32_t)(tw->expire_ms - (uint32_t)w->now_ms) > 0)
+			if ((int32_t)(tw->expire_ms - (uint32_t)w->now_ms) > 0) {
+				w->tw_wait_ms = tw->expire_ms;
 				break;
+			}
 			TT_STAT_INC(w, time_wait_expired);
 			tw_free(w, tw);
 			n++;
