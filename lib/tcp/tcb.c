@@ -249,6 +249,9 @@ tw_take(struct tt_worker *w)
 
 	if (w->tw_used == w->n_tws)
 		return NULL;
+	/* The first record of an empty table: tw_expire() must look at it, not an old expiry. */
+	if (w->tw_used == 0)
+		w->tw_wait_ms = (uint32_t)w->now_ms;
 	i = w->tw_tail + w->tw_used;
 	if (i >= w->n_tws)
 		i -= w->n_tws;
@@ -353,6 +356,9 @@ tw_restart(struct tt_worker *w, struct tt_tw *tw)
  * (they are made in time order, and a restarted one moves to the head or
  * only gets later), so once the tail is found not yet due, nothing is until
  * its expiry: the loop then neither runs nor reads the tail's cold record.
+ * While records exist, tw_wait_ms is at most time_wait_ms ahead of the
+ * clock (tw_take() sets it to now for the first one), well inside the
+ * 32-bit comparison's range.
  */
 unsigned int
 tw_expire(struct tt_worker *w, unsigned int budget)
