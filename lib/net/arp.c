@@ -15,6 +15,13 @@
 #define ARP_PROBE 8		/* linear probe length */
 #define ARP_RETRY_MS 1000	/* at most one request per address per second */
 
+/* The slot @p ip hashes to: arp_slot() looks there first. */
+static inline struct tt_arp_entry *
+arp_home(struct tt_wport *p, uint32_t ip)
+{
+	return &p->arp[rte_hash_crc_4byte(ip, 0) & (TT_ARP_SLOTS - 1)];
+}
+
 static struct tt_arp_entry *
 arp_slot(struct tt_wport *p, uint32_t ip, bool create)
 {
@@ -91,9 +98,14 @@ void
 arp_learn(struct tt_worker *w, unsigned int port, uint32_t ip, const struct rte_ether_addr *mac)
 {
 	struct tt_wport *p = &w->ports[port];
-	struct tt_arp_entry *e = arp_slot(p, ip, true);
+	struct tt_arp_entry *e = arp_home(p, ip);
 	struct rte_mbuf *held;
 
+	/* Every frame of an on-link peer gleans: nearly always what is known already. */
+	if (likely(e->ip == ip && e->resolved && e->pending == NULL &&
+		   rte_is_same_ether_addr(&e->mac, mac)))
+		return;
+	e = arp_slot(p, ip, true);
 	rte_ether_addr_copy(mac, &e->mac);
 	e->resolved = 1;
 	held = e->pending;
@@ -111,8 +123,13 @@ arp_resolve(struct tt_worker *w, unsigned int port, uint32_t ip, struct rte_mbuf
 	    struct rte_ether_addr *mac)
 {
 	struct tt_wport *p = &w->ports[port];
-	struct tt_arp_entry *e = arp_slot(p, ip, true);
+	struct tt_arp_entry *e = arp_home(p, ip);
 
+	if (likely(e->ip == ip && e->resolved)) {
+		rte_ether_addr_copy(&e->mac, mac);
+		return 0;
+	}
+	e = arp_slot(p, ip, true);
 	if (likely(e->resolved)) {
 		rte_ether_addr_copy(&e->mac, mac);
 		return 0;

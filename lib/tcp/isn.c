@@ -41,8 +41,32 @@ tt_siphash24(const uint64_t key[2], const void *data, size_t len)
 		SIPROUND(v0, v1, v2, v3);
 		v0 ^= m;
 	}
-	for (m = 0; i < len; i++)
-		b |= (uint64_t)p[i] << (8 * (i & 7));
+	/* The last 0..7 bytes, as the reference implementation reads them. */
+	switch (len - i) {
+	case 7:
+		b |= (uint64_t)p[i + 6] << 48;
+		/* fall through */
+	case 6:
+		b |= (uint64_t)p[i + 5] << 40;
+		/* fall through */
+	case 5:
+		b |= (uint64_t)p[i + 4] << 32;
+		/* fall through */
+	case 4:
+		b |= (uint64_t)p[i + 3] << 24;
+		/* fall through */
+	case 3:
+		b |= (uint64_t)p[i + 2] << 16;
+		/* fall through */
+	case 2:
+		b |= (uint64_t)p[i + 1] << 8;
+		/* fall through */
+	case 1:
+		b |= (uint64_t)p[i];
+		break;
+	default:
+		break;
+	}
 	v3 ^= b;
 	SIPROUND(v0, v1, v2, v3);
 	SIPROUND(v0, v1, v2, v3);
@@ -59,4 +83,17 @@ uint32_t
 tcp_isn(const struct tt_worker *w, const struct tt_flow_key *key)
 {
 	return (uint32_t)(w->now_us / 4) + (uint32_t)tt_siphash24(w->isn_secret, key, sizeof(*key));
+}
+
+/*
+ * tcp_isn() and tcp_ts_offset() of @p key from one SipHash: the ISN adds
+ * its low half, the timestamp offset is its high half, as each alone.
+ */
+uint32_t
+tcp_isn_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key, uint32_t *ts_offset)
+{
+	uint64_t h = tt_siphash24(w->isn_secret, key, sizeof(*key));
+
+	*ts_offset = (uint32_t)(h >> 32);
+	return (uint32_t)(w->now_us / 4) + (uint32_t)h;
 }

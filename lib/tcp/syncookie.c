@@ -26,12 +26,15 @@
  *   mssi   index into tt_syncookie_mss[]: the largest entry not above the
  *          MSS we may send (the peer's option capped by our MTU).
  *   MAC    the low 26 bits of SipHash-2-4, keyed with the secret of the
- *          counter's generation, over
+ *          counter's generation, over 23 bytes:
  *              4-tuple (12 bytes, flow-key order) | peer ISN (4) |
- *              full counter (8) | mssi | ts_bits << 3 (4)
+ *              full counter << 9 | ts_bits << 3 | mssi (7, little-endian)
  *          so each field above, the peer's ISN and the options in the
  *          TSval are all authenticated: a blind forger has a 2^-26 chance
- *          per guess.
+ *          per guess. The last field packs the counter (47 bits: 2^47
+ *          periods are millions of years) with the 9 option bits into one
+ *          injective word, and 23 bytes are two SipHash blocks and a final
+ *          one, not three and a final one.
  *
  * Secrets: generation G = now_ms / 128000 (TT_SYNCOOKIE_ROTATE_MS, two
  * counter periods); key[G & 1] is G's secret. Entering a new generation
@@ -63,6 +66,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_random.h>
 
@@ -116,14 +120,13 @@ static uint32_t
 cookie_mac(const uint64_t secret[2], const struct tt_flow_key *key, uint32_t peer_isn,
 	   uint64_t count, uint32_t mssi, uint32_t ts_bits)
 {
-	uint8_t msg[sizeof(*key) + 4 + 8 + 4];
-	uint32_t bits = mssi | ts_bits << 3;
+	uint8_t msg[sizeof(*key) + 4 + 8];
+	uint64_t last = rte_cpu_to_le_64(count << 9 | ts_bits << 3 | mssi);
 
 	memcpy(msg, key, sizeof(*key));
 	memcpy(msg + sizeof(*key), &peer_isn, 4);
-	memcpy(msg + sizeof(*key) + 4, &count, 8);
-	memcpy(msg + sizeof(*key) + 12, &bits, 4);
-	return (uint32_t)tt_siphash24(secret, msg, sizeof(msg)) & MAC_MASK;
+	memcpy(msg + sizeof(*key) + 4, &last, 8);
+	return (uint32_t)tt_siphash24(secret, msg, sizeof(msg) - 1) & MAC_MASK;
 }
 
 uint32_t
@@ -186,7 +189,7 @@ tcp_syncookie_window(const struct tt_worker *w)
 }
 
 void
-tcp_syncookie_send(struct tt_worker *w, const struct tt_seg *s, uint16_t mss)
+tcp_syncookie_send(struct tt_worker *w, struct tt_seg *s, uint16_t mss)
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 	bool ts = cfg->timestamps && (s->opts & TT_SOPT_TS);
@@ -213,8 +216,9 @@ tcp_syncookie_send(struct tt_worker *w, const struct tt_seg *s, uint16_t mss)
 	TT_STAT_INC(w, syncookies_sent);
 	w->syncookie.valid_until_ms = w->now_ms +
 		(uint64_t)(TT_SYNCOOKIE_MAX_AGE + 1) * TT_SYNCOOKIE_PERIOD_MS;
-	tcp_respond_opts(w, s->port, &s->key, iss, s->seq + 1, TT_TH_SYN | TT_TH_ACK,
-			 tcp_syncookie_window(w), opts, optlen);
+	/* The SYN's own mbuf carries the SYN-ACK: no state, and no allocation either. */
+	tcp_reply_opts(w, s, iss, s->seq + 1, TT_TH_SYN | TT_TH_ACK, tcp_syncookie_window(w),
+		       opts, optlen);
 }
 
 int

@@ -17,22 +17,6 @@
  * buckets and the free-slot ring) cost 50 to 80. A burst's buckets and
  * first TCBs are prefetched before it is processed (worker.c).
  */
-/*
- * CRC32-C of the 4-tuple, a 32-bit word at a time: rte_hash_crc() reads
- * 8-byte words, which a key in a 36-byte TIME_WAIT record need not be
- * aligned for.
- */
-static inline uint32_t
-flow_hash(const struct tt_flow_key *key)
-{
-	uint32_t a, b, c;
-
-	memcpy(&a, &key->raddr, sizeof(a));
-	memcpy(&b, &key->laddr, sizeof(b));
-	memcpy(&c, &key->rport, sizeof(c));	/* rport and lport */
-	return rte_hash_crc_4byte(c, rte_hash_crc_4byte(b, rte_hash_crc_4byte(a, 0)));
-}
-
 static inline bool
 flow_key_eq(const struct tt_flow_key *a, const struct tt_flow_key *b)
 {
@@ -40,29 +24,29 @@ flow_key_eq(const struct tt_flow_key *a, const struct tt_flow_key *b)
 	       a->lport == b->lport;
 }
 
-uint32_t *
+static inline uint32_t *
 flow_bucket(struct tt_worker *w, const struct tt_flow_key *key)
 {
 	return &w->flow_heads[flow_hash(key) & w->flow_mask];
 }
 
 void *
-flow_lookup_at(struct tt_worker *w, const uint32_t *b, const struct tt_flow_key *key)
+flow_lookup_hash(struct tt_worker *w, uint32_t hash, const struct tt_flow_key *key)
 {
 	struct tt_tw *tw;
 	uint32_t i;
 
-	for (i = *b; i != 0; i = w->tcbs[i - 1].flow_next)
+	for (i = w->flow_heads[hash & w->flow_mask]; i != 0; i = w->tcbs[i - 1].flow_next)
 		if (flow_key_eq(&w->tcbs[i - 1].key, key))
 			return &w->tcbs[i - 1];
-	tw = tw_lookup(w, key);
+	tw = tw_lookup_hash(w, hash, key);
 	return tw == NULL ? NULL : tw_flow(tw);
 }
 
 void *
 flow_lookup(struct tt_worker *w, const struct tt_flow_key *key)
 {
-	return flow_lookup_at(w, flow_bucket(w, key), key);
+	return flow_lookup_hash(w, flow_hash(key), key);
 }
 
 static void
@@ -236,19 +220,25 @@ tw_bucket(struct tt_worker *w, const struct tt_flow_key *key)
 }
 
 struct tt_tw *
-tw_lookup(struct tt_worker *w, const struct tt_flow_key *key)
+tw_lookup_hash(struct tt_worker *w, uint32_t hash, const struct tt_flow_key *key)
 {
 	uint32_t i;
 
 	if (w->tw_used == 0)
 		return NULL;
-	for (i = *tw_bucket(w, key); i != 0; i = w->tws[i - 1].next) {
+	for (i = w->tw_heads[hash & w->tw_mask]; i != 0; i = w->tws[i - 1].next) {
 		struct tt_tw *tw = &w->tws[i - 1];
 
 		if (memcmp(&tw->key, key, sizeof(*key)) == 0)
 			return tw;
 	}
 	return NULL;
+}
+
+struct tt_tw *
+tw_lookup(struct tt_worker *w, const struct tt_flow_key *key)
+{
+	return w->tw_used == 0 ? NULL : tw_lookup_hash(w, flow_hash(key), key);
 }
 
 /* A slot at the head of the array, NULL when none is left. */
@@ -259,6 +249,9 @@ tw_take(struct tt_worker *w)
 
 	if (w->tw_used == w->n_tws)
 		return NULL;
+	/* The first record of an empty table: tw_expire() must look at it, not an old expiry. */
+	if (w->tw_used == 0)
+		w->tw_wait_ms = (uint32_t)w->now_ms;
 	i = w->tw_tail + w->tw_used;
 	if (i >= w->n_tws)
 		i -= w->n_tws;
@@ -357,18 +350,31 @@ tw_restart(struct tt_worker *w, struct tt_tw *tw)
 	return n;
 }
 
-/* RFC 9293: 2MSL passed; delete up to @p budget records. @return records deleted. */
+/*
+ * RFC 9293: 2MSL passed; delete up to @p budget records. @return records
+ * deleted. Every record behind the tail expires no earlier than the tail
+ * (they are made in time order, and a restarted one moves to the head or
+ * only gets later), so once the tail is found not yet due, nothing is until
+ * its expiry: the loop then neither runs nor reads the tail's cold record.
+ * While records exist, tw_wait_ms is at most time_wait_ms ahead of the
+ * clock (tw_take() sets it to now for the first one), well inside the
+ * 32-bit comparison's range.
+ */
 unsigned int
 tw_expire(struct tt_worker *w, unsigned int budget)
 {
 	unsigned int n = 0;
 
+	if (w->tw_used == 0 || (int32_t)(w->tw_wait_ms - (uint32_t)w->now_ms) > 0)
+		return 0;
 	while (w->tw_used > 0 && n < budget) {
 		struct tt_tw *tw = &w->tws[w->tw_tail];
 
 		if (tw->flags & TT_TWF_LIVE) {
-			if ((int32_t)(tw->expire_ms - (uint32_t)w->now_ms) > 0)
+			if ((int32_t)(tw->expire_ms - (uint32_t)w->now_ms) > 0) {
+				w->tw_wait_ms = tw->expire_ms;
 				break;
+			}
 			TT_STAT_INC(w, time_wait_expired);
 			tw_free(w, tw);
 			n++;
@@ -410,15 +416,8 @@ tcb_backlog_add(struct tt_worker *w, struct tt_tcb *t, unsigned int lidx)
  * [tcp] initial_window), RFC 6298 initial RTO, the congestion-control algorithm,
  * the Nagle and keepalive switches.
  */
-void
-tcb_init_send(struct tt_worker *w, struct tt_tcb *t)
-{
-	tcb_init_send_iss(w, t, tcp_isn(w, &t->key));
-}
-
-/* As tcb_init_send() with a given ISN (a SYN cookie's). */
-void
-tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
+static void
+tcb_init_send_common(struct tt_worker *w, struct tt_tcb *t, uint32_t iss, uint32_t ts_offset)
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 
@@ -439,7 +438,22 @@ tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
 		t->flags |= TT_TF_NODELAY;
 	if (cfg->keepalive)
 		t->flags |= TT_TF_KEEPALIVE;
-	t->ts_offset = tcp_ts_offset(w, &t->key);
+	t->ts_offset = ts_offset;
+}
+
+void
+tcb_init_send(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint32_t ts_offset, iss = tcp_isn_ts_offset(w, &t->key, &ts_offset);
+
+	tcb_init_send_common(w, t, iss, ts_offset);
+}
+
+/* As tcb_init_send() with a given ISN (a SYN cookie's). */
+void
+tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
+{
+	tcb_init_send_common(w, t, iss, tcp_ts_offset(w, &t->key));
 }
 
 /*

@@ -42,6 +42,27 @@ tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s)
 {
 	uint32_t i = 0;
 
+	/*
+	 * The two layouts nearly every segment has, Linux's and ours (see the
+	 * top of this file), decoded at once; they mean what the loop below
+	 * would make of them. After the handshake: NOP NOP TS.
+	 */
+	if (len == 12 && be32_at(opt) == 0x0101080a) {
+		s->opts |= TT_SOPT_TS;
+		s->ts_val = be32_at(opt + 4);
+		s->ts_ecr = be32_at(opt + 8);
+		return 0;
+	}
+	/* A SYN's: MSS SACKOK TS NOP WS. */
+	if (len == 20 && (s->flags & TT_TH_SYN) && (be32_at(opt) >> 16) == 0x0204 &&
+	    be32_at(opt + 4) == 0x0402080a && (be32_at(opt + 16) >> 8) == 0x010303) {
+		s->mss = (uint16_t)((opt[2] << 8) | opt[3]);
+		s->opts |= TT_SOPT_SACKOK | TT_SOPT_TS | TT_SOPT_WS;
+		s->ts_val = be32_at(opt + 8);
+		s->ts_ecr = be32_at(opt + 12);
+		s->wscale = RTE_MIN(opt[19], (uint8_t)TT_MAX_WSCALE);
+		return 0;
+	}
 	while (i < len) {
 		uint8_t kind = opt[i];
 		uint8_t olen;
@@ -111,11 +132,11 @@ tcp_parse_options(const uint8_t *opt, uint32_t len, struct tt_seg *s)
 uint8_t
 tcp_rcv_wscale(const struct tt_tcp_cfg *cfg)
 {
-	uint8_t shift = 0;
-
-	while (shift < TT_MAX_WSCALE && (cfg->rcv_window >> shift) > TT_MAX_WIN)
-		shift++;
-	return shift;
+	/* window >> shift <= 0xffff: shift = floor(log2(window)) - 15, in one count of zeros. */
+	if (cfg->rcv_window <= TT_MAX_WIN)
+		return 0;
+	return (uint8_t)RTE_MIN(16u - (uint32_t)__builtin_clz(cfg->rcv_window),
+				(uint32_t)TT_MAX_WSCALE);
 }
 
 /*

@@ -99,6 +99,35 @@ tcp_respond_opts(struct tt_worker *w, uint8_t port, const struct tt_flow_key *ke
 	seg_send(w, port, m, key, seq, ack, flags, wnd, optlen);
 }
 
+/*
+ * A reply built in the mbuf of the segment it answers, as testpmd's
+ * macswap sends frames back: no allocation and no free, and the buffer is
+ * already in the cache. Any direct, unshared, single-segment mbuf will do;
+ * it is reset to an empty one of its pool with the default headroom,
+ * exactly what seg_alloc() would have returned. Others are freed here and
+ * the reply gets a fresh mbuf.
+ */
+void
+tcp_reply_opts(struct tt_worker *w, struct tt_seg *s, uint32_t seq, uint32_t ack,
+	       uint8_t flags, uint16_t wnd, const uint8_t *opts, uint32_t optlen)
+{
+	struct rte_mbuf *m = s->m;
+
+	s->m = NULL;
+	if (unlikely(m == NULL || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+		     m->next != NULL ||
+		     m->buf_len < RTE_PKTMBUF_HEADROOM + HDRS_LEN + TT_OPT_SPACE)) {
+		rte_pktmbuf_free(m);
+		tcp_respond_opts(w, s->port, &s->key, seq, ack, flags, wnd, opts, optlen);
+		return;
+	}
+	rte_pktmbuf_reset(m);
+	rte_pktmbuf_append(m, HDRS_LEN + optlen);
+	if (optlen != 0)
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, HDRS_LEN), opts, optlen);
+	seg_send(w, s->port, m, &s->key, seq, ack, flags, wnd, optlen);
+}
+
 /* RFC 9293 §3.10.7.1: the reset for a segment that belongs to no connection. */
 void
 tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s)

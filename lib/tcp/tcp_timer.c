@@ -323,7 +323,8 @@ static const timer_fn timer_handlers[TT_NB_TIMERS] = {
 void
 tcb_unbusy(struct tt_worker *w, struct tt_tcb *t)
 {
-	uint64_t first = UINT64_MAX;
+	uint32_t first_rel = UINT32_MAX;
+	uint64_t first;
 	unsigned int k;
 
 	t->flags &= ~TT_TF_BUSY;
@@ -333,15 +334,21 @@ tcb_unbusy(struct tt_worker *w, struct tt_tcb *t)
 	}
 	if (t->ext != NULL)
 		tcb_ext_put(w, t);
+	/* The earliest armed deadline, one already past counting as now. */
 	for (k = 0; k < TT_NB_TIMERS; k++) {
-		int32_t rel = (int32_t)(t->deadline[k] - (uint32_t)w->now_ms);
-		uint64_t at = rel <= 0 ? w->now_ms : w->now_ms + (uint64_t)rel;
+		int32_t rel;
 
-		if (t->deadline[k] != 0 && at < first)
-			first = at;
+		if (t->deadline[k] == 0)
+			continue;
+		rel = (int32_t)(t->deadline[k] - (uint32_t)w->now_ms);
+		if (rel < 0)
+			rel = 0;
+		if ((uint32_t)rel < first_rel)
+			first_rel = (uint32_t)rel;
 	}
-	if (first == UINT64_MAX)
+	if (first_rel == UINT32_MAX)
 		return;
+	first = w->now_ms + first_rel;
 	if (!tt_wheel_armed(&t->tnode) || first < t->tnode.expire)
 		tt_wheel_arm(&w->wheel, &t->tnode, first);
 }

@@ -14,6 +14,9 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include <string.h>
+
+#include <rte_hash_crc.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 
@@ -292,6 +295,22 @@ mbuf_meta(struct rte_mbuf *m)
 	return RTE_MBUF_DYNFIELD(m, tt_meta_offset, struct tt_mbuf_meta *);
 }
 
+/*
+ * CRC32-C of the 4-tuple, a 32-bit word at a time: rte_hash_crc() reads
+ * 8-byte words, which a key in a 36-byte TIME_WAIT record need not be
+ * aligned for.
+ */
+static inline uint32_t
+flow_hash(const struct tt_flow_key *key)
+{
+	uint32_t a, b, c;
+
+	memcpy(&a, &key->raddr, sizeof(a));
+	memcpy(&b, &key->laddr, sizeof(b));
+	memcpy(&c, &key->rport, sizeof(c));	/* rport and lport */
+	return rte_hash_crc_4byte(c, rte_hash_crc_4byte(b, rte_hash_crc_4byte(a, 0)));
+}
+
 /* tcb.c: pools, flow table, TIME_WAIT records, state bookkeeping. */
 struct tt_tcb *tcb_alloc(struct tt_worker *w, const struct tt_flow_key *key, uint8_t port);
 void tcb_set_state(struct tt_worker *w, struct tt_tcb *t, uint8_t state);
@@ -307,10 +326,10 @@ unsigned int tw_expire(struct tt_worker *w, unsigned int budget);
 void tw_free_all(struct tt_worker *w);
 /** The TCB or (tagged, flow_is_tw()) TIME_WAIT record of @p key, or NULL. */
 void *flow_lookup(struct tt_worker *w, const struct tt_flow_key *key);
-/** The flow-table bucket of @p key (for prefetching a burst's lookups). */
-uint32_t *flow_bucket(struct tt_worker *w, const struct tt_flow_key *key);
-/** As flow_lookup(), @p b being flow_bucket(w, key). */
-void *flow_lookup_at(struct tt_worker *w, const uint32_t *b, const struct tt_flow_key *key);
+/** As flow_lookup(), @p hash being flow_hash(key) (a burst hashes once, to prefetch). */
+void *flow_lookup_hash(struct tt_worker *w, uint32_t hash, const struct tt_flow_key *key);
+/** As tw_lookup(), @p hash being flow_hash(key). */
+struct tt_tw *tw_lookup_hash(struct tt_worker *w, uint32_t hash, const struct tt_flow_key *key);
 static inline bool flow_is_tw(const void *v) { return ((uintptr_t)v & 1) != 0; }
 static inline struct tt_tw *flow_tw(void *v) { return (struct tt_tw *)((uintptr_t)v & ~(uintptr_t)1); }
 static inline void *tw_flow(struct tt_tw *tw) { return (void *)((uintptr_t)tw | 1); }
@@ -358,6 +377,12 @@ void tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s);
 void tcp_respond_opts(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		      uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
 		      const uint8_t *opts, uint32_t optlen);
+/**
+ * As tcp_respond_opts(), answering the segment @p s in its own mbuf, which
+ * is taken from it (s->m becomes NULL), when that mbuf can be rewritten.
+ */
+void tcp_reply_opts(struct tt_worker *w, struct tt_seg *s, uint32_t seq, uint32_t ack,
+		    uint8_t flags, uint16_t wnd, const uint8_t *opts, uint32_t optlen);
 void sndq_drop(struct tt_tcb *t, uint32_t bytes);
 void sndq_free(struct tt_tcb *t);
 
@@ -420,8 +445,11 @@ int tcp_decode(struct tt_worker *w, struct rte_mbuf *m, uint8_t port, uint32_t l
 
 /* syncookie.c: the worker's side of tt_syncookie.h. */
 uint16_t tcp_syncookie_window(const struct tt_worker *w);
-/** Answer the SYN @p s with a cookie SYN-ACK; @p mss is the MSS we may send. */
-void tcp_syncookie_send(struct tt_worker *w, const struct tt_seg *s, uint16_t mss);
+/**
+ * Answer the SYN @p s with a cookie SYN-ACK, built in the SYN's mbuf (s->m
+ * becomes NULL); @p mss is the MSS we may send.
+ */
+void tcp_syncookie_send(struct tt_worker *w, struct tt_seg *s, uint16_t mss);
 /**
  * Check the ACK @p s (no TCB, to a listener) as the end of a cookie
  * handshake; @p tsecr its TSecr or NULL. @return 0 with @p o filled,
@@ -433,6 +461,8 @@ int tcp_syncookie_check(struct tt_worker *w, const struct tt_seg *s, const uint3
 
 /* isn.c */
 uint32_t tcp_isn(const struct tt_worker *w, const struct tt_flow_key *key);
+uint32_t tcp_isn_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key,
+			   uint32_t *ts_offset);
 uint64_t tt_siphash24(const uint64_t key[2], const void *data, size_t len);
 
 /* Service callbacks, guarded: a NULL callback is skipped. */

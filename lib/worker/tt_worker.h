@@ -142,6 +142,7 @@ struct tt_worker {
 	struct tt_tw *tws;		/**< TIME_WAIT records, a circular array (tcb.c) */
 	uint32_t *tw_heads;		/**< hash buckets: index + 1 of the first record, 0 = none */
 	uint32_t tw_mask;		/**< buckets - 1 */
+	uint32_t tw_wait_ms;		/**< no record expires before this ms tick (low 32 bits) */
 	uint32_t n_tws;
 	uint32_t tw_tail;		/**< oldest slot in use */
 	uint32_t tw_used;		/**< slots from tw_tail on in use, holes included */

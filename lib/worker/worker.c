@@ -295,18 +295,22 @@ share_arp_reply(struct tt_worker *w, unsigned int port, const struct rte_mbuf *m
 
 /*
  * Two stages per burst: classify and decode every frame (handing those
- * another worker owns to it) and prefetch each TCP segment's flow-table
- * bucket, then prefetch the first TCB of each bucket, then look each flow
- * up and run the segments in arrival order. The lookups come last, one by
- * one, so a segment sees the flows the ones before it created or freed.
+ * another worker owns to it), hash its flow once and prefetch the
+ * flow-table bucket and, for a SYN while TIME_WAIT records exist, the
+ * TIME_WAIT bucket (a new connection's SYN misses the flow table and is
+ * looked up there); then prefetch the first TCB and TIME_WAIT record of
+ * those buckets, then look each flow up and run the segments in arrival
+ * order. The lookups come last, one by one, so a segment sees the flows
+ * the ones before it created or freed.
  */
 static void
 worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uint16_t n,
 	     bool from_wire)
 {
 	struct tt_seg segs[TT_BURST];
-	uint32_t *buckets[TT_BURST];
+	uint32_t hashes[TT_BURST];
 	uint16_t i, j, nseg = 0;
+	bool tw = w->tw_used > 0;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -328,19 +332,28 @@ worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uin
 			}
 		}
 		if (eth_input(w, port, m, &segs[nseg])) {
-			buckets[nseg] = flow_bucket(w, &segs[nseg].key);
-			rte_prefetch0(buckets[nseg]);
+			uint32_t h = flow_hash(&segs[nseg].key);
+
+			hashes[nseg] = h;
+			rte_prefetch0(&w->flow_heads[h & w->flow_mask]);
+			if (tw && (segs[nseg].flags & TT_TH_SYN))
+				rte_prefetch0(&w->tw_heads[h & w->tw_mask]);
 			nseg++;
 		}
 	}
 	for (j = 0; j < nseg; j++) {
-		uint32_t first = *buckets[j];
+		uint32_t first = w->flow_heads[hashes[j] & w->flow_mask];
 
 		if (first != 0)
 			rte_prefetch0(&w->tcbs[first - 1]);
+		if (tw && (segs[j].flags & TT_TH_SYN)) {
+			first = w->tw_heads[hashes[j] & w->tw_mask];
+			if (first != 0)
+				rte_prefetch0(&w->tws[first - 1]);
+		}
 	}
 	for (j = 0; j < nseg; j++)
-		tcp_input(w, &segs[j], flow_lookup_at(w, buckets[j], &segs[j].key));
+		tcp_input(w, &segs[j], flow_lookup_hash(w, hashes[j], &segs[j].key));
 }
 
 void

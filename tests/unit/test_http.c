@@ -14,6 +14,7 @@
  * symbols the stack would.
  */
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -652,6 +653,191 @@ test_http_opts(void **state __rte_unused)
 	free(o);
 }
 
+/*
+ * The fast path against http_parser: every request of a corpus (valid,
+ * HEAD, HTTP/1.0, Connection variants, bodies, upgrades, malformed ones,
+ * every byte value in the target, a header name and a header value, and
+ * pairs of them pipelined) goes through a listener with fast_path = on and
+ * one with it off, in one segment, in 1- and 7-byte segments and split in
+ * two at every offset, and then the peer's FIN; both must send the same
+ * bytes, report the same bytes consumed and shut down alike.
+ */
+struct http_outcome {
+	char out[4096];
+	size_t out_len;
+	uint64_t recved;
+	uint64_t delivered;
+	unsigned int shutdowns;
+};
+
+static void
+http_run(void *opts, const char *req, size_t len, const size_t *segs, size_t nsegs,
+	 uint32_t space, struct http_outcome *r)
+{
+	size_t i, off = 0;
+
+	conn_open(&tt_svc_http, opts, space);
+	for (i = 0; i < nsegs && off < len; i++) {
+		size_t n = RTE_MIN(segs[i], len - off);
+
+		deliver(req + off, n, n);
+		off += n;
+	}
+	if (off < len)
+		deliver(req + off, len - off, 2000);
+	while (conn.unacked > 0)
+		ack((uint32_t)conn.unacked);
+	peer_fin();
+	while (conn.unacked > 0)
+		ack((uint32_t)conn.unacked);
+	assert_true(conn.out_len <= sizeof(r->out));
+	memcpy(r->out, conn.out, conn.out_len);
+	r->out_len = conn.out_len;
+	r->recved = conn.recved;
+	r->delivered = conn.delivered;
+	r->shutdowns = conn.shutdowns;
+	conn_close(TT_CLOSE_NORMAL);
+	assert_int_equal(conn.bad, 0);
+	assert_int_equal(rte_mempool_in_use_count(pool), pool_in_use);
+}
+
+static void
+http_compare_segs(void *fast, void *slow, const char *req, size_t len, const size_t *segs,
+		  size_t nsegs, uint32_t space)
+{
+	static struct http_outcome a, b;
+
+	http_run(fast, req, len, segs, nsegs, space, &a);
+	http_run(slow, req, len, segs, nsegs, space, &b);
+	if (a.out_len != b.out_len || memcmp(a.out, b.out, a.out_len) != 0 ||
+	    a.recved != b.recved || a.shutdowns != b.shutdowns) {
+		print_error("request (%zu bytes, first segment %zu):\n%.*s\n"
+			    "fast path (%zu bytes, %" PRIu64 " consumed, %u shutdowns):\n%.*s\n"
+			    "http_parser (%zu bytes, %" PRIu64 " consumed, %u shutdowns):\n%.*s\n",
+			    len, nsegs > 0 ? segs[0] : len, (int)len, req,
+			    a.out_len, a.recved, a.shutdowns, (int)a.out_len, a.out,
+			    b.out_len, b.recved, b.shutdowns, (int)b.out_len, b.out);
+		fail();
+	}
+}
+
+static void
+http_compare(void *fast, void *slow, const char *req, size_t len)
+{
+	static size_t ones[2048], sevens[2048];
+	size_t i, split[2];
+
+	for (i = 0; i < RTE_DIM(ones); i++) {
+		ones[i] = 1;
+		sevens[i] = 7;
+	}
+	http_compare_segs(fast, slow, req, len, NULL, 0, 65536);
+	http_compare_segs(fast, slow, req, len, NULL, 0, 50);	/* responses wait for acks */
+	if (len <= RTE_DIM(ones))
+		http_compare_segs(fast, slow, req, len, ones, len, 65536);
+	http_compare_segs(fast, slow, req, len, sevens, RTE_DIM(sevens), 65536);
+	for (i = 1; i < len; i++) {
+		split[0] = i;
+		split[1] = len - i;
+		http_compare_segs(fast, slow, req, len, split, 2, 65536);
+	}
+}
+
+static void
+test_http_fast_path_matches_parser(void **state __rte_unused)
+{
+	static const char *const corpus[] = {
+		GET, HEAD,
+		"GET / HTTP/1.1\r\n\r\n",
+		"HEAD / HTTP/1.0\r\n\r\n",
+		"GET /index.html?a=1&b=%20#frag HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n",
+		"GET / HTTP/1.0\r\n\r\n",
+		"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+		"GET / HTTP/1.0\r\nConnection: Keep-Alive  \r\n\r\n",
+		"GET / HTTP/1.0\r\nconnection:\tKEEP-ALIVE\r\n\r\n",
+		"GET / HTTP/1.0\r\nConnection: close\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection:close\r\n\r\n",
+		"GET / HTTP/1.1\r\nCONNECTION: Close \r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection: close\t\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection: keep-alive\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n",
+		"GET / HTTP/1.0\r\nConnection: close\r\nConnection: keep-alive\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection: close, keep-alive\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection: keep-alive, close\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection: closed\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection: clos\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection:\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+		"GET / HTTP/1.1\r\nUpgrade: h2c\r\n\r\n",
+		"GET / HTTP/1.1\r\nProxy-Connection: close\r\n\r\n",
+		"GET / HTTP/1.0\r\nProxy-Connection: keep-alive\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnectionx: close\r\n\r\n",
+		"GET / HTTP/1.1\r\nX-Connection: close\r\n\r\n",
+		"GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+		"GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+		"GET / HTTP/1.1\r\ncontent-length: 3\r\n\r\nGET",
+		"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+		"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+		"HEAD / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+		"POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi",
+		"PUT /x HTTP/1.1\r\n\r\n", "DELETE /x HTTP/1.1\r\n\r\n", "OPTIONS * HTTP/1.1\r\n\r\n",
+		"CONNECT h:443 HTTP/1.1\r\n\r\n",
+		"GETX / HTTP/1.1\r\n\r\n", "get / HTTP/1.1\r\n\r\n", "GE / HTTP/1.1\r\n\r\n",
+		"GET  / HTTP/1.1\r\n\r\n", "GET / HTTP/1.1 \r\n\r\n", "GET /  HTTP/1.1\r\n\r\n",
+		"GET * HTTP/1.1\r\n\r\n", "GET http://h/p HTTP/1.1\r\n\r\n", "GET HTTP/1.1\r\n\r\n",
+		"GET / HTTP/1.2\r\n\r\n", "GET / HTTP/2.0\r\n\r\n", "GET / HTTP/0.9\r\n\r\n",
+		"GET / HTTP/1.10\r\n\r\n", "GET / http/1.1\r\n\r\n", "GET / HTTP/1.1\r\r\n\r\n",
+		"GET / HTTP/1.1\n\n", "GET / HTTP/1.1\r\nHost: x\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\n\n",
+		"GET / HTTP/1.1\r\nHost: x\r\n\r", "GET / HTTP/1.1\r\nHost: x\r\n",
+		"GET / HTTP/1.1", "GET /", "\r\nGET / HTTP/1.1\r\n\r\n", "\r\n\r\n",
+		"GET / HTTP/1.1\r\nNoColon\r\n\r\n", "GET / HTTP/1.1\r\n: empty\r\n\r\n",
+		"GET / HTTP/1.1\r\nBad Name: x\r\n\r\n", "GET / HTTP/1.1\r\nX : y\r\n\r\n",
+		"GET / HTTP/1.1\r\nX: y\r\n folded\r\n\r\n", "GET / HTTP/1.1\r\nX: y\r\n\tfolded\r\n\r\n",
+		"GET / HTTP/1.1\r\nX:\r\n\r\n", "GET / HTTP/1.1\r\nX: a\x01" "b\r\n\r\n",
+		"GET / HTTP/1.1\r\nX: caf\xc3\xa9\r\n\r\n", "GET /caf\xc3\xa9 HTTP/1.1\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\n\r\n\r\n",
+	};
+	char req[1024];
+	void *slow;
+	char msg[64];
+	size_t i, j, k, n;
+	unsigned int c;
+
+	slow = calloc(1, tt_svc_http.opts_size);
+	assert_non_null(slow);
+	tt_svc_http.opts_init(slow);
+	assert_int_equal(tt_svc_http.opt(slow, "fast_path", "maybe", msg, sizeof(msg)), -EINVAL);
+	assert_int_equal(tt_svc_http.opt(slow, "fast_path", "off", msg, sizeof(msg)), 0);
+
+	for (i = 0; i < RTE_DIM(corpus); i++)
+		http_compare(http_opts, slow, corpus[i], strlen(corpus[i]));
+	/* Two requests in a row, pipelined: every pair of the corpus. */
+	for (i = 0; i < RTE_DIM(corpus); i++) {
+		for (j = 0; j < RTE_DIM(corpus); j++) {
+			n = (size_t)snprintf(req, sizeof(req), "%s%s", corpus[i], corpus[j]);
+			http_compare_segs(http_opts, slow, req, n, NULL, 0, 65536);
+			for (k = 1; k < n; k += 11) {
+				size_t split[2] = { k, n - k };
+
+				http_compare_segs(http_opts, slow, req, n, split, 2, 65536);
+			}
+		}
+	}
+	/* Every byte value in the target, a header name and a header value. */
+	for (c = 0; c < 256; c++) {
+		n = (size_t)snprintf(req, sizeof(req), "GET /a%cb HTTP/1.1\r\n\r\n" GET, c);
+		http_compare(http_opts, slow, req, n);
+		n = (size_t)snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nX%cY: z\r\n\r\n" GET, c);
+		http_compare(http_opts, slow, req, n);
+		n = (size_t)snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nX: a%cb\r\n\r\n" GET, c);
+		http_compare(http_opts, slow, req, n);
+		n = (size_t)snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nConnection: close%c\r\n\r\n", c);
+		http_compare(http_opts, slow, req, n);
+	}
+	free(slow);
+}
+
 /* --- echo --- */
 
 static void
@@ -893,6 +1079,7 @@ main(void)
 		T(test_http_partial_then_fin),
 		T(test_http_cannot_send),
 		T(test_http_opts),
+		T(test_http_fast_path_matches_parser),
 		T(test_echo_basic),
 		T(test_echo_send_space_order),
 		T(test_echo_small_send_buffer),

@@ -47,6 +47,80 @@ encode(struct tt_syncookie *sc, uint64_t now, const struct tt_syncookie_opts *o,
 	return c;
 }
 
+/* SipHash-2-4 as the paper writes it: little-endian words, the tail byte by byte. */
+static uint64_t
+ref_rotl(uint64_t x, int b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+static void
+ref_round(uint64_t v[4])
+{
+	v[0] += v[1]; v[1] = ref_rotl(v[1], 13); v[1] ^= v[0]; v[0] = ref_rotl(v[0], 32);
+	v[2] += v[3]; v[3] = ref_rotl(v[3], 16); v[3] ^= v[2];
+	v[0] += v[3]; v[3] = ref_rotl(v[3], 21); v[3] ^= v[0];
+	v[2] += v[1]; v[1] = ref_rotl(v[1], 17); v[1] ^= v[2]; v[2] = ref_rotl(v[2], 32);
+}
+
+static uint64_t
+ref_siphash24(const uint64_t k[2], const uint8_t *p, size_t len)
+{
+	uint64_t v[4] = { 0x736f6d6570736575ULL ^ k[0], 0x646f72616e646f6dULL ^ k[1],
+			  0x6c7967656e657261ULL ^ k[0], 0x7465646279746573ULL ^ k[1] };
+	uint64_t m;
+	size_t i, j;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		for (m = 0, j = 0; j < 8; j++)
+			m |= (uint64_t)p[i + j] << (8 * j);
+		v[3] ^= m;
+		ref_round(v);
+		ref_round(v);
+		v[0] ^= m;
+	}
+	for (m = (uint64_t)len << 56, j = 0; i + j < len; j++)
+		m |= (uint64_t)p[i + j] << (8 * j);
+	v[3] ^= m;
+	ref_round(v);
+	ref_round(v);
+	v[0] ^= m;
+	v[2] ^= 0xff;
+	for (j = 0; j < 4; j++)
+		ref_round(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/*
+ * tt_siphash24() (ISNs, TSval offsets, cookies) is SipHash-2-4: the paper's
+ * test vectors (key 00..0f, message 00..len-1) for the empty and the
+ * one-byte message, and the reference above for every length to 64 under
+ * random keys (every tail length, at every alignment).
+ */
+static void
+test_siphash_reference(void **state)
+{
+	const uint64_t k[2] = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL };
+	uint8_t buf[80];
+	unsigned int len, off, r;
+
+	(void)state;
+	for (len = 0; len < sizeof(buf); len++)
+		buf[len] = (uint8_t)len;
+	assert_true(tt_siphash24(k, buf, 0) == 0x726fdb47dd0e0e31ULL);
+	assert_true(tt_siphash24(k, buf, 1) == 0x74f839c593dc67fdULL);
+	for (r = 0; r < 50; r++) {
+		uint64_t key[2] = { rte_rand(), rte_rand() };
+
+		for (len = 0; len < sizeof(buf); len++)
+			buf[len] = (uint8_t)rte_rand();
+		for (len = 0; len <= 64; len++)
+			for (off = 0; off < 8; off++)
+				assert_true(tt_siphash24(key, buf + off, len) ==
+					    ref_siphash24(key, buf + off, len));
+	}
+}
+
 /* Every MSS entry x every option combination comes back as it went in. */
 static void
 test_roundtrip_every_mss_and_option(void **state)
@@ -335,6 +409,32 @@ test_always_syn_keeps_no_state(void **state)
 	expect_cookie_synack(h);
 	assert_int_equal(th_stat(h, syncookies_sent), 2);
 	assert_int_equal(th_state(h), TT_CLOSED);
+}
+
+/*
+ * always: the SYN-ACK goes out in the SYN's own mbuf (the peer's pool has
+ * the one buffer in use, the worker's none), and once it is sent nothing
+ * is left in either.
+ */
+static void
+test_always_synack_in_syn_mbuf(void **state)
+{
+	struct th *h = *state;
+
+	h->local_port = 7;
+	th_send(h, "S", 0, 0, 65535, NULL, 0);
+	assert_int_equal(rte_ring_count(h->tx), 1);
+	assert_int_equal(rte_mempool_in_use_count(h->pool), 1);
+	assert_int_equal(rte_mempool_in_use_count(h->w->pool), 0);
+	expect_cookie_synack(h);
+	assert_int_equal(rte_mempool_in_use_count(h->pool), 0);
+	assert_int_equal(rte_mempool_in_use_count(h->w->pool), 0);
+	/* With data on the SYN (not acknowledged): the same, the data gone with the SYN. */
+	th_send(h, "S", 0, 0, 65535, "hello", 5);
+	assert_int_equal(rte_mempool_in_use_count(h->pool), 1);
+	expect_cookie_synack(h);
+	assert_int_equal(rte_mempool_in_use_count(h->pool), 0);
+	assert_int_equal(rte_mempool_in_use_count(h->w->pool), 0);
 }
 
 /* always: the completing ACK -> ESTABLISHED, echo accepts, the first data echoes. */
@@ -690,12 +790,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_siphash_reference, pure_setup),
 		cmocka_unit_test_setup(test_roundtrip_every_mss_and_option, pure_setup),
 		cmocka_unit_test_setup(test_mss_rounds_down, pure_setup),
 		cmocka_unit_test_setup(test_mss_only_cookie_ignores_foreign_tsecr, pure_setup),
 		cmocka_unit_test_setup(test_secret_rotation, pure_setup),
 		cmocka_unit_test_setup(test_forged_cookies_rejected, pure_setup),
 		cmocka_unit_test_setup_teardown(test_always_syn_keeps_no_state, setup_always, th_teardown),
+		cmocka_unit_test_setup_teardown(test_always_synack_in_syn_mbuf, setup_always, th_teardown),
 		cmocka_unit_test_setup_teardown(test_always_ack_establishes_echo, setup_always, th_teardown),
 		cmocka_unit_test_setup_teardown(test_always_mss_honoured, setup_always, th_teardown),
 		cmocka_unit_test_setup_teardown(test_always_ack_with_data, setup_always, th_teardown),

@@ -1309,10 +1309,111 @@ test_sack_state_pool_empty(void **state)
 	assert_int_equal(th_stat(h, conn_reset_rx) + th_stat(h, conn_reset_tx), 0);
 }
 
+/* Decode @p len option bytes as a segment with @p flags; 0 or -1 as tcp_parse_options(). */
+static int
+parse(const uint8_t *o, uint32_t len, uint8_t flags, struct tt_seg *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->flags = flags;
+	return tcp_parse_options(o, len, s);
+}
+
+static void
+assert_same_opts(const struct tt_seg *a, const struct tt_seg *b)
+{
+	assert_int_equal(a->mss, b->mss);
+	assert_int_equal(a->opts, b->opts);
+	assert_int_equal(a->wscale, b->wscale);
+	assert_int_equal(a->ts_val, b->ts_val);
+	assert_int_equal(a->ts_ecr, b->ts_ecr);
+	assert_int_equal(a->nsack, b->nsack);
+}
+
+/*
+ * The layouts decoded at once (NOP NOP TS; a SYN's MSS SACKOK TS NOP WS)
+ * mean what the same options in another order, which the general loop
+ * decodes, mean: on a SYN and not, every window shift (15 and up capped
+ * at 14), and one byte off the pattern anywhere still decodes (or fails)
+ * as the loop says.
+ */
+static void
+test_common_layouts_as_general_parse(void **state)
+{
+	const uint8_t flags[] = { TT_TH_SYN, TT_TH_SYN | TT_TH_ACK, TT_TH_ACK, TT_TH_ACK | TT_TH_PSH };
+	struct tt_seg a, b;
+	unsigned int f, ws, i;
+
+	(void)state;
+	for (f = 0; f < RTE_DIM(flags); f++) {
+		/* NOP NOP TS against TS NOP NOP. */
+		const uint8_t ts[12] = { 1, 1, 8, 10, 0x81, 2, 3, 4, 0xf5, 6, 7, 8 };
+		const uint8_t ts2[12] = { 8, 10, 0x81, 2, 3, 4, 0xf5, 6, 7, 8, 1, 1 };
+
+		assert_int_equal(parse(ts, sizeof(ts), flags[f], &a), 0);
+		assert_int_equal(parse(ts2, sizeof(ts2), flags[f], &b), 0);
+		assert_same_opts(&a, &b);
+		assert_int_equal(a.opts, TT_SOPT_TS);
+		assert_int_equal(a.ts_val, 0x81020304);
+		assert_int_equal(a.ts_ecr, 0xf5060708);
+		for (ws = 0; ws < 256; ws += (ws < 20 ? 1 : 47)) {
+			/* MSS SACKOK TS NOP WS against MSS NOP WS SACKOK TS EOL. */
+			const uint8_t syn[20] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 1, 2, 3, 4,
+						  5, 6, 7, 8, 1, 3, 3, (uint8_t)ws };
+			const uint8_t syn2[20] = { 2, 4, 0x05, 0xb4, 1, 3, 3, (uint8_t)ws, 4, 2,
+						   8, 10, 1, 2, 3, 4, 5, 6, 7, 8 };
+
+			assert_int_equal(parse(syn, sizeof(syn), flags[f], &a), 0);
+			assert_int_equal(parse(syn2, sizeof(syn2), flags[f], &b), 0);
+			assert_same_opts(&a, &b);
+			if (flags[f] & TT_TH_SYN) {
+				assert_int_equal(a.mss, 1460);
+				assert_int_equal(a.opts, TT_SOPT_SACKOK | TT_SOPT_TS | TT_SOPT_WS);
+				assert_int_equal(a.wscale, RTE_MIN(ws, 14u));
+			} else {
+				assert_int_equal(a.opts, TT_SOPT_TS);	/* RFC 7323 §2.2, RFC 2018 */
+			}
+		}
+		/* Each byte of the patterns changed: whatever it means, the same both ways. */
+		for (i = 0; i < 20; i++) {
+			uint8_t syn[20] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 1, 2, 3, 4,
+					    5, 6, 7, 8, 1, 3, 3, 7 };
+			uint8_t t[12] = { 1, 1, 8, 10, 1, 2, 3, 4, 5, 6, 7, 8 };
+			int ra, rb;
+
+			syn[i] ^= 0x01;
+			ra = parse(syn, sizeof(syn), flags[f], &a);
+			/* The loop alone: the same bytes behind a leading NOP, one shorter at the end. */
+			{
+				uint8_t g[21];
+
+				g[0] = 1;
+				memcpy(g + 1, syn, sizeof(syn));
+				rb = parse(g, sizeof(g), flags[f], &b);
+			}
+			assert_int_equal(ra, rb);
+			if (ra == 0)
+				assert_same_opts(&a, &b);
+			if (i < 12) {
+				uint8_t g[13];
+
+				t[i] ^= 0x01;
+				ra = parse(t, sizeof(t), flags[f], &a);
+				g[0] = 1;
+				memcpy(g + 1, t, sizeof(t));
+				rb = parse(g, sizeof(g), flags[f], &b);
+				assert_int_equal(ra, rb);
+				if (ra == 0)
+					assert_same_opts(&a, &b);
+			}
+		}
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_common_layouts_as_general_parse),
 		cmocka_unit_test_setup_teardown(test_negotiation_matrix, th_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_option_skipped_malformed_dropped,
 						th_setup, th_teardown),

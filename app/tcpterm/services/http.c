@@ -21,6 +21,13 @@
  * are reported with tt_recved() as the parser consumes them, so a client
  * pipelining faster than it reads sees the window close.
  *
+ * Fast path: most requests are a GET or HEAD with a few ordinary headers
+ * and no body, whole in one segment. http_fast() recognises a strict
+ * subset of what http_parser accepts and answers it as on_message_complete()
+ * would, while the parser sits between messages (it needs no state then and
+ * is left as it is); anything else, or anything it is unsure of, is left to
+ * http_parser, which has consumed nothing of it.
+ *
  * Close: when the request asks for it (http_should_keep_alive() false),
  * after a 400, or after the peer's FIN once every complete request is
  * answered, the service calls tt_shutdown() after the last response and
@@ -85,6 +92,8 @@ struct http_opts {
 	char content_type[HTTP_CTYPE_MAX];
 	struct http_resp ok[HTTP_CONN_MAX];
 	struct http_resp not_allowed[HTTP_CONN_MAX];
+	uint8_t start_state;	/* http_parser's state between two requests */
+	uint8_t fast_path;	/* try http_fast() first (option fast_path) */
 };
 
 struct http_ctx {
@@ -200,6 +209,14 @@ http_opts_init(void *opts)
 	memcpy(o->body, HTTP_DEFAULT_BODY, o->body_len);
 	strcpy(o->content_type, HTTP_DEFAULT_CTYPE);
 	http_opts_build(o);
+	/* The state a new parser starts in is the one it returns to after each request. */
+	{
+		http_parser p;
+
+		http_parser_init(&p, HTTP_REQUEST);
+		o->start_state = (uint8_t)p.state;
+	}
+	o->fast_path = 1;
 }
 
 /* Decode the escapes \n \r \t \\ of a `body` value into @p out. */
@@ -279,6 +296,16 @@ http_opt(void *opts, const char *key, const char *value, char *msg, size_t msgle
 			}
 		}
 		memcpy(o->content_type, value, len + 1);
+	} else if (strcmp(key, "fast_path") == 0) {
+		if (strcmp(value, "on") == 0) {
+			o->fast_path = 1;
+		} else if (strcmp(value, "off") == 0) {
+			o->fast_path = 0;
+		} else {
+			snprintf(msg, msglen, "'%s' is not on or off", value);
+			return -EINVAL;
+		}
+		return 0;
 	} else {
 		return -ENOENT;
 	}
@@ -403,6 +430,138 @@ http_flush(struct tt_conn *c, struct http_ctx *x)
 }
 
 /*
+ * The fast path's character classes: RFC 9110 §5.6.2 tchar for header
+ * names, and for values visible ASCII, SP and HTAB (obs-text and controls
+ * go to http_parser).
+ */
+#define HF_TCHAR 0x1
+#define HF_VCHAR 0x2
+#define HF_TV (HF_TCHAR | HF_VCHAR)
+static const uint8_t http_fast_class[256] = {
+	['\t'] = HF_VCHAR, [' '] = HF_VCHAR,
+	['!'] = HF_TV, ['"'] = HF_VCHAR, ['#'] = HF_TV, ['$'] = HF_TV, ['%'] = HF_TV,
+	['&'] = HF_TV, ['\''] = HF_TV, ['('] = HF_VCHAR, [')'] = HF_VCHAR, ['*'] = HF_TV,
+	['+'] = HF_TV, [','] = HF_VCHAR, ['-'] = HF_TV, ['.'] = HF_TV, ['/'] = HF_VCHAR,
+	['0' ... '9'] = HF_TV, [':'] = HF_VCHAR, [';'] = HF_VCHAR, ['<'] = HF_VCHAR,
+	['='] = HF_VCHAR, ['>'] = HF_VCHAR, ['?'] = HF_VCHAR, ['@'] = HF_VCHAR,
+	['A' ... 'Z'] = HF_TV, ['['] = HF_VCHAR, ['\\'] = HF_VCHAR, [']'] = HF_VCHAR,
+	['^'] = HF_TV, ['_'] = HF_TV, ['`'] = HF_TV, ['a' ... 'z'] = HF_TV,
+	['{'] = HF_VCHAR, ['|'] = HF_TV, ['}'] = HF_VCHAR, ['~'] = HF_TV,
+};
+
+/* @p len bytes at @p p equal the lower-case @p lc, ignoring case. */
+static inline int
+http_fast_ieq(const char *p, size_t len, const char *lc, size_t lclen)
+{
+	size_t i;
+
+	if (len != lclen)
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((p[i] | 0x20) != lc[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * A complete GET or HEAD at the start of @p p (@p len bytes), in the strict
+ * form: "GET" or "HEAD", one SP, an origin-form target ("/" then visible
+ * ASCII), one SP, "HTTP/1.1" or "HTTP/1.0", CRLF; header lines of a tchar
+ * name, ":", optional SP/HTAB, visible ASCII, SP and HTAB, CRLF; an empty
+ * line. A Connection header whose value is exactly "close" or "keep-alive"
+ * (any case, trailing SP) counts as http_parser counts it; any other
+ * Connection value, and Proxy-Connection, Content-Length,
+ * Transfer-Encoding and Upgrade (a body or a protocol switch), go to
+ * http_parser, as does anything else not in this form.
+ * @return the request's length with @p x set up as on_message_complete()
+ *   sets it, or 0 to leave the bytes to http_parser.
+ */
+static size_t
+http_fast(struct http_ctx *x, const char *p, size_t len)
+{
+	const char *end = p + len, *q = p, *name, *val, *vend;
+	int head, minor, close = 0, keep = 0;
+
+	if (len >= 4 && memcmp(q, "GET ", 4) == 0) {
+		head = 0;
+		q += 4;
+	} else if (len >= 5 && memcmp(q, "HEAD ", 5) == 0) {
+		head = 1;
+		q += 5;
+	} else {
+		return 0;
+	}
+	if (q >= end || *q != '/')
+		return 0;
+	while (q < end && *q > ' ' && *q < 0x7f)
+		q++;
+	if (end - q < 11 || memcmp(q, " HTTP/1.", 8) != 0 || (q[8] != '0' && q[8] != '1') ||
+	    q[9] != '\r' || q[10] != '\n')
+		return 0;
+	minor = q[8] - '0';
+	q += 11;
+	for (;;) {
+		if (end - q < 2)
+			return 0;
+		if (q[0] == '\r') {
+			if (q[1] != '\n')
+				return 0;
+			q += 2;
+			break;
+		}
+		name = q;
+		while (q < end && (http_fast_class[(uint8_t)*q] & HF_TCHAR))
+			q++;
+		if (q == name || q >= end || *q != ':')
+			return 0;
+		val = ++q;
+		while (q < end && (http_fast_class[(uint8_t)*q] & HF_VCHAR))
+			q++;
+		if (end - q < 2 || q[0] != '\r' || q[1] != '\n')
+			return 0;
+		vend = q;
+		q += 2;
+		switch (val - 1 - name) {
+		case 7:		/* upgrade */
+		case 14:	/* content-length */
+		case 16:	/* proxy-connection */
+		case 17:	/* transfer-encoding */
+			if (http_fast_ieq(name, (size_t)(val - 1 - name), "upgrade", 7) ||
+			    http_fast_ieq(name, (size_t)(val - 1 - name), "content-length", 14) ||
+			    http_fast_ieq(name, (size_t)(val - 1 - name), "proxy-connection", 16) ||
+			    http_fast_ieq(name, (size_t)(val - 1 - name), "transfer-encoding", 17))
+				return 0;
+			break;
+		case 10:
+			if (!http_fast_ieq(name, 10, "connection", 10))
+				break;
+			while (val < vend && (*val == ' ' || *val == '\t'))
+				val++;
+			while (vend > val && vend[-1] == ' ')
+				vend--;
+			if (http_fast_ieq(val, (size_t)(vend - val), "close", 5))
+				close = 1;
+			else if (http_fast_ieq(val, (size_t)(vend - val), "keep-alive", 10))
+				keep = 1;
+			else
+				return 0;
+			break;
+		default:
+			break;
+		}
+	}
+	/* http_should_keep_alive(): HTTP/1.1 unless "close", HTTP/1.0 only with "keep-alive". */
+	x->kind = HTTP_RESP_OK;
+	x->head = (uint8_t)head;
+	if (minor == 1 ? close : !keep)
+		x->conn = HTTP_CONN_CLOSE;
+	else
+		x->conn = minor == 0 ? HTTP_CONN_KEEP10 : HTTP_CONN_KEEP;
+	x->resp_off = 0;
+	return (size_t)(q - p);
+}
+
+/*
  * Answer what is due, then parse on, answering each complete request in
  * turn, until the input runs out or a response waits for send space.
  */
@@ -430,6 +589,21 @@ http_drain(struct tt_conn *c, struct http_ctx *x)
 		s = x->rx;
 		len = s->data_len;
 		n = 0;
+		/* Between requests, try the fast path on what this segment holds. */
+		if (len > 0 && x->opts->fast_path && x->parser.state == x->opts->start_state &&
+		    x->parser.nread == 0 &&
+		    (n = http_fast(x, rte_pktmbuf_mtod(s, const char *), len)) > 0) {
+			s->data_off += (uint16_t)n;
+			s->data_len -= (uint16_t)n;
+			tt_recved(c, (uint32_t)n);
+			if (s->data_len == 0)
+				http_rx_pop(x);
+			if (x->conn == HTTP_CONN_CLOSE) {
+				x->state = HTTP_CLOSING;
+				http_rx_drop(c, x);
+			}
+			continue;
+		}
 		if (len > 0) {
 			n = http_parser_execute(&x->parser, &http_settings,
 						rte_pktmbuf_mtod(s, const char *), len);
