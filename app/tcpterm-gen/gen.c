@@ -62,8 +62,8 @@ static uint8_t bulk_pattern[GEN_BULK_CHUNK];
 
 /*
  * Response parsing: a header that arrives whole is read in one pass
- * (memmem, memchr), one split across segments byte by byte; the body in
- * bulk.
+ * over its line ends (memchr), one split across segments byte by byte;
+ * the body in bulk.
  */
 
 static const char http_cl[] = "\ncontent-length:";
@@ -85,57 +85,65 @@ http_lower(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
+/* Does the line at @p q start with "content-length:" (any case)? */
+static inline bool
+http_is_cl_line(const uint8_t *q)
+{
+	uint32_t k;
+
+	for (k = 0; k < sizeof(http_cl) - 2; k++)
+		if (http_lower(q[k]) != (uint8_t)http_cl[k + 1])
+			return false;
+	return true;
+}
+
 /*
  * A header that starts at @p p and ends (CR LF CR LF) within its first
- * @p len bytes, read in one pass with the same rules, and the same
- * verdicts, as the byte-by-byte reader below: "HTTP/" then three digits
- * at bytes 10..12, the first line that starts "content-length:" (any case)
- * followed by blanks and at least one digit, at most GEN_HTTP_MAX_HDR
- * bytes. @return the header's length, 0 when it is not all here or is
- * shorter than a status line (the byte-by-byte reader takes it), or -1
- * for a malformed response.
+ * @p len bytes, read in one pass over its line ends with the same rules,
+ * and the same verdicts, as the byte-by-byte reader below: "HTTP/" then
+ * three digits at bytes 10..12, the first line that starts
+ * "content-length:" (any case) followed by blanks and at least one digit,
+ * at most GEN_HTTP_MAX_HDR bytes. @return the header's length, 0 when it
+ * is not all here or is shorter than a status line (the byte-by-byte
+ * reader takes it), or -1 for a malformed response.
  */
 static int
 http_header_whole(struct gen_http_parser *st, const uint8_t *p, uint32_t len, uint32_t *bad_status)
 {
-	const uint8_t *eoh = memmem(p, RTE_MIN(len, (uint32_t)GEN_HTTP_MAX_HDR), http_eoh, 4);
-	const uint8_t *q, *end;
+	const uint8_t *lim = p + RTE_MIN(len, (uint32_t)GEN_HTTP_MAX_HDR);
+	const uint8_t *q = p, *nl, *cl = NULL, *end = NULL;
 	uint32_t clen = 0, k;
-	bool have_cl = false;
 
-	if (eoh == NULL || eoh + 4 - p < 12)
+	while ((nl = memchr(q, '\n', (size_t)(lim - q))) != NULL) {
+		q = nl + 1;
+		/* The first CR LF CR LF: a LF after a CR, then CR LF. */
+		if (nl > p && nl[-1] == '\r' && lim - q >= 2 && q[0] == '\r' && q[1] == '\n') {
+			end = q + 2;
+			break;
+		}
+		if (cl == NULL && (size_t)(lim - q) >= sizeof(http_cl) - 2 && http_is_cl_line(q))
+			cl = q + sizeof(http_cl) - 2;
+	}
+	if (end == NULL || end - p < 12)
 		return 0;
-	end = eoh + 4;
 	if (memcmp(p, "HTTP/", 5) != 0)
 		return -1;
 	for (k = 9; k < 12; k++)
 		if (p[k] < '0' || p[k] > '9')
 			return -1;
 	st->status = (uint16_t)((p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0'));
-	/* Each line after the status line: is it Content-Length? */
-	for (q = p; (q = memchr(q, '\n', (size_t)(eoh + 2 - q))) != NULL;) {
-		q++;
-		if ((size_t)(end - q) < sizeof(http_cl) - 2 || http_lower(q[0]) != 'c')
-			continue;
-		for (k = 1; k < sizeof(http_cl) - 2; k++)
-			if (http_lower(q[k]) != (uint8_t)http_cl[k + 1])
-				break;
-		if (k < sizeof(http_cl) - 2)
-			continue;
-		for (q += k; *q == ' ' || *q == '\t'; q++)
-			;
-		if (*q < '0' || *q > '9')
-			return -1;
-		for (; *q >= '0' && *q <= '9'; q++) {
-			if (clen > 100000000u)
-				return -1;
-			clen = clen * 10 + (uint32_t)(*q - '0');
-		}
-		have_cl = true;
-		break;
-	}
-	if (!have_cl || st->status < 100)
+	if (cl == NULL || st->status < 100)
 		return -1;
+	/* Blanks, then at least one digit; the header's CR ends either. */
+	for (q = cl; *q == ' ' || *q == '\t'; q++)
+		;
+	if (*q < '0' || *q > '9')
+		return -1;
+	for (; *q >= '0' && *q <= '9'; q++) {
+		if (clen > 100000000u)
+			return -1;
+		clen = clen * 10 + (uint32_t)(*q - '0');
+	}
 	if (st->status < 200 || st->status > 299)
 		(*bad_status)++;
 	st->clen = clen;
