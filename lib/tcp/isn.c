@@ -60,3 +60,16 @@ tcp_isn(const struct tt_worker *w, const struct tt_flow_key *key)
 {
 	return (uint32_t)(w->now_us / 4) + (uint32_t)tt_siphash24(w->isn_secret, key, sizeof(*key));
 }
+
+/*
+ * tcp_isn() and tcp_ts_offset() of @p key from one SipHash: the ISN adds
+ * its low half, the timestamp offset is its high half, as each alone.
+ */
+uint32_t
+tcp_isn_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key, uint32_t *ts_offset)
+{
+	uint64_t h = tt_siphash24(w->isn_secret, key, sizeof(*key));
+
+	*ts_offset = (uint32_t)(h >> 32);
+	return (uint32_t)(w->now_us / 4) + (uint32_t)h;
+}

@@ -410,15 +410,8 @@ tcb_backlog_add(struct tt_worker *w, struct tt_tcb *t, unsigned int lidx)
  * [tcp] initial_window), RFC 6298 initial RTO, the congestion-control algorithm,
  * the Nagle and keepalive switches.
  */
-void
-tcb_init_send(struct tt_worker *w, struct tt_tcb *t)
-{
-	tcb_init_send_iss(w, t, tcp_isn(w, &t->key));
-}
-
-/* As tcb_init_send() with a given ISN (a SYN cookie's). */
-void
-tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
+static void
+tcb_init_send_common(struct tt_worker *w, struct tt_tcb *t, uint32_t iss, uint32_t ts_offset)
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 
@@ -439,7 +432,22 @@ tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
 		t->flags |= TT_TF_NODELAY;
 	if (cfg->keepalive)
 		t->flags |= TT_TF_KEEPALIVE;
-	t->ts_offset = tcp_ts_offset(w, &t->key);
+	t->ts_offset = ts_offset;
+}
+
+void
+tcb_init_send(struct tt_worker *w, struct tt_tcb *t)
+{
+	uint32_t ts_offset, iss = tcp_isn_ts_offset(w, &t->key, &ts_offset);
+
+	tcb_init_send_common(w, t, iss, ts_offset);
+}
+
+/* As tcb_init_send() with a given ISN (a SYN cookie's). */
+void
+tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
+{
+	tcb_init_send_common(w, t, iss, tcp_ts_offset(w, &t->key));
 }
 
 /*

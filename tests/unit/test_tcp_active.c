@@ -135,6 +135,25 @@ test_closed_connect_sends_syn(void **state)
 	assert_int_equal(cli.closes, 0);
 }
 
+/*
+ * OPEN: the ISN is RFC 6528's (clock plus the keyed hash of the 4-tuple)
+ * and the timestamp offset RFC 7323's, both from the one hash, each as
+ * tcp_isn() and tcp_ts_offset() give it alone.
+ */
+static void
+test_closed_connect_isn_and_ts_offset(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t = active_open(h, NULL);
+	uint32_t ts_offset;
+
+	assert_int_equal(t->snd.iss, tcp_isn(h->w, &t->key));
+	assert_int_equal(t->ts_offset, tcp_ts_offset(h->w, &t->key));
+	assert_int_equal(tcp_isn_ts_offset(h->w, &t->key, &ts_offset), t->snd.iss);
+	assert_int_equal(ts_offset, t->ts_offset);
+	assert_int_equal(h->iss, t->snd.iss);
+}
+
 /* Before the peer's address is known the SYN waits for ARP, then leaves. */
 static void
 test_closed_connect_waits_for_arp(void **state)
@@ -470,6 +489,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_closed_connect_sends_syn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_closed_connect_isn_and_ts_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_connect_waits_for_arp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syn_sent_synack_to_established, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_established_data_exchange, setup, teardown),
