@@ -373,9 +373,14 @@ gen_on_accept(struct tt_conn *c, const void *opts)
 	return 0;
 }
 
-/* One answer is complete: record it and go on as the mode says. */
-static int
-gen_answered(struct gen_worker *g, struct tt_conn *c, struct gen_conn *x, uint64_t now)
+/*
+ * One answer is complete: record it and go on as the mode says. A closed
+ * loop's next request is counted in @p resend; the caller sends them all
+ * at once when it has read everything that arrived.
+ */
+static void
+gen_answered(struct gen_worker *g, struct tt_conn *c, struct gen_conn *x, uint64_t now,
+	     uint32_t *resend)
 {
 	const struct gen_opts *o = g->o;
 	uint64_t t = *slot_ts(g, x->slot, x->ts_head);
@@ -388,21 +393,17 @@ gen_answered(struct gen_worker *g, struct tt_conn *c, struct gen_conn *x, uint64
 		/* HTTP asked for Connection: close, tcpterm closes; echo: we close. */
 		if (o->payload == GEN_ECHO)
 			gen_shutdown(c, x);
-		return 0;
+		return;
 	}
 	if (*g->phase != GEN_PH_RUN) {
 		gen_drain_conn(c, x);
-		return 0;
+		return;
 	}
 	if (o->rate != 0) {
 		gen_ready_push(g, x->slot);
-		return 0;
+		return;
 	}
-	if (gen_send_requests(g, c, x, 1, now) != 0) {
-		tt_abort(c);
-		return -1;
-	}
-	return 0;
+	(*resend)++;
 }
 
 static void
@@ -411,7 +412,7 @@ gen_on_data(struct tt_conn *c, struct rte_mbuf *m)
 	struct gen_conn *x = tt_conn_ctx(c);
 	struct gen_worker *g = x->g;
 	const struct gen_opts *o = g->o;
-	uint32_t len = rte_pktmbuf_pkt_len(m), bad = 0;
+	uint32_t len = rte_pktmbuf_pkt_len(m), bad = 0, resend = 0;
 	uint64_t now;
 	struct rte_mbuf *s;
 	int n;
@@ -434,10 +435,7 @@ gen_on_data(struct tt_conn *c, struct rte_mbuf *m)
 				return;
 			}
 			while (n-- > 0)
-				if (gen_answered(g, c, x, now) != 0) {
-					rte_pktmbuf_free(m);
-					return;
-				}
+				gen_answered(g, c, x, now, &resend);
 		}
 	} else {
 		uint32_t left = len;
@@ -455,14 +453,16 @@ gen_on_data(struct tt_conn *c, struct rte_mbuf *m)
 			left -= take;
 			if (x->echo_got == o->size) {
 				x->echo_got = 0;
-				if (gen_answered(g, c, x, now) != 0) {
-					rte_pktmbuf_free(m);
-					return;
-				}
+				gen_answered(g, c, x, now, &resend);
 			}
 		}
 	}
 	rte_pktmbuf_free(m);
+	/* The closed loop's next requests, in one piece of the send queue. */
+	if (resend > 0 && gen_send_requests(g, c, x, resend, now) != 0) {
+		tt_abort(c);
+		return;
+	}
 	tt_recved(c, len);
 }
 
