@@ -112,14 +112,17 @@ else
 fi
 if [ "$SIDE" = tt ]; then WHO="tcpterm's"; else WHO="the generator's"; fi
 
-# tid PID: the worker thread of DPDK process PID (empty while it has none).
+# tid PID: the worker thread of DPDK process PID or of its child (the
+# generator runs under timeout), empty while it has none.
 tid() {
-	local t
-	for t in /proc/"$1"/task/*; do
-		if [ "$(cat "$t/comm" 2>/dev/null)" = rte-worker-1 ]; then
-			echo "${t##*/}"
-			return
-		fi
+	local p t
+	for p in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		for t in /proc/"$p"/task/*; do
+			if [ "$(cat "$t/comm" 2>/dev/null)" = rte-worker-1 ]; then
+				echo "${t##*/}"
+				return
+			fi
+		done
 	done
 }
 
