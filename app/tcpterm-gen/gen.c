@@ -60,7 +60,11 @@ _Static_assert(sizeof(struct gen_conn) <= TT_APP_CTX_SIZE, "gen_conn too large")
 
 static uint8_t bulk_pattern[GEN_BULK_CHUNK];
 
-/* Response parsing, byte by byte through the header, in bulk through the body. */
+/*
+ * Response parsing: a header that arrives whole is read in one pass
+ * over its line ends (memchr), one split across segments byte by byte;
+ * the body in bulk.
+ */
 
 static const char http_cl[] = "\ncontent-length:";
 static const char http_eoh[] = "\r\n\r\n";
@@ -73,6 +77,77 @@ http_next_response(struct gen_http_parser *st)
 	memset(st, 0, sizeof(*st));
 	st->body_left = body;
 	st->in_body = body > 0;
+}
+
+static inline uint8_t
+http_lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/* Does the line at @p q start with "content-length:" (any case)? */
+static inline bool
+http_is_cl_line(const uint8_t *q)
+{
+	uint32_t k;
+
+	for (k = 0; k < sizeof(http_cl) - 2; k++)
+		if (http_lower(q[k]) != (uint8_t)http_cl[k + 1])
+			return false;
+	return true;
+}
+
+/*
+ * A header that starts at @p p and ends (CR LF CR LF) within its first
+ * @p len bytes, read in one pass over its line ends with the same rules,
+ * and the same verdicts, as the byte-by-byte reader below: "HTTP/" then
+ * three digits at bytes 10..12, the first line that starts
+ * "content-length:" (any case) followed by blanks and at least one digit,
+ * at most GEN_HTTP_MAX_HDR bytes. @return the header's length, 0 when it
+ * is not all here or is shorter than a status line (the byte-by-byte
+ * reader takes it), or -1 for a malformed response.
+ */
+static int
+http_header_whole(struct gen_http_parser *st, const uint8_t *p, uint32_t len, uint32_t *bad_status)
+{
+	const uint8_t *lim = p + RTE_MIN(len, (uint32_t)GEN_HTTP_MAX_HDR);
+	const uint8_t *q = p, *nl, *cl = NULL, *end = NULL;
+	uint32_t clen = 0, k;
+
+	while ((nl = memchr(q, '\n', (size_t)(lim - q))) != NULL) {
+		q = nl + 1;
+		/* The first CR LF CR LF: a LF after a CR, then CR LF. */
+		if (nl > p && nl[-1] == '\r' && lim - q >= 2 && q[0] == '\r' && q[1] == '\n') {
+			end = q + 2;
+			break;
+		}
+		if (cl == NULL && (size_t)(lim - q) >= sizeof(http_cl) - 2 && http_is_cl_line(q))
+			cl = q + sizeof(http_cl) - 2;
+	}
+	if (end == NULL || end - p < 12)
+		return 0;
+	if (memcmp(p, "HTTP/", 5) != 0)
+		return -1;
+	for (k = 9; k < 12; k++)
+		if (p[k] < '0' || p[k] > '9')
+			return -1;
+	st->status = (uint16_t)((p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0'));
+	if (cl == NULL || st->status < 100)
+		return -1;
+	/* Blanks, then at least one digit; the header's CR ends either. */
+	for (q = cl; *q == ' ' || *q == '\t'; q++)
+		;
+	if (*q < '0' || *q > '9')
+		return -1;
+	for (; *q >= '0' && *q <= '9'; q++) {
+		if (clen > 100000000u)
+			return -1;
+		clen = clen * 10 + (uint32_t)(*q - '0');
+	}
+	if (st->status < 200 || st->status > 299)
+		(*bad_status)++;
+	st->clen = clen;
+	return (int)(end - p);
 }
 
 int
@@ -94,6 +169,20 @@ gen_http_feed(struct gen_http_parser *st, const uint8_t *p, uint32_t len, uint32
 				done++;
 			}
 			continue;
+		}
+		if (st->hdr_len == 0) {
+			/* A response starts: its whole header is usually here. */
+			int n = http_header_whole(st, p + i, len - i, bad_status);
+
+			if (n < 0)
+				return -1;
+			if (n > 0) {
+				i += (uint32_t)n;
+				http_next_response(st);
+				if (!st->in_body)
+					done++;
+				continue;
+			}
 		}
 		c = p[i++];
 		if (++st->hdr_len > GEN_HTTP_MAX_HDR)
@@ -284,9 +373,14 @@ gen_on_accept(struct tt_conn *c, const void *opts)
 	return 0;
 }
 
-/* One answer is complete: record it and go on as the mode says. */
-static int
-gen_answered(struct gen_worker *g, struct tt_conn *c, struct gen_conn *x, uint64_t now)
+/*
+ * One answer is complete: record it and go on as the mode says. A closed
+ * loop's next request is counted in @p resend; the caller sends them all
+ * at once when it has read everything that arrived.
+ */
+static void
+gen_answered(struct gen_worker *g, struct tt_conn *c, struct gen_conn *x, uint64_t now,
+	     uint32_t *resend)
 {
 	const struct gen_opts *o = g->o;
 	uint64_t t = *slot_ts(g, x->slot, x->ts_head);
@@ -299,21 +393,17 @@ gen_answered(struct gen_worker *g, struct tt_conn *c, struct gen_conn *x, uint64
 		/* HTTP asked for Connection: close, tcpterm closes; echo: we close. */
 		if (o->payload == GEN_ECHO)
 			gen_shutdown(c, x);
-		return 0;
+		return;
 	}
 	if (*g->phase != GEN_PH_RUN) {
 		gen_drain_conn(c, x);
-		return 0;
+		return;
 	}
 	if (o->rate != 0) {
 		gen_ready_push(g, x->slot);
-		return 0;
+		return;
 	}
-	if (gen_send_requests(g, c, x, 1, now) != 0) {
-		tt_abort(c);
-		return -1;
-	}
-	return 0;
+	(*resend)++;
 }
 
 static void
@@ -322,7 +412,7 @@ gen_on_data(struct tt_conn *c, struct rte_mbuf *m)
 	struct gen_conn *x = tt_conn_ctx(c);
 	struct gen_worker *g = x->g;
 	const struct gen_opts *o = g->o;
-	uint32_t len = rte_pktmbuf_pkt_len(m), bad = 0;
+	uint32_t len = rte_pktmbuf_pkt_len(m), bad = 0, resend = 0;
 	uint64_t now;
 	struct rte_mbuf *s;
 	int n;
@@ -345,10 +435,7 @@ gen_on_data(struct tt_conn *c, struct rte_mbuf *m)
 				return;
 			}
 			while (n-- > 0)
-				if (gen_answered(g, c, x, now) != 0) {
-					rte_pktmbuf_free(m);
-					return;
-				}
+				gen_answered(g, c, x, now, &resend);
 		}
 	} else {
 		uint32_t left = len;
@@ -366,14 +453,16 @@ gen_on_data(struct tt_conn *c, struct rte_mbuf *m)
 			left -= take;
 			if (x->echo_got == o->size) {
 				x->echo_got = 0;
-				if (gen_answered(g, c, x, now) != 0) {
-					rte_pktmbuf_free(m);
-					return;
-				}
+				gen_answered(g, c, x, now, &resend);
 			}
 		}
 	}
 	rte_pktmbuf_free(m);
+	/* The closed loop's next requests, in one piece of the send queue. */
+	if (resend > 0 && gen_send_requests(g, c, x, resend, now) != 0) {
+		tt_abort(c);
+		return;
+	}
 	tt_recved(c, len);
 }
 

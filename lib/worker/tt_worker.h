@@ -130,6 +130,7 @@ struct tt_worker {
 	uint64_t now_ms;
 	uint64_t tsc0;
 	uint64_t tsc_hz;
+	uint64_t tsc_us_mult;		/**< tt_tsc_us_mult(tsc_hz) */
 
 	/* Connections. */
 	struct tt_tcb *tcbs;
@@ -201,6 +202,28 @@ void tt_worker_drain(struct tt_worker *w);
 
 /** Reset every connection, free every mbuf the worker holds and the worker. */
 void tt_worker_destroy(struct tt_worker *w);
+
+#define TT_TSC_US_SHIFT 44
+
+/** The multiplier tt_tsc_to_us() takes for a TSC of @p tsc_hz (at least 1). */
+static inline uint64_t
+tt_tsc_us_mult(uint64_t tsc_hz)
+{
+	return (uint64_t)(((unsigned __int128)1000000 << TT_TSC_US_SHIFT) / tsc_hz);
+}
+
+/**
+ * Microseconds in @p tsc_delta TSC cycles, @p mult from tt_tsc_us_mult():
+ * a multiply and a shift instead of a division each loop iteration, in
+ * 128 bits so that it never wraps (tsc_delta x 10^6 leaves 64 bits after
+ * two hours at 2.5 GHz). Never above the exact quotient, and below it by
+ * less than 1 + tsc_delta / 2^44 (at 4 GHz, 20 microseconds a day).
+ */
+static inline uint64_t
+tt_tsc_to_us(uint64_t tsc_delta, uint64_t mult)
+{
+	return (uint64_t)(((unsigned __int128)tsc_delta * mult) >> TT_TSC_US_SHIFT);
+}
 
 /** Set the clock (microseconds since start): the TSC in production, virtual in tests. */
 void tt_worker_set_clock(struct tt_worker *w, uint64_t now_us);

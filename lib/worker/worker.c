@@ -77,6 +77,7 @@ tt_worker_create(const struct tt_worker_params *p)
 	w->cfg = cfg;
 	w->n_ports = p->n_ports;
 	w->tsc_hz = rte_get_tsc_hz();
+	w->tsc_us_mult = tt_tsc_us_mult(w->tsc_hz);
 	w->tsc0 = rte_rdtsc();
 	w->next_lport = (uint32_t)rte_rand();
 	if (p->isn_secret[0] == 0 && p->isn_secret[1] == 0) {
@@ -394,7 +395,7 @@ tt_worker_poll(struct tt_worker *w)
 	unsigned int i, total = 0, fired;
 	uint64_t start = rte_rdtsc();
 
-	tt_worker_set_clock(w, (start - w->tsc0) * 1000000 / w->tsc_hz);
+	tt_worker_set_clock(w, tt_tsc_to_us(start - w->tsc0, w->tsc_us_mult));
 	for (i = 0; i < w->n_ports; i++) {
 		struct tt_wport *p = &w->ports[i];
 		uint16_t q, n;

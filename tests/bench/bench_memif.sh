@@ -6,8 +6,10 @@
 # two DPDK processes joined by net_memif (no kernel on the path), measure
 #   1. connections/s: cps, closed loop, TT_BENCH_CPS_CONC (256) in flight,
 #      HTTP GET with Connection: close, full four-way close each;
-#   2. keep-alive requests/s: rps, TT_BENCH_RPS_CONC (64) connections,
-#      one request in flight each;
+#   2. keep-alive requests/s: rps, TT_BENCH_RPS_CONC (256) connections,
+#      one request in flight each, and again with TT_BENCH_RPS_PIPE (8)
+#      requests pipelined on each (HTTP/1.1 pipelining: tcpterm answers
+#      them in order);
 #   3. bulk Gbit/s: one connection sending to discard, one reading source;
 #   4. latency at 50 % and 90 % of the measured maximum of 1 and 2
 #      (open loop at those rates: latency counts from when each request
@@ -20,7 +22,7 @@
 #   sudo tests/bench/bench_memif.sh [--record] [SECONDS]
 #
 # SECONDS (default 10, at most 20) bounds every figure; the whole script
-# takes about 8 x (SECONDS + 4) s. tcpterm is the memif server (socket in a
+# takes about 9 x (SECONDS + 4) s. tcpterm is the memif server (socket in a
 # temp dir), started afresh for every figure and stopped before the
 # generator leaves (--wait-peer: DPDK 22.11's memif unmaps the rings of a
 # peer that goes while the other side still polls them), its main lcore on
@@ -41,7 +43,8 @@ DUR=${1:-10}
 [[ $DUR =~ ^[0-9]+$ ]] && [ "$DUR" -ge 2 ] && [ "$DUR" -le 20 ] ||
 	tt_die "SECONDS must be an integer in 2..20, not '$DUR'"
 CPS_CONC=${TT_BENCH_CPS_CONC:-256}
-RPS_CONC=${TT_BENCH_RPS_CONC:-64}
+RPS_CONC=${TT_BENCH_RPS_CONC:-256}
+RPS_PIPE=${TT_BENCH_RPS_PIPE:-8}
 TT_BIN=$ROOT/build/app/tcpterm
 GEN_BIN=$ROOT/build/app/tcpterm-gen
 [ -x "$TT_BIN" ] && [ -x "$GEN_BIN" ] || tt_die "build first: scripts/bootstrap.sh"
@@ -217,7 +220,10 @@ CPS=$(jget cps_max connections_per_s)
 row cps_max "connections/s, closed loop, $CPS_CONC in flight" "$CPS"
 gen rps_max rps -c "$RPS_CONC"
 RPS=$(jget rps_max requests_per_s)
-row rps_max "requests/s keep-alive, closed loop, $RPS_CONC connections" "$RPS"
+row rps_max "requests/s keep-alive, closed loop, $RPS_CONC connections, one request in flight each" "$RPS"
+gen rps_pipe rps -c "$RPS_CONC" --pipeline "$RPS_PIPE"
+row rps_pipe "requests/s keep-alive, closed loop, $RPS_CONC connections, $RPS_PIPE requests pipelined on each" \
+	"$(jget rps_pipe requests_per_s)"
 gen bulk_send bulk
 row bulk_send "Gbit/s, one connection to discard" "$(jget bulk_send gbit_per_s)"
 gen bulk_recv bulk --recv

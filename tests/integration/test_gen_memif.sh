@@ -5,9 +5,11 @@
 # tcpterm-gen against tcpterm, stack to stack over net_memif (no kernel, no
 # namespace: the two DPDK processes share memory through a socket file
 # under the test's temp dir). tcpterm's worker on CPU 1, the generator's
-# on CPU 0. Two short runs, each against a fresh tcpterm:
+# on CPU 0. Three short runs, each against a fresh tcpterm:
 #   cps, open loop at 20000/s, 64 in flight, 3 s (HTTP, Connection: close)
 #   rps, 16 keep-alive connections, closed loop, 3 s
+#   rps, 256 keep-alive connections, 8 requests pipelined on each, 3 s
+#   (every one answered by a complete, well-framed response)
 # Each must complete requests with zero errors and write a --json summary
 # that is valid and agrees with itself (counts, rates, percentile order);
 # the generator's mbufs in use must be back to their count after warm-up.
@@ -205,4 +207,6 @@ run_case() {
 
 run_case cps cps "cps, open loop 20000/s, 64 in flight, 3 s" --rate 20000 --concurrency 64 --duration 3
 run_case rps rps "rps, 16 keep-alive connections, closed loop, 3 s" --concurrency 16 --duration 3
+run_case rps_pipe rps "rps, 256 keep-alive connections, 8 requests pipelined on each, closed loop, 3 s" \
+	--concurrency 256 --pipeline 8 --duration 3
 tt_it_end

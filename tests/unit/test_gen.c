@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -196,6 +197,84 @@ test_http_feed_malformed(void **state)
 	}
 }
 
+/* Feed @p s in pieces of @p step bytes: responses completed, or -1 at the first error. */
+static int
+feed_steps(const char *s, uint32_t len, uint32_t step, uint32_t *bad)
+{
+	struct gen_http_parser st;
+	uint32_t off;
+	int n, done = 0;
+
+	memset(&st, 0, sizeof(st));
+	for (off = 0; off < len; off += step) {
+		n = gen_http_feed(&st, (const uint8_t *)s + off, len - off < step ? len - off : step, bad);
+		if (n < 0)
+			return -1;
+		done += n;
+	}
+	return done;
+}
+
+/*
+ * A header that arrives whole is read in one pass, one that arrives a byte
+ * at a time byte by byte: both give the same count, the same verdict and
+ * the same bad statuses on every input, good or malformed.
+ */
+static void
+test_http_feed_whole_matches_bytewise(void **state)
+{
+	static char big[9000 + 64], limit[8192 + 1];
+	static const char *const cases[] = {
+		"HTTP/1.1 200 OK\r\nContent-Length: 19\r\n\r\nHello from tcpterm\n",
+		"HTTP/1.1 200 OK\r\ncOnTeNt-LeNgTh:\t 3\r\n\r\nabcHTTP/1.1 503 x\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 9\r\n\r\nab",
+		"HTTP/1.1 200 OK\r\nX-Content-Length: 2\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nX: a\ncontent-length: 1\r\n\r\nz",
+		"HTTP/1.1 200 OK\r\nContent-Length: 4x\r\n\r\nabcd",
+		"HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 999999999999\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length : 1\r\n\r\nz",
+		"HTTP/1.1 099 OK\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 301 Moved\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n",
+		"HTTX/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/\r\n\r\n",
+		"HTTP/1.1 200\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\r\n\r\n",
+		big,
+		limit,
+	};
+	uint32_t i, k, bad_whole, bad_bytes, len;
+	int whole, bytes;
+
+	(void)state;
+	/* A header of 8193 bytes is one too many; one of 8192 is the most allowed. */
+	k = (uint32_t)snprintf(big, sizeof(big), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX: ");
+	memset(big + k, 'a', 9000 - k);
+	memcpy(big + 9000, "\r\n\r\n", 5);
+	k = (uint32_t)snprintf(limit, sizeof(limit), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX: ");
+	memset(limit + k, 'a', 8192 - 4 - k);
+	memcpy(limit + 8192 - 4, "\r\n\r\n", 5);
+	assert_int_equal(strlen(limit), 8192);
+	assert_int_equal(feed_steps(limit, 8192, 8192, &bad_whole), 1);
+	assert_int_equal(feed_steps(big, (uint32_t)strlen(big), 16384, &bad_whole), -1);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		len = (uint32_t)strlen(cases[i]);
+		bad_whole = bad_bytes = 0;
+		whole = feed_steps(cases[i], len, len, &bad_whole);
+		bytes = feed_steps(cases[i], len, 1, &bad_bytes);
+		assert_int_equal(whole, bytes);
+		assert_int_equal(bad_whole, bad_bytes);
+	}
+	/* The verdicts themselves, for the record. */
+	assert_int_equal(feed_steps(cases[1], (uint32_t)strlen(cases[1]), 4096, &bad_whole), 2);
+	assert_int_equal(feed_steps(cases[2], (uint32_t)strlen(cases[2]), 4096, &bad_whole), 1);
+	assert_int_equal(feed_steps(cases[3], (uint32_t)strlen(cases[3]), 4096, &bad_whole), -1);
+	assert_int_equal(feed_steps(cases[4], (uint32_t)strlen(cases[4]), 4096, &bad_whole), 1);
+	assert_int_equal(feed_steps(cases[7], (uint32_t)strlen(cases[7]), 4096, &bad_whole), -1);
+	assert_int_equal(feed_steps(cases[9], (uint32_t)strlen(cases[9]), 4096, &bad_whole), -1);
+}
+
 int
 main(void)
 {
@@ -207,6 +286,7 @@ main(void)
 		cmocka_unit_test(test_http_feed_split),
 		cmocka_unit_test(test_http_feed_pipelined),
 		cmocka_unit_test(test_http_feed_malformed),
+		cmocka_unit_test(test_http_feed_whole_matches_bytewise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

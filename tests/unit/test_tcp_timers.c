@@ -850,10 +850,44 @@ test_established_window_shut_in_flight_then_persist(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, th_setup, th_teardown)
 
+/*
+ * The worker's clock from the TSC: never above the exact microseconds,
+ * within the stated bound below them, and no wrap after hours of uptime
+ * (delta x 10^6 in 64 bits wrapped after about two hours at 2.5 GHz).
+ */
+static void
+test_clock_tsc_to_us_exact_and_no_wrap(void **state)
+{
+	static const uint64_t hzs[] = { 1000000000ull, 2494225000ull, 2994374123ull, 4000000000ull };
+	unsigned int i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(hzs) / sizeof(hzs[0]); i++) {
+		uint64_t hz = hzs[i], mult = tt_tsc_us_mult(hz);
+		const uint64_t deltas[] = {
+			0, 1, hz / 1000000 - 1, hz / 1000000, hz - 1, hz, 3 * hz + 12345,
+			7400 * hz, 3 * 3600 * hz + 777, 86400 * hz + 999999, 366 * 86400 * hz,
+		};
+
+		for (k = 0; k < sizeof(deltas) / sizeof(deltas[0]); k++) {
+			uint64_t exact = (uint64_t)((unsigned __int128)deltas[k] * 1000000 / hz);
+			uint64_t got = tt_tsc_to_us(deltas[k], mult);
+
+			assert_true(got <= exact);
+			assert_true(exact - got <= 1 + (deltas[k] >> TT_TSC_US_SHIFT));
+		}
+		/* A day at this clock: off by a few tens of microseconds at most. */
+		assert_true(86400000000ull - tt_tsc_to_us(86400 * hz, mult) <= 21);
+		/* Monotonic across a second. */
+		assert_true(tt_tsc_to_us(hz - 1, mult) <= tt_tsc_to_us(hz, mult));
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clock_tsc_to_us_exact_and_no_wrap),
 		T(test_syn_rcvd_synack_rto_backoff_then_dropped),
 		T(test_syn_rcvd_synack_rtx_then_ack_rto_3s),
 		T(test_established_rto_from_rtt_sample),
