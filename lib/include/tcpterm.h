@@ -177,7 +177,9 @@ struct tt_worker;
  * Must run on @p w's lcore.
  * @return 0 with *@p out set, -EADDRNOTAVAIL when no local port in the
  *   range maps to this worker and is free, -ENOMEM when the TCB pool or
- *   flow table is full, -EINVAL for a bad port index.
+ *   flow table is full, -EINVAL for a bad port index, -ENOSPC when this
+ *   worker already opened connections with 16 other (@p svc, @p opts)
+ *   pairs (a connection keeps a byte for them, not two pointers).
  */
 int tt_connect(struct tt_worker *w, unsigned int port, uint32_t raddr, uint16_t rport,
 	       const struct tt_service *svc, const void *opts, struct tt_conn **out);

@@ -167,8 +167,7 @@ tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_lis
 	if (t == NULL)
 		return true;		/* counted; the peer's retransmission may find room */
 	TT_STAT_INC(w, syncookies_ok);
-	t->svc = lst->svc;
-	t->svc_opts = lst->opts;
+	t->lidx = (uint8_t)(lst - w->cfg->listeners);
 	t->rcv.irs = s->seq - 1;
 	t->rcv.nxt = s->seq;
 	t->rcv.adv = s->seq + tcp_syncookie_window(w);
@@ -212,8 +211,7 @@ tcp_listen_syn(struct tt_worker *w, struct tt_seg *s, const struct tt_listen_cfg
 		return;
 	if (s->len > 0)
 		TT_DROP(w, tcp_syn_data);	/* not acknowledged: the peer sends it again */
-	t->svc = lst->svc;
-	t->svc_opts = lst->opts;
+	t->lidx = (uint8_t)lidx;
 	t->rcv.irs = s->seq;
 	t->rcv.nxt = s->seq + 1;
 	t->rcv.adv = t->rcv.nxt;
@@ -511,7 +509,7 @@ svc_accept(struct tt_worker *w, struct tt_tcb *t)
 		memset(t->app, 0, sizeof(t->app));
 		t->flags |= TT_TF_ACCEPTED;
 	}
-	if (svc->on_accept != NULL && svc->on_accept(conn_of(t), t->svc_opts) < 0) {
+	if (svc->on_accept != NULL && svc->on_accept(conn_of(t), tcb_svc_opts(t)) < 0) {
 		TT_STAT_INC(w, conn_aborted);
 		tcp_send_rst(w, t);
 		tcb_close(w, t, TT_CLOSE_ABORT);
@@ -562,7 +560,7 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 		tcp_rto_sample(t, &w->cfg->tcp, (tcp_ts_now(w, t) - s->ts_ecr) * 1000u);
 	} else if ((t->flags & TT_TF_RTT_TIMING) && seq_gt(s->ack, t->rtt_seq)) {
 		t->flags &= ~TT_TF_RTT_TIMING;
-		tcp_rto_sample(t, &w->cfg->tcp, (uint32_t)(w->now_us - t->rtt_start_us));
+		tcp_rto_sample(t, &w->cfg->tcp, ((uint32_t)w->now_us - t->rtt_start_us));
 	}
 	t->snd.una = s->ack;
 	if (t->flags & TT_TF_UNDO)
@@ -576,7 +574,7 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 	if (t->flags & TT_TF_IN_RECOVERY) {
 		if (seq_geq(s->ack, t->snd.recover)) {
 			/* RFC 6582 §3.2 step 3: full acknowledgment. */
-			t->cc->on_recovery_exit(t, t->snd.max - t->snd.una);
+			tcb_cc(t)->on_recovery_exit(t, t->snd.max - t->snd.una);
 			t->flags &= ~TT_TF_IN_RECOVERY;
 		} else if (t->flags & TT_TF_SACK) {
 			/* RFC 6675 §5: partial ACK; tcp_output sends the next holes as pipe allows. */
@@ -588,7 +586,7 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 		}
 	} else if (data != 0) {
 		/* RFC 5681 §3.1: only ACKs of new data grow cwnd; the SYN's ACK leaves IW (RFC 6928). */
-		t->cc->on_ack(t, acked, w->now_us);
+		tcb_cc(t)->on_ack(t, acked, w->now_us);
 	}
 	t->dupacks = 0;
 	t->lt_bytes = 0;
@@ -651,7 +649,7 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 			t->flags |= TT_TF_UNDO;
 		}
 		/* The algorithm sets ssthresh, and cwnd to the reduced window. */
-		t->cc->on_loss(t, t->snd.max - t->snd.una - t->lt_bytes, w->now_us);
+		tcb_cc(t)->on_loss(t, t->snd.max - t->snd.una - t->lt_bytes, w->now_us);
 		t->snd.recover = t->snd.max;
 		TT_STAT_INC(w, fast_retransmits);
 		t->flags |= TT_TF_IN_RECOVERY;

@@ -217,7 +217,7 @@ tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint
 	} else if (!(t->flags & TT_TF_RTT_TIMING) && (len > 0 || (flags & (TT_TH_SYN | TT_TH_FIN)))) {
 		t->flags |= TT_TF_RTT_TIMING;
 		t->rtt_seq = seq;
-		t->rtt_start_us = w->now_us;
+		t->rtt_start_us = (uint32_t)w->now_us;
 	}
 	wnd = rcv_wnd_advertise(w, t, (flags & TT_TH_SYN) != 0);
 	seg_send(w, t->port, m, &t->key, seq, t->rcv.nxt, flags, wnd, optlen);

@@ -73,7 +73,7 @@ q_unlink_free(struct tt_tcb *t, struct rte_mbuf **link)
 	*link = mbuf_meta(q)->qnext;
 	t->rcv.ooo_bytes -= q->pkt_len;
 	t->rcv.ooo_segs--;
-	t->w->ooo_mbufs--;
+	tcb_worker(t)->ooo_mbufs--;
 	rte_pktmbuf_free(q);
 }
 
@@ -127,7 +127,7 @@ reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t
 	*link = m;
 	t->rcv.ooo_bytes += len;
 	t->rcv.ooo_segs++;
-	t->w->ooo_mbufs++;
+	tcb_worker(t)->ooo_mbufs++;
 }
 
 /* The head of the queue if it starts at rcv.nxt (trimmed to it), else NULL. */
@@ -147,7 +147,7 @@ reass_pop(struct tt_tcb *t, bool *fin, uint32_t *len)
 		t->ooo_head = mbuf_meta(q)->qnext;
 		t->rcv.ooo_bytes -= q->pkt_len;
 		t->rcv.ooo_segs--;
-		t->w->ooo_mbufs--;
+		tcb_worker(t)->ooo_mbufs--;
 		*fin = mbuf_meta(q)->fin != 0;
 		if (seq_lt(seq, t->rcv.nxt))
 			q = mbuf_trim_front(q, t->rcv.nxt - seq);

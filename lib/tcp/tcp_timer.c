@@ -87,7 +87,7 @@ timer_rtx(struct tt_worker *w, struct tt_tcb *t)
 	}
 	t->rxt_shift++;
 	TT_STAT_INC(w, rto_expired);
-	t->cc->on_rto(t, t->snd.max - t->snd.una, w->now_us);
+	tcb_cc(t)->on_rto(t, t->snd.max - t->snd.una, w->now_us);
 	t->flags &= ~(TT_TF_IN_RECOVERY | TT_TF_RTT_TIMING | TT_TF_TLP | TT_TF_UNDO);	/* Karn */
 	t->loss_shift = 0;
 	t->dupacks = 0;

@@ -118,7 +118,18 @@ seg_seqlen(const struct tt_seg *s)
 
 struct tt_tcb_ext;
 
-/** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
+/**
+ * A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14).
+ *
+ * Sized for millions of idle connections (issue 5: 256 bytes of heap per
+ * idle established connection): no pointer that can be derived. The worker
+ * is tt_worker_slots[wslot] (tcb_worker()), the service and its options
+ * the listener's (cfg->listeners[lidx]) or, for an active open, the
+ * worker's tt_connect() table (w->active_svcs[lidx]) (tcb_svc()), the
+ * congestion-control algorithm tt_cc_algos[cc_id] (tcb_cc()); a free TCB
+ * is chained through flow_next. Not cache aligned: the flow-table walk
+ * reads tnode..flow_next, the first 48 bytes.
+ */
 struct tt_tcb {
 	struct tt_wheel_node tnode;	/**< the one wheel entry: earliest deadline */
 	struct tt_flow_key key;
@@ -127,12 +138,16 @@ struct tt_tcb {
 	uint8_t rxt_shift;		/**< consecutive retransmission timeouts */
 	uint8_t dupacks;
 	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
-	uint8_t lidx;			/**< passive open: index of the listener in cfg->listeners */
+	/** listener index in cfg->listeners, or with TT_TF_ACTIVE in w->active_svcs */
+	uint8_t lidx;
 	uint8_t ka_probes;		/**< keepalive probes since the peer last spoke */
 	uint8_t loss_shift;		/**< recovery timer back-off since the last ACK with news */
-	uint32_t flow_next;		/**< flow table chain: index + 1 of the next TCB, 0 = none */
+	/** flow table chain (in the pool: free list): index + 1 of the next TCB, 0 = none */
+	uint32_t flow_next;
 	uint8_t snd_wscale;		/**< RFC 7323: the peer's shift, applied to SEG.WND */
 	uint8_t rcv_wscale;		/**< RFC 7323: our shift, applied to what we advertise */
+	uint8_t wslot;			/**< the owning worker: tt_worker_slots[wslot] */
+	uint8_t cc_id;			/**< enum tt_cc_id, chosen at creation (tcb_init_send) */
 	uint32_t flags;			/**< TT_TF_* */
 	uint16_t mss;			/**< effective send MSS */
 	uint16_t lt_bytes;		/**< sent by limited transmit since the last new ACK (RFC 3042) */
@@ -169,37 +184,31 @@ struct tt_tcb {
 	uint32_t ts_offset;		/**< per-connection TSval offset */
 	uint32_t last_ack_sent;
 	uint32_t rxt_last_ms;		/**< ms clock of the latest hole retransmission */
-	/** SACK state while there is any (tcp_sack.c), NULL when quiet */
-	struct tt_tcb_ext *ext;
 
 	/* RFC 6298, microseconds. */
 	uint32_t srtt;
 	uint32_t rttvar;
 	uint32_t rto_ms;
 	uint32_t rtt_seq;
-	uint64_t rtt_start_us;
+	uint32_t rtt_start_us;		/**< low 32 bits of the µs clock when rtt_seq went out */
 
 	/** Low 32 bits of the ms tick each timer is due at, 0 = off (tcp_timer.c) */
 	uint32_t deadline[TT_NB_TIMERS];
 
 	uint32_t undo_hold;		/**< RFC 3522: no new undo decision until snd.una passes this */
-
-	const struct tt_cc_algo *cc;		/**< chosen at creation (tcb_init_send) */
-	union tt_cc_state cc_state;
 	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
+	union tt_cc_state cc_state;
 
+	/** SACK state while there is any (tcp_sack.c), NULL when quiet */
+	struct tt_tcb_ext *ext;
 	/* Send queue: [snd.una, snd.end) as single mbufs linked by next. */
 	struct rte_mbuf *sndq_head;
 	struct rte_mbuf *sndq_tail;
 	/* Out-of-order segments sorted by sequence (tcp_reass.c). */
 	struct rte_mbuf *ooo_head;
 
-	const struct tt_service *svc;
-	const void *svc_opts;		/**< the listener's or tt_connect()'s options */
-	struct tt_worker *w;
-	struct tt_tcb *free_next;
 	uint8_t app[TT_APP_CTX_SIZE] __rte_aligned(8);
-} __rte_cache_aligned;
+};
 
 /**
  * Hot/cold split: the SACK state only a connection with data out of order
@@ -435,11 +444,40 @@ int tcp_syncookie_check(struct tt_worker *w, const struct tt_seg *s, const uint3
 uint32_t tcp_isn(const struct tt_worker *w, const struct tt_flow_key *key);
 uint64_t tt_siphash24(const uint64_t key[2], const void *data, size_t len);
 
-/* Service callbacks, guarded: a NULL callback is skipped. */
+/** The worker that owns @p t. */
+static inline struct tt_worker *
+tcb_worker(const struct tt_tcb *t)
+{
+	return tt_worker_slots[t->wslot];
+}
+
+/** The service of @p t: its listener's, or the one given to tt_connect(). */
 static inline const struct tt_service *
 tcb_svc(const struct tt_tcb *t)
 {
-	return t->svc;
+	const struct tt_worker *w = tcb_worker(t);
+
+	if (t->flags & TT_TF_ACTIVE)
+		return w->active_svcs[t->lidx].svc;
+	return w->cfg->listeners[t->lidx].svc;
+}
+
+/** The options passed to the service's on_accept(). */
+static inline const void *
+tcb_svc_opts(const struct tt_tcb *t)
+{
+	const struct tt_worker *w = tcb_worker(t);
+
+	if (t->flags & TT_TF_ACTIVE)
+		return w->active_svcs[t->lidx].opts;
+	return w->cfg->listeners[t->lidx].opts;
+}
+
+/** The congestion-control algorithm of @p t. */
+static inline const struct tt_cc_algo *
+tcb_cc(const struct tt_tcb *t)
+{
+	return tt_cc_algos[t->cc_id];
 }
 
 #endif /* TT_TCP_H */
