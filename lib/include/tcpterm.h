@@ -32,8 +32,12 @@ extern "C" {
 /** A connection, as seen by a service. Opaque. */
 struct tt_conn;
 
-/** Bytes of per-connection storage reserved for the service. */
-#define TT_APP_CTX_SIZE 64
+/**
+ * Bytes of per-connection storage reserved for the service. It counts in
+ * the memory of every connection, idle or not: keep in it only what
+ * cannot be found again (the options are tt_conn_opts()).
+ */
+#define TT_APP_CTX_SIZE 56
 
 /** Why a connection ended, passed to tt_service::on_close(). */
 enum tt_close_reason {
@@ -98,6 +102,12 @@ struct tt_service {
  * zeroed before on_accept().
  */
 void *tt_conn_ctx(struct tt_conn *c);
+
+/**
+ * The options on_accept() was given for @p c: its listener's, or those
+ * passed to tt_connect(). Valid for the life of the connection.
+ */
+const void *tt_conn_opts(const struct tt_conn *c);
 
 /** Bytes that tt_send()/tt_send_copy() can queue now. */
 uint32_t tt_send_space(const struct tt_conn *c);

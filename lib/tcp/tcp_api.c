@@ -17,6 +17,12 @@ tt_conn_ctx(struct tt_conn *c)
 	return tcb_of(c)->app;
 }
 
+const void *
+tt_conn_opts(const struct tt_conn *c)
+{
+	return tcb_svc_opts((const struct tt_tcb *)c);
+}
+
 static bool
 can_send(const struct tt_tcb *t)
 {

@@ -40,6 +40,7 @@
 struct tt_conn {
 	_Alignas(RTE_CACHE_LINE_SIZE) char ctx[TT_APP_CTX_SIZE];
 	const struct tt_service *svc;
+	const void *opts;	/* what tt_conn_opts() reports */
 	uint32_t space;		/* what tt_send_space() reports */
 	uint32_t copy_limit;	/* most bytes one tt_send_copy() queues; 0: no limit */
 	int send_err;		/* nonzero: sends fail with this */
@@ -65,6 +66,12 @@ void *
 tt_conn_ctx(struct tt_conn *c)
 {
 	return c->ctx;
+}
+
+const void *
+tt_conn_opts(const struct tt_conn *c)
+{
+	return c->opts;
 }
 
 uint32_t
@@ -229,6 +236,7 @@ conn_open(const struct tt_service *svc, const void *opts, uint32_t space)
 {
 	memset(&conn, 0, sizeof(conn));
 	conn.svc = svc;
+	conn.opts = opts;
 	conn.space = space;
 	if (svc->on_accept != NULL)
 		assert_int_equal(svc->on_accept(&conn, opts), 0);

@@ -89,7 +89,6 @@ struct http_opts {
 
 struct http_ctx {
 	http_parser parser;		/* first: callbacks find the ctx from it */
-	const struct http_opts *opts;
 	struct rte_mbuf *rx;		/* first unparsed segment, or NULL */
 	struct rte_mbuf *rx_tail;	/* last segment of the rx list */
 	uint16_t resp_off;		/* bytes of the due response queued so far */
@@ -344,16 +343,17 @@ http_rx_pop(struct http_ctx *x)
 }
 
 static const char *
-http_resp_get(const struct http_ctx *x, uint32_t *len)
+http_resp_get(const struct tt_conn *c, const struct http_ctx *x, uint32_t *len)
 {
+	const struct http_opts *o = tt_conn_opts(c);
 	const struct http_resp *r;
 
 	switch (x->kind) {
 	case HTTP_RESP_OK:
-		r = &x->opts->ok[x->conn];
+		r = &o->ok[x->conn];
 		break;
 	case HTTP_RESP_405:
-		r = &x->opts->not_allowed[x->conn];
+		r = &o->not_allowed[x->conn];
 		break;
 	default:
 		*len = sizeof(http_400) - 1;
@@ -384,7 +384,7 @@ http_flush(struct tt_conn *c, struct http_ctx *x)
 	uint32_t len, space, n;
 	int ret;
 
-	buf = http_resp_get(x, &len);
+	buf = http_resp_get(c, x, &len);
 	while (x->resp_off < len) {
 		space = tt_send_space(c);
 		if (space == 0)
@@ -467,12 +467,11 @@ http_drain(struct tt_conn *c, struct http_ctx *x)
 }
 
 static int
-http_on_accept(struct tt_conn *c, const void *opts)
+http_on_accept(struct tt_conn *c, const void *opts __rte_unused)
 {
 	struct http_ctx *x = tt_conn_ctx(c);
 
 	http_parser_init(&x->parser, HTTP_REQUEST);
-	x->opts = opts;
 	x->state = HTTP_OPEN;
 	return 0;
 }
