@@ -59,11 +59,11 @@ sndq_append(struct tt_tcb *t, struct rte_mbuf *seg)
 	seg->next = NULL;
 	seg->nb_segs = 1;
 	seg->pkt_len = seg->data_len;
-	if (t->sndq_tail == NULL)
+	if (t->sndq_head == NULL)
 		t->sndq_head = seg;
 	else
-		t->sndq_tail->next = seg;
-	t->sndq_tail = seg;
+		sndq_tail(t)->next = seg;
+	mbuf_meta(t->sndq_head)->qnext = seg;
 	t->snd.end += seg->data_len;
 }
 
@@ -102,7 +102,7 @@ tt_send_copy(struct tt_conn *c, const void *buf, uint32_t len)
 	struct tt_tcb *t = tcb_of(c);
 	const uint8_t *p = buf;
 	uint32_t done = 0;
-	struct rte_mbuf *tail = t->sndq_tail;
+	struct rte_mbuf *tail = sndq_tail(t);
 
 	if (!can_send(t))
 		return -ENOTCONN;

@@ -429,6 +429,8 @@ sndq_drop(struct tt_tcb *t, uint32_t bytes)
 		if (q->data_len <= bytes) {
 			bytes -= q->data_len;
 			t->sndq_head = q->next;
+			if (q->next != NULL)	/* the new first mbuf keeps the tail */
+				mbuf_meta(q->next)->qnext = mbuf_meta(q)->qnext;
 			q->next = NULL;
 			rte_pktmbuf_free_seg(q);
 		} else {
@@ -438,8 +440,6 @@ sndq_drop(struct tt_tcb *t, uint32_t bytes)
 			bytes = 0;
 		}
 	}
-	if (t->sndq_head == NULL)
-		t->sndq_tail = NULL;
 }
 
 void
@@ -454,5 +454,5 @@ sndq_free(struct tt_tcb *t)
 		rte_pktmbuf_free_seg(q);
 		q = next;
 	}
-	t->sndq_head = t->sndq_tail = NULL;
+	t->sndq_head = NULL;
 }

@@ -201,9 +201,11 @@ struct tt_tcb {
 
 	/** SACK state while there is any (tcp_sack.c), NULL when quiet */
 	struct tt_tcb_ext *ext;
-	/* Send queue: [snd.una, snd.end) as single mbufs linked by next. */
+	/*
+	 * Send queue: [snd.una, snd.end) as single mbufs linked by next; the
+	 * last one is in the first one's mbuf_meta() qnext (sndq_tail()).
+	 */
 	struct rte_mbuf *sndq_head;
-	struct rte_mbuf *sndq_tail;
 	/* Out-of-order segments sorted by sequence (tcp_reass.c). */
 	struct rte_mbuf *ooo_head;
 
@@ -351,6 +353,17 @@ tcb_keepalive_reset(struct tt_worker *w, struct tt_tcb *t)
 		return;
 	t->ka_probes = 0;
 	tcb_timer_set(w, t, TT_TIMER_KEEPALIVE, w->now_ms + w->cfg->tcp.keepalive_idle_ms);
+}
+
+/*
+ * The last mbuf of the send queue, NULL when it is empty. It is kept in
+ * the first mbuf's qnext (a send-queue mbuf is in no reassembly queue),
+ * not in the TCB: 8 bytes less per connection, idle or not.
+ */
+static inline struct rte_mbuf *
+sndq_tail(const struct tt_tcb *t)
+{
+	return t->sndq_head == NULL ? NULL : mbuf_meta(t->sndq_head)->qnext;
 }
 
 /* tcp_output.c */
