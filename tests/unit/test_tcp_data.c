@@ -786,6 +786,54 @@ test_local_seq_wrap_source(void **state)
 	assert_int_equal(th_stat(h, fast_retransmits), 1);
 }
 
+/*
+ * The send queue's tail lives in its first mbuf (sndq_tail()): it is the
+ * last mbuf of the chain and the chain holds [snd.una, snd.end) while ACKs
+ * free and trim the first mbufs and the source appends, filling the tail.
+ */
+static void
+assert_sndq_consistent(struct th *h)
+{
+	struct tt_tcb *t = th_tcb(h);
+	struct rte_mbuf *q, *last = NULL;
+	uint32_t bytes = 0;
+
+	for (q = t->sndq_head; q != NULL; q = q->next) {
+		bytes += q->data_len;
+		last = q;
+	}
+	assert_ptr_equal(sndq_tail(t), last);
+	assert_int_equal(bytes, t->snd.end - t->snd.una);
+}
+
+static void
+test_send_queue_tail_follows_acks(void **state)
+{
+	struct th *h = *state;
+	static const uint32_t acks[] = { 1001, 2921, 4000, 4381, 14601, 20000 };
+	uint32_t nxt = 1 + 10 * 1460;
+	unsigned int i;
+
+	th_handshake(h, 19);
+	expect_source_flight(h, 1, 10, 1460);
+	assert_true(th_tcb(h)->sndq_head != NULL);
+	assert_sndq_consistent(h);
+	for (i = 0; i < RTE_DIM(acks); i++) {
+		struct th_seg *s = &h->last;
+
+		th_send(h, "A", 1, acks[i], WIN, NULL, 0);
+		assert_int_equal(th_tcb(h)->snd.una - h->iss, acks[i]);
+		assert_sndq_consistent(h);
+		/* What goes out next is the right stretch of the pattern. */
+		while (th_recv(h, s)) {
+			assert_int_equal(s->seq, nxt);
+			assert_chargen(h, s->seq);
+			nxt += s->len;
+		}
+	}
+	assert_int_equal(th_tcb(h)->snd.nxt - h->iss, nxt);
+}
+
 /* tcpterm's echo crosses its own wrap; the peer's ACKs across it reopen the window. */
 static void
 test_local_seq_wrap_echo(void **state)
@@ -920,6 +968,7 @@ main(void)
 		T(test_peer_seq_wrap_ooo_and_echo),
 		T_NOLT(test_local_seq_wrap_source),
 		T(test_local_seq_wrap_echo),
+		T(test_send_queue_tail_follows_acks),
 		cmocka_unit_test_setup_teardown(test_source_sends_queued_data_after_peer_fin,
 						setup_sndbuf4096, th_teardown),
 		cmocka_unit_test_setup_teardown(test_close_wait_echo_sends_pending_then_fin,
