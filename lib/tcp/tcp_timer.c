@@ -27,8 +27,8 @@ void
 tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms)
 {
 	t->deadline[k] = (uint32_t)at_ms == 0 ? 1 : (uint32_t)at_ms;
-	if (!tt_wheel_armed(&t->tnode) || at_ms < t->tnode.expire)
-		tt_wheel_arm(&w->wheel, &t->tnode, at_ms);
+	if (!tt_wheel_armed(&t->tnode) || tt_wheel_before((uint32_t)at_ms, t->tnode.expire))
+		tt_wheel_arm(&w->wheel, &t->tnode, (uint32_t)at_ms);
 }
 
 /* RFC 6298 §2: SRTT, RTTVAR and RTO from one measurement (microseconds). */
@@ -342,8 +342,8 @@ tcb_unbusy(struct tt_worker *w, struct tt_tcb *t)
 	}
 	if (first == UINT64_MAX)
 		return;
-	if (!tt_wheel_armed(&t->tnode) || first < t->tnode.expire)
-		tt_wheel_arm(&w->wheel, &t->tnode, first);
+	if (!tt_wheel_armed(&t->tnode) || tt_wheel_before((uint32_t)first, t->tnode.expire))
+		tt_wheel_arm(&w->wheel, &t->tnode, (uint32_t)first);
 }
 
 void

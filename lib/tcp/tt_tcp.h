@@ -128,7 +128,9 @@ struct tt_tcb_ext;
  * worker's tt_connect() table (w->active_svcs[lidx]) (tcb_svc()), the
  * congestion-control algorithm tt_cc_algos[cc_id] (tcb_cc()); a free TCB
  * is chained through flow_next. Not cache aligned: the flow-table walk
- * reads tnode..flow_next, the first 48 bytes.
+ * reads key..flow_next, bytes 12 to 36. The size is a multiple of 8, so
+ * in the line-aligned array a TCB starts 8-aligned within a line; at
+ * 312 bytes that walk straddles two lines for half of the TCBs.
  */
 struct tt_tcb {
 	struct tt_wheel_node tnode;	/**< the one wheel entry: earliest deadline */

@@ -136,7 +136,9 @@ tt_worker_create(const struct tt_worker_params *p)
 		w->tcbs[i].flow_next = w->tcb_free;
 		w->tcb_free = i + 1;
 	}
-	tt_wheel_init(&w->wheel, 0);
+	/* only TCBs use the wheel: it names them by index */
+	if (tt_wheel_init(&w->wheel, 0, &w->tcbs[0].tnode, sizeof(struct tt_tcb), w->n_tcbs) != 0)
+		goto fail;
 	snprintf(name, sizeof(name), "tt_cmd_%u_%u", p->id, instance);
 	w->cmds = rte_ring_create_elem(name, sizeof(struct tt_cmd), 64, p->socket, RING_F_SC_DEQ);
 	if (w->cmds == NULL)
