@@ -423,10 +423,9 @@ tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 
-	t->snd.iss = iss;
-	t->snd.una = t->snd.nxt = t->snd.max = t->snd.recover = t->undo_hold = t->snd.iss;
-	t->snd.end = t->snd.iss + 1;
-	t->snd.sml = t->snd.iss;
+	t->snd.una = t->snd.nxt = t->snd.max = t->snd.recover = t->undo_hold = iss;
+	t->snd.end = iss + 1;
+	t->snd.sml = iss;
 	if (cfg->initial_window != 0)
 		t->snd.cwnd = cfg->initial_window * t->mss;
 	else

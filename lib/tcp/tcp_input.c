@@ -168,7 +168,6 @@ tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_lis
 		return true;		/* counted; the peer's retransmission may find room */
 	TT_STAT_INC(w, syncookies_ok);
 	t->lidx = (uint8_t)(lst - w->cfg->listeners);
-	t->rcv.irs = s->seq - 1;
 	t->rcv.nxt = s->seq;
 	t->rcv.adv = s->seq + tcp_syncookie_window(w);
 	t->mss = (uint16_t)RTE_MIN((uint32_t)o.mss, (uint32_t)w->ports[s->port].mtu - 40);
@@ -177,7 +176,7 @@ tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_lis
 	t->last_ack_sent = s->seq;	/* the SYN-ACK's ACK: TS.Recent is this TSval */
 	t->snd.nxt = t->snd.max = s->ack;	/* our SYN went out */
 	t->snd.wl1 = s->seq - 1;
-	t->snd.wl2 = t->snd.iss;
+	t->snd.wl2 = tcb_iss(t);
 	tcb_set_state(w, t, TT_SYN_RCVD);
 	tcp_input_conn(w, t, s);
 	return true;
@@ -212,7 +211,6 @@ tcp_listen_syn(struct tt_worker *w, struct tt_seg *s, const struct tt_listen_cfg
 	if (s->len > 0)
 		TT_DROP(w, tcp_syn_data);	/* not acknowledged: the peer sends it again */
 	t->lidx = (uint8_t)lidx;
-	t->rcv.irs = s->seq;
 	t->rcv.nxt = s->seq + 1;
 	t->rcv.adv = t->rcv.nxt;
 	t->mss = tcp_send_mss(w, s);
@@ -221,7 +219,7 @@ tcp_listen_syn(struct tt_worker *w, struct tt_seg *s, const struct tt_listen_cfg
 	t->snd.wnd = s->wnd;
 	t->snd.max_wnd = s->wnd;
 	t->snd.wl1 = s->seq;
-	t->snd.wl2 = t->snd.iss;
+	t->snd.wl2 = tcb_iss(t);
 	tcb_set_state(w, t, TT_SYN_RCVD);
 	tcb_backlog_add(w, t, lidx);
 	TT_STAT_INC(w, conn_syn_rcvd);
@@ -360,7 +358,7 @@ step_check_seq(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	 */
 	if (t->state == TT_SYN_RCVD && (t->flags & TT_TF_ACTIVE) &&
 	    (s->flags & (TT_TH_SYN | TT_TH_ACK | TT_TH_FIN)) == (TT_TH_SYN | TT_TH_ACK) &&
-	    s->len == 0 && s->seq == t->rcv.irs && seq_gt(s->ack, t->snd.una) &&
+	    s->len == 0 && s->seq == tcb_irs(t) && seq_gt(s->ack, t->snd.una) &&
 	    seq_leq(s->ack, t->snd.max)) {
 		s->flags &= ~TT_TH_SYN;
 		s->seq++;
@@ -373,8 +371,8 @@ step_check_seq(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 				  seq_in(s->seq + slen - 1, t->rcv.nxt, t->rcv.nxt + wnd));
 	if (!ok) {
 		/* A SYN_RCVD peer that lost our SYN-ACK sends its SYN again. */
-		if (t->state == TT_SYN_RCVD && (s->flags & TT_TH_SYN) && s->seq == t->rcv.irs) {
-			t->snd.nxt = t->snd.iss;
+		if (t->state == TT_SYN_RCVD && (s->flags & TT_TH_SYN) && s->seq == tcb_irs(t)) {
+			t->snd.nxt = tcb_iss(t);
 			return STEP_DROP;
 		}
 		TT_DROP(w, tcp_out_of_window);
@@ -541,15 +539,18 @@ tcp_eifel_check(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 	t->snd.recover = t->snd.una;
 }
 
-/* New data acknowledged: RTT sample, send queue, RFC 5681/6582 window growth. */
+/*
+ * New data acknowledged: RTT sample, send queue, RFC 5681/6582 window
+ * growth. @p syn: the ACK that completes the handshake, covering our SYN.
+ */
 static void
-tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
+tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s, bool syn)
 {
 	const struct tt_service *svc = tcb_svc(t);
 	uint32_t acked = s->ack - t->snd.una;
 	uint32_t data = acked;
 
-	if (t->snd.una == t->snd.iss)
+	if (syn)
 		data--;			/* our SYN */
 	if ((t->flags & TT_TF_FIN_QUEUED) && seq_gt(s->ack, t->snd.end))
 		data--;			/* our FIN */
@@ -690,7 +691,7 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 			return STEP_DROP;
 		}
 		tcb_set_state(w, t, TT_ESTABLISHED);
-		tcp_ack_new(w, t, s);
+		tcp_ack_new(w, t, s, true);
 		/* RFC 6298 §5.7: the SYN-ACK timed out, so data starts with an RTO of 3 s. */
 		if (synack_timed_out && t->rto_ms < RTO_AFTER_SYN_TIMEOUT_MS)
 			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
@@ -718,7 +719,7 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	advanced = seq_gt(s->ack, t->snd.una);
 	if (advanced) {
 		tcb_timer_clear(t, TT_TIMER_LOSS);	/* re-armed from here (tcp_output) */
-		tcp_ack_new(w, t, s);
+		tcp_ack_new(w, t, s, false);
 		if (t->flags & TT_TF_FREE)
 			return STEP_DROP;
 	}
@@ -895,7 +896,7 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	bool ack_ok = false;
 
 	if (s->flags & TT_TH_ACK) {
-		if (seq_leq(s->ack, t->snd.iss) || seq_gt(s->ack, t->snd.max)) {
+		if (seq_leq(s->ack, tcb_iss(t)) || seq_gt(s->ack, t->snd.max)) {
 			TT_DROP(w, tcp_ack_unsent);
 			if (!(s->flags & TT_TH_RST))
 				tcp_respond(w, s->port, &s->key, s->ack, 0, TT_TH_RST, 0);
@@ -920,7 +921,6 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	}
 	if (s->len > 0)
 		TT_DROP(w, tcp_syn_data);	/* not acknowledged: the peer sends it again */
-	t->rcv.irs = s->seq;
 	t->rcv.nxt = s->seq + 1;
 	t->rcv.adv = t->rcv.nxt;
 	t->mss = RTE_MIN(t->mss, tcp_send_mss(w, s));
@@ -932,14 +932,14 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	if (!ack_ok) {
 		/* Simultaneous open: SYN_RCVD, our SYN goes again with an ACK. */
 		tcb_set_state(w, t, TT_SYN_RCVD);
-		t->snd.nxt = t->snd.iss;
+		t->snd.nxt = tcb_iss(t);
 		return;
 	}
 	{
 		bool syn_timed_out = t->rxt_shift > 0;
 
 		tcb_set_state(w, t, TT_ESTABLISHED);
-		tcp_ack_new(w, t, s);
+		tcp_ack_new(w, t, s, true);
 		if (syn_timed_out && t->rto_ms < RTO_AFTER_SYN_TIMEOUT_MS)
 			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
 	}

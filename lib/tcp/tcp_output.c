@@ -322,11 +322,11 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 	if (t->state == TT_CLOSED || (t->flags & TT_TF_FREE))
 		return;
 	if (t->state == TT_SYN_RCVD || t->state == TT_SYN_SENT) {
-		if (t->snd.nxt == t->snd.iss) {
+		if (t->snd.nxt == tcb_iss(t)) {
 			uint8_t flags = TT_TH_SYN;
 
-			if (tcp_xmit(w, t, t->snd.iss, 0, flags) == 0) {
-				t->snd.nxt = t->snd.iss + 1;
+			if (tcp_xmit(w, t, tcb_iss(t), 0, flags) == 0) {
+				t->snd.nxt = tcb_iss(t) + 1;
 				t->snd.max = seq_max(t->snd.max, t->snd.nxt);
 			}
 		}

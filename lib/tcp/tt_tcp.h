@@ -130,7 +130,8 @@ struct tt_tcb_ext;
  * is chained through flow_next. Not cache aligned: the flow-table walk
  * reads key..flow_next, bytes 12 to 36. The size is a multiple of 8, so
  * in the line-aligned array a TCB starts 8-aligned within a line; at
- * 312 bytes that walk straddles two lines for half of the TCBs.
+ * 304 bytes it starts at 0, 48, 32 or 16 in turn, and the walk straddles
+ * two lines for half of the TCBs.
  */
 struct tt_tcb {
 	struct tt_wheel_node tnode;	/**< the one wheel entry: earliest deadline */
@@ -161,7 +162,6 @@ struct tt_tcb {
 		uint32_t wnd;
 		uint32_t wl1;
 		uint32_t wl2;
-		uint32_t iss;
 		uint32_t end;		/**< sequence after the last queued data byte */
 		uint32_t cwnd;
 		uint32_t ssthresh;
@@ -173,7 +173,6 @@ struct tt_tcb {
 	struct {
 		uint32_t nxt;
 		uint32_t adv;		/**< right edge advertised */
-		uint32_t irs;
 		uint32_t held;		/**< delivered, not yet tt_recved() */
 		uint32_t ooo_bytes;
 		uint8_t unacked;	/**< full segments received since our last ACK */
@@ -458,6 +457,26 @@ int tcp_syncookie_check(struct tt_worker *w, const struct tt_seg *s, const uint3
 /* isn.c */
 uint32_t tcp_isn(const struct tt_worker *w, const struct tt_flow_key *key);
 uint64_t tt_siphash24(const uint64_t key[2], const void *data, size_t len);
+
+/*
+ * ISS and IRS are not kept: they only matter before our SYN is
+ * acknowledged (SYN_SENT, SYN_RCVD), where SND.UNA is still ISS and, in
+ * SYN_RCVD, RCV.NXT is IRS + 1 (data and FIN wait for ESTABLISHED).
+ */
+
+/** Our initial send sequence number; only while our SYN is unacknowledged. */
+static inline uint32_t
+tcb_iss(const struct tt_tcb *t)
+{
+	return t->snd.una;
+}
+
+/** The peer's initial sequence number; only in SYN_RCVD. */
+static inline uint32_t
+tcb_irs(const struct tt_tcb *t)
+{
+	return t->rcv.nxt - 1;
+}
 
 /** The worker that owns @p t. */
 static inline struct tt_worker *

@@ -471,11 +471,11 @@ test_zero_window_takes_ack_above_rcv_nxt(void **state)
 	assert_int_equal(h->last.win, 4096);
 	th_expect_none(h);
 	assert_int_equal(th_tcb(h)->rcv.held, 0);
-	assert_int_equal(th_tcb(h)->snd.una - th_tcb(h)->snd.iss, 4097);
+	assert_int_equal(th_tcb(h)->snd.una - h->iss, 4097);
 	/* Beyond an open window: its text is dropped, an old ACK changes nothing. */
 	th_send(h, "A", 4097 + 8192, 1, WIN, NULL, 0);
 	th_expect(h, "A", 4097, 4097, 0);
-	assert_int_equal(th_tcb(h)->snd.una - th_tcb(h)->snd.iss, 4097);
+	assert_int_equal(th_tcb(h)->snd.una - h->iss, 4097);
 }
 
 /*
@@ -493,7 +493,7 @@ test_ack_at_window_edge_taken(void **state)
 	/* [2801, 4097) is lost; the peer's ACK of our echo carries SEQ 4097. */
 	th_send(h, "A", 4097, 2801, WIN, NULL, 0);
 	th_expect(h, "A", 2801, 2801, 0);
-	assert_int_equal(th_tcb(h)->snd.una - th_tcb(h)->snd.iss, 2801);
+	assert_int_equal(th_tcb(h)->snd.una - h->iss, 2801);
 	assert_int_equal(th_tcb(h)->rcv.held, 0);
 	assert_int_equal(h->last.win, 4096);
 }

@@ -376,7 +376,7 @@ test_ts_across_seq_and_clock_wrap(void **state)
 	send_ts(h, "A", 201, 201, WIN, NULL, 0, 13, tsv);
 	/* Samples: 0 ms (handshake, counted as 1 us), then 10 ms across the wrap. */
 	assert_int_equal(t->srtt, (7 * 1 + 10000) / 8);
-	assert_int_equal(t->snd.una - t->snd.iss, 201);
+	assert_int_equal(t->snd.una - h->iss, 201);
 	assert_int_equal(th_drop(h, tcp_paws), 0);
 	/* The next segment's TSval has wrapped past 0. */
 	send_ts(h, "PA", 201, 201, WIN, data, 10, 14, tsv);
