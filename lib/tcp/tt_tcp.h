@@ -130,8 +130,8 @@ struct tt_tcb_ext;
  * is chained through flow_next. Not cache aligned: the flow-table walk
  * reads key..flow_next, bytes 12 to 36. The size is a multiple of 8, so
  * in the line-aligned array a TCB starts 8-aligned within a line; at
- * 304 bytes it starts at 0, 48, 32 or 16 in turn, and the walk straddles
- * two lines for half of the TCBs.
+ * 296 bytes it starts at each multiple of 8 in turn, and the walk
+ * straddles two lines for half of the TCBs (those starting at 32 or more).
  */
 struct tt_tcb {
 	struct tt_wheel_node tnode;	/**< the one wheel entry: earliest deadline */

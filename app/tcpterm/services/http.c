@@ -89,8 +89,7 @@ struct http_opts {
 
 struct http_ctx {
 	http_parser parser;		/* first: callbacks find the ctx from it */
-	struct rte_mbuf *rx;		/* first unparsed segment, or NULL */
-	struct rte_mbuf *rx_tail;	/* last segment of the rx list */
+	struct rte_mbuf *rx;		/* first unparsed segment, or NULL; see rx_tail() */
 	uint16_t resp_off;		/* bytes of the due response queued so far */
 	uint8_t kind;			/* enum http_kind */
 	uint8_t conn;			/* enum http_conn of the due response */
@@ -100,6 +99,25 @@ struct http_ctx {
 };
 
 _Static_assert(sizeof(struct http_ctx) <= TT_APP_CTX_SIZE, "http ctx too large");
+
+/*
+ * The rx list's last segment is kept in its first segment's tx_offload, a
+ * field only transmission reads: the rx list is parsed and freed, never
+ * sent, and uses nothing else of a segment but next, data_off and
+ * data_len. A pointer less in every connection's context.
+ */
+static inline struct rte_mbuf *
+rx_tail(const struct http_ctx *x)
+{
+	return x->rx == NULL ? NULL : (struct rte_mbuf *)(uintptr_t)x->rx->tx_offload;
+}
+
+/* Set the rx list's last segment; the list is not empty. */
+static inline void
+rx_tail_set(struct http_ctx *x, struct rte_mbuf *tail)
+{
+	x->rx->tx_offload = (uintptr_t)tail;
+}
 
 static const char http_400[] =
 	"HTTP/1.1 400 Bad Request\r\n"
@@ -324,7 +342,6 @@ http_rx_drop(struct tt_conn *c, struct http_ctx *x)
 		rte_pktmbuf_free_seg(s);
 	}
 	x->rx = NULL;
-	x->rx_tail = NULL;
 	if (len > 0)
 		tt_recved(c, len);
 }
@@ -333,11 +350,11 @@ http_rx_drop(struct tt_conn *c, struct http_ctx *x)
 static void
 http_rx_pop(struct http_ctx *x)
 {
-	struct rte_mbuf *s = x->rx;
+	struct rte_mbuf *s = x->rx, *tail = rx_tail(x);
 
 	x->rx = s->next;
-	if (x->rx == NULL)
-		x->rx_tail = NULL;
+	if (x->rx != NULL)
+		rx_tail_set(x, tail);
 	s->next = NULL;
 	rte_pktmbuf_free_seg(s);
 }
@@ -494,8 +511,8 @@ http_on_data(struct tt_conn *c, struct rte_mbuf *m)
 	if (x->rx == NULL)
 		x->rx = m;
 	else
-		x->rx_tail->next = m;
-	x->rx_tail = rte_pktmbuf_lastseg(m);
+		rx_tail(x)->next = m;
+	rx_tail_set(x, rte_pktmbuf_lastseg(m));
 	if (x->kind == HTTP_RESP_NONE)
 		http_drain(c, x);
 }
@@ -530,7 +547,6 @@ http_on_close(struct tt_conn *c, enum tt_close_reason reason __rte_unused)
 		rte_pktmbuf_free_seg(s);
 	}
 	x->rx = NULL;
-	x->rx_tail = NULL;
 }
 
 const struct tt_service tt_svc_http = {
