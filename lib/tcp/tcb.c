@@ -167,7 +167,7 @@ tcb_ext_free(struct tt_worker *w, struct tt_tcb *t)
 void
 tcb_ext_put(struct tt_worker *w, struct tt_tcb *t)
 {
-	if (t->ext != NULL && t->ext->n_sacked == 0 && t->ooo_head == NULL &&
+	if (t->ext != NULL && t->ext->n_sacked == 0 && t->ext->ooo_head == NULL &&
 	    !(t->flags & (TT_TF_DSACK | TT_TF_IN_RECOVERY | TT_TF_UNDO)))
 		tcb_ext_free(w, t);
 }
@@ -458,7 +458,7 @@ uint32_t
 tcb_rcv_window(const struct tt_tcb *t)
 {
 	uint32_t buf = tcb_worker(t)->cfg->tcp.rcv_window;
-	uint32_t used = t->rcv.held + t->rcv.ooo_bytes;
+	uint32_t used = t->rcv.held + tcb_ooo_bytes(t);
 
 	/* RFC 7323 §2.3: the most the window field can say with our shift. */
 	return used >= buf ? 0 : RTE_MIN(buf - used, (uint32_t)TT_MAX_WIN << t->rcv_wscale);

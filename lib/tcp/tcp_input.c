@@ -32,7 +32,7 @@ ooo_room(const struct tt_worker *w, const struct tt_tcb *t)
 	uint32_t win = RTE_MIN(w->cfg->tcp.rcv_window, (uint32_t)TT_MAX_WIN << t->rcv_wscale);
 	uint32_t per_conn = 2u * (win / RTE_MBUF_DEFAULT_DATAROOM) + 16u;
 
-	return t->rcv.ooo_segs < RTE_MIN(per_conn, (uint32_t)UINT16_MAX) &&
+	return tcb_ooo_segs(t) < RTE_MIN(per_conn, (uint32_t)UINT16_MAX) &&
 	       w->ooo_mbufs < w->cfg->limits.mbufs / 4;
 }	/* out-of-order mbufs held per connection */
 #define RTO_AFTER_SYN_TIMEOUT_MS 3000	/* RFC 6298 §5.7 */
@@ -808,7 +808,7 @@ static void
 step_data_fin(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 {
 	bool fin = (s->flags & TT_TH_FIN) != 0;
-	bool had_gap = t->ooo_head != NULL;
+	bool had_gap = tcb_ooo_head(t) != NULL;
 
 	if (s->len == 0 && !fin) {
 		rte_pktmbuf_free(s->m);
@@ -826,6 +826,10 @@ step_data_fin(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	if (s->seq != t->rcv.nxt) {
 		if (!ooo_room(w, t)) {
 			TT_DROP(w, tcp_rcv_window_full);
+			rte_pktmbuf_free(s->m);
+		} else if (tcb_ext_get(t) == NULL) {
+			/* The queue lives in the SACK state block: none left. */
+			TT_DROP(w, tcp_ooo_no_state);
 			rte_pktmbuf_free(s->m);
 		} else {
 			TT_STAT_INC(w, ooo_segs_rx);

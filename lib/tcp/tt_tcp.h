@@ -130,7 +130,7 @@ struct tt_tcb_ext;
  * is chained through flow_next. Not cache aligned: the flow-table walk
  * reads key..flow_next, bytes 12 to 36. The size is a multiple of 8, so
  * in the line-aligned array a TCB starts 8-aligned within a line; at
- * 296 bytes it starts at each multiple of 8 in turn, and the walk
+ * 280 bytes it starts at each multiple of 8 in turn, and the walk
  * straddles two lines for half of the TCBs (those starting at 32 or more).
  */
 struct tt_tcb {
@@ -174,9 +174,7 @@ struct tt_tcb {
 		uint32_t nxt;
 		uint32_t adv;		/**< right edge advertised */
 		uint32_t held;		/**< delivered, not yet tt_recved() */
-		uint32_t ooo_bytes;
 		uint8_t unacked;	/**< full segments received since our last ACK */
-		uint16_t ooo_segs;	/**< mbufs in the reassembly queue */
 	} rcv;
 
 	/* RFC 7323 §4.3 and §5. */
@@ -200,30 +198,29 @@ struct tt_tcb {
 	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
 	union tt_cc_state cc_state;
 
-	/** SACK state while there is any (tcp_sack.c), NULL when quiet */
+	/** SACK state and the reassembly queue while there is any, NULL when quiet */
 	struct tt_tcb_ext *ext;
 	/*
 	 * Send queue: [snd.una, snd.end) as single mbufs linked by next; the
 	 * last one is in the first one's mbuf_meta() qnext (sndq_tail()).
 	 */
 	struct rte_mbuf *sndq_head;
-	/* Out-of-order segments sorted by sequence (tcp_reass.c). */
-	struct rte_mbuf *ooo_head;
 
 	uint8_t app[TT_APP_CTX_SIZE] __rte_aligned(8);
 };
 
 /**
- * Hot/cold split: the SACK state only a connection with data out of order
- * (receive side) or SACKed data in flight (send side) needs. Taken from
+ * Hot/cold split: the SACK state and reassembly queue only a connection
+ * with data out of order (receive side) or SACKed data in flight (send
+ * side) needs. Taken from
  * the worker's preallocated pool ([tcp] max_sack_state) when the first
  * SACK block, out-of-order segment or duplicate arrives, given back by
  * tcb_unbusy() once the connection is quiet again (scoreboard empty,
  * reassembly queue empty, no D-SACK to report). With the pool empty the
  * connection goes on without it, counted in sack_state_unavailable: it
- * reports its out-of-order ranges lowest first with no history or D-SACK
- * and, as a sender, ignores the blocks (recovery by duplicate ACKs and the
- * retransmission timer).
+ * drops out-of-order segments (drop tcp_ooo_no_state) with a duplicate
+ * ACK each, reports no D-SACK and, as a sender, ignores the blocks
+ * (recovery by duplicate ACKs and the retransmission timer).
  */
 struct tt_tcb_ext {
 	/** RFC 6675 scoreboard: SACKed ranges above snd.una, sorted, disjoint. */
@@ -241,7 +238,35 @@ struct tt_tcb_ext {
 	uint32_t undo_cwnd;
 	uint32_t undo_ssthresh;
 	uint32_t undo_ts;
+	/*
+	 * Out-of-order segments sorted by sequence (tcp_reass.c): a connection
+	 * holds them only with this block; without one they are dropped.
+	 */
+	uint16_t ooo_segs;		/**< mbufs in the reassembly queue */
+	uint32_t ooo_bytes;
+	struct rte_mbuf *ooo_head;
 };
+
+/** The first out-of-order segment, NULL when none. */
+static inline struct rte_mbuf *
+tcb_ooo_head(const struct tt_tcb *t)
+{
+	return t->ext == NULL ? NULL : t->ext->ooo_head;
+}
+
+/** Mbufs in the reassembly queue. */
+static inline uint32_t
+tcb_ooo_segs(const struct tt_tcb *t)
+{
+	return t->ext == NULL ? 0 : t->ext->ooo_segs;
+}
+
+/** Payload bytes in the reassembly queue. */
+static inline uint32_t
+tcb_ooo_bytes(const struct tt_tcb *t)
+{
+	return t->ext == NULL ? 0 : t->ext->ooo_bytes;
+}
 
 /** Ranges in the SACK scoreboard. */
 static inline unsigned int

@@ -181,15 +181,15 @@ test_ooo_reverse_321_dupacks_then_echo_in_order(void **state)
 	send_data(h, 101, 100);
 	expect_dupack(h, 1);
 	th_expect_none(h);
-	assert_int_equal(th_tcb(h)->rcv.ooo_segs, 2);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 200);
+	assert_int_equal(tcb_ooo_segs(th_tcb(h)), 2);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 200);
 	send_data(h, 1, 100);
 	expect_echo(h, 1, 301, 300);
 	th_expect_none(h);
 	assert_int_equal(th_stat(h, ooo_segs_rx), 2);
 	assert_int_equal(th_tcb(h)->rcv.nxt, h->irs + 301);
-	assert_int_equal(th_tcb(h)->rcv.ooo_segs, 0);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 0);
+	assert_int_equal(tcb_ooo_segs(th_tcb(h)), 0);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 0);
 }
 
 /* Segments 2, 3, 1. */
@@ -242,7 +242,7 @@ test_overlap_front_of_queued_segment(void **state)
 	expect_dupack(h, 1);
 	send_data(h, 151, 100);
 	expect_dupack(h, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 150);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 150);
 	send_data(h, 1, 150);
 	expect_echo(h, 1, 301, 300);
 	th_expect_none(h);
@@ -260,7 +260,7 @@ test_overlap_back_of_queued_segment(void **state)
 	expect_dupack(h, 1);
 	send_data(h, 251, 100);
 	expect_dupack(h, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 150);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 150);
 	send_data(h, 1, 200);
 	expect_echo(h, 1, 351, 350);
 	th_expect_none(h);
@@ -278,8 +278,8 @@ test_exact_duplicate_ooo_segment_queued_once(void **state)
 	expect_dupack(h, 1);
 	send_data(h, 201, 100);
 	expect_dupack(h, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_segs, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 100);
+	assert_int_equal(tcb_ooo_segs(th_tcb(h)), 1);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 100);
 	send_data(h, 1, 200);
 	expect_echo(h, 1, 301, 300);
 	th_expect_none(h);
@@ -297,11 +297,11 @@ test_segment_covering_two_queued_replaces_them(void **state)
 	expect_dupack(h, 1);
 	send_data(h, 301, 50);
 	expect_dupack(h, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_segs, 2);
+	assert_int_equal(tcb_ooo_segs(th_tcb(h)), 2);
 	send_data(h, 151, 250);
 	expect_dupack(h, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_segs, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 250);
+	assert_int_equal(tcb_ooo_segs(th_tcb(h)), 1);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 250);
 	send_data(h, 1, 150);
 	expect_echo(h, 1, 401, 400);
 	th_expect_none(h);
@@ -414,7 +414,7 @@ test_segment_entirely_beyond_window_acked_and_dropped(void **state)
 	th_expect_none(h);
 	assert_int_equal(th_drop(h, tcp_out_of_window), 1);
 	assert_int_equal(th_stat(h, ooo_segs_rx), 0);
-	assert_null(th_tcb(h)->ooo_head);
+	assert_null(tcb_ooo_head(th_tcb(h)));
 }
 
 /* Echo not acknowledged: the advertised window shrinks by what is held, to 0. */
