@@ -32,8 +32,12 @@ extern "C" {
 /** A connection, as seen by a service. Opaque. */
 struct tt_conn;
 
-/** Bytes of per-connection storage reserved for the service. */
-#define TT_APP_CTX_SIZE 64
+/**
+ * Bytes of per-connection storage reserved for the service. It counts in
+ * the memory of every connection, idle or not: keep in it only what
+ * cannot be found again (the options are tt_conn_opts()).
+ */
+#define TT_APP_CTX_SIZE 48
 
 /** Why a connection ended, passed to tt_service::on_close(). */
 enum tt_close_reason {
@@ -98,6 +102,12 @@ struct tt_service {
  * zeroed before on_accept().
  */
 void *tt_conn_ctx(struct tt_conn *c);
+
+/**
+ * The options on_accept() was given for @p c: its listener's, or those
+ * passed to tt_connect(). Valid for the life of the connection.
+ */
+const void *tt_conn_opts(const struct tt_conn *c);
 
 /** Bytes that tt_send()/tt_send_copy() can queue now. */
 uint32_t tt_send_space(const struct tt_conn *c);
@@ -177,7 +187,9 @@ struct tt_worker;
  * Must run on @p w's lcore.
  * @return 0 with *@p out set, -EADDRNOTAVAIL when no local port in the
  *   range maps to this worker and is free, -ENOMEM when the TCB pool or
- *   flow table is full, -EINVAL for a bad port index.
+ *   flow table is full, -EINVAL for a bad port index, -ENOSPC when this
+ *   worker already opened connections with 16 other (@p svc, @p opts)
+ *   pairs (a connection keeps a byte for them, not two pointers).
  */
 int tt_connect(struct tt_worker *w, unsigned int port, uint32_t raddr, uint16_t rport,
 	       const struct tt_service *svc, const void *opts, struct tt_conn **out);

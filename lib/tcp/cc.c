@@ -13,7 +13,7 @@
 
 #include "tt_tcp.h"
 
-static const struct tt_cc_algo *const cc_algos[TT_CC_NB] = {
+const struct tt_cc_algo *const tt_cc_algos[TT_CC_NB] = {
 	[TT_CC_NEWRENO] = &tt_cc_newreno,
 	[TT_CC_CUBIC] = &tt_cc_cubic,
 };
@@ -23,7 +23,7 @@ tt_cc_get(enum tt_cc_id id)
 {
 	if ((unsigned int)id >= TT_CC_NB)
 		return &tt_cc_newreno;
-	return cc_algos[id];
+	return tt_cc_algos[id];
 }
 
 int
@@ -32,7 +32,7 @@ tt_cc_by_name(const char *name)
 	unsigned int i;
 
 	for (i = 0; i < TT_CC_NB; i++)
-		if (strcmp(cc_algos[i]->name, name) == 0)
+		if (strcmp(tt_cc_algos[i]->name, name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -42,7 +42,7 @@ tt_cc_name(enum tt_cc_id id)
 {
 	if ((unsigned int)id >= TT_CC_NB)
 		return NULL;
-	return cc_algos[id]->name;
+	return tt_cc_algos[id]->name;
 }
 
 /*

@@ -91,6 +91,8 @@ union tt_cc_state {
 
 extern const struct tt_cc_algo tt_cc_newreno;
 extern const struct tt_cc_algo tt_cc_cubic;
+/** Every algorithm, by enum tt_cc_id (struct tt_tcb keeps the id). */
+extern const struct tt_cc_algo *const tt_cc_algos[TT_CC_NB];
 
 /** The algorithm for @p id; NewReno for an unknown one. */
 const struct tt_cc_algo *tt_cc_get(enum tt_cc_id id);

@@ -92,17 +92,18 @@ tcb_set_state(struct tt_worker *w, struct tt_tcb *t, uint8_t state)
 struct tt_tcb *
 tcb_alloc(struct tt_worker *w, const struct tt_flow_key *key, uint8_t port)
 {
-	struct tt_tcb *t = w->tcb_free;
+	struct tt_tcb *t;
 
-	if (unlikely(t == NULL)) {
+	if (unlikely(w->tcb_free == 0)) {
 		TT_DROP(w, tcb_pool_full);
 		return NULL;
 	}
-	w->tcb_free = t->free_next;
+	t = &w->tcbs[w->tcb_free - 1];
+	w->tcb_free = t->flow_next;
 	memset(t, 0, offsetof(struct tt_tcb, app));
 	t->key = *key;
 	t->port = port;
-	t->w = w;
+	t->wslot = w->slot;
 	flow_link(w, t);
 	return t;
 }
@@ -114,7 +115,7 @@ tcb_alloc(struct tt_worker *w, const struct tt_flow_key *key, uint8_t port)
 struct tt_tcb_ext *
 tcb_ext_get(struct tt_tcb *t)
 {
-	struct tt_worker *w = t->w;
+	struct tt_worker *w = tcb_worker(t);
 	struct tt_tcb_ext *x = t->ext;
 
 	if (likely(x != NULL))
@@ -150,7 +151,7 @@ tcb_ext_free(struct tt_worker *w, struct tt_tcb *t)
 void
 tcb_ext_put(struct tt_worker *w, struct tt_tcb *t)
 {
-	if (t->ext != NULL && t->ext->n_sacked == 0 && t->ooo_head == NULL &&
+	if (t->ext != NULL && t->ext->n_sacked == 0 && t->ext->ooo_head == NULL &&
 	    !(t->flags & (TT_TF_DSACK | TT_TF_IN_RECOVERY | TT_TF_UNDO)))
 		tcb_ext_free(w, t);
 }
@@ -170,8 +171,8 @@ tcb_release(struct tt_worker *w, struct tt_tcb *t)
 	}
 	tcb_set_state(w, t, TT_CLOSED);
 	t->flags = 0;
-	t->free_next = w->tcb_free;
-	w->tcb_free = t;
+	t->flow_next = w->tcb_free;
+	w->tcb_free = (uint32_t)(t - w->tcbs) + 1;
 }
 
 static void
@@ -421,18 +422,18 @@ tcb_init_send_common(struct tt_worker *w, struct tt_tcb *t, uint32_t iss, uint32
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 
-	t->snd.iss = iss;
-	t->snd.una = t->snd.nxt = t->snd.max = t->snd.recover = t->undo_hold = t->snd.iss;
-	t->snd.end = t->snd.iss + 1;
-	t->snd.sml = t->snd.iss;
+	t->snd.una = t->snd.nxt = t->snd.max = t->snd.recover = t->undo_hold = iss;
+	t->snd.end = iss + 1;
+	t->snd.sml = iss;
 	if (cfg->initial_window != 0)
 		t->snd.cwnd = cfg->initial_window * t->mss;
 	else
 		t->snd.cwnd = RTE_MIN(10u * t->mss, RTE_MAX(2u * t->mss, 14600u));
 	t->snd.ssthresh = UINT32_MAX;
 	t->rto_ms = cfg->rto_init_ms;
-	t->cc = tt_cc_get((enum tt_cc_id)cfg->congestion_control);
-	t->cc->init(t);
+	t->cc_id = (uint8_t)(cfg->congestion_control < TT_CC_NB ? cfg->congestion_control
+								  : TT_CC_NEWRENO);
+	tcb_cc(t)->init(t);
 	/* Per-connection switches start from [tcp]; tt_set_nodelay() changes them. */
 	if (!cfg->nagle)
 		t->flags |= TT_TF_NODELAY;
@@ -470,8 +471,8 @@ tcp_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key)
 uint32_t
 tcb_rcv_window(const struct tt_tcb *t)
 {
-	uint32_t buf = t->w->cfg->tcp.rcv_window;
-	uint32_t used = t->rcv.held + t->rcv.ooo_bytes;
+	uint32_t buf = tcb_worker(t)->cfg->tcp.rcv_window;
+	uint32_t used = t->rcv.held + tcb_ooo_bytes(t);
 
 	/* RFC 7323 §2.3: the most the window field can say with our shift. */
 	return used >= buf ? 0 : RTE_MIN(buf - used, (uint32_t)TT_MAX_WIN << t->rcv_wscale);

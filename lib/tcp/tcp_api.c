@@ -17,6 +17,12 @@ tt_conn_ctx(struct tt_conn *c)
 	return tcb_of(c)->app;
 }
 
+const void *
+tt_conn_opts(const struct tt_conn *c)
+{
+	return tcb_svc_opts((const struct tt_tcb *)c);
+}
+
 static bool
 can_send(const struct tt_tcb *t)
 {
@@ -29,7 +35,7 @@ tt_send_space(const struct tt_conn *c)
 {
 	const struct tt_tcb *t = (const struct tt_tcb *)c;
 	uint32_t queued = t->snd.end - t->snd.una;
-	uint32_t buf = t->w->cfg->tcp.snd_buf;
+	uint32_t buf = tcb_worker(t)->cfg->tcp.snd_buf;
 
 	if (!can_send(t))
 		return 0;
@@ -42,8 +48,8 @@ kick(struct tt_tcb *t)
 {
 	if (!(t->flags & TT_TF_BUSY)) {
 		t->flags |= TT_TF_BUSY;
-		tcp_output(t->w, t);
-		tcb_unbusy(t->w, t);
+		tcp_output(tcb_worker(t), t);
+		tcb_unbusy(tcb_worker(t), t);
 	}
 }
 
@@ -53,11 +59,11 @@ sndq_append(struct tt_tcb *t, struct rte_mbuf *seg)
 	seg->next = NULL;
 	seg->nb_segs = 1;
 	seg->pkt_len = seg->data_len;
-	if (t->sndq_tail == NULL)
+	if (t->sndq_head == NULL)
 		t->sndq_head = seg;
 	else
-		t->sndq_tail->next = seg;
-	t->sndq_tail = seg;
+		sndq_tail(t)->next = seg;
+	mbuf_meta(t->sndq_head)->qnext = seg;
 	t->snd.end += seg->data_len;
 }
 
@@ -96,7 +102,7 @@ tt_send_copy(struct tt_conn *c, const void *buf, uint32_t len)
 	struct tt_tcb *t = tcb_of(c);
 	const uint8_t *p = buf;
 	uint32_t done = 0;
-	struct rte_mbuf *tail = t->sndq_tail;
+	struct rte_mbuf *tail = sndq_tail(t);
 
 	if (!can_send(t))
 		return -ENOTCONN;
@@ -112,11 +118,11 @@ tt_send_copy(struct tt_conn *c, const void *buf, uint32_t len)
 		done = n;
 	}
 	while (done < len) {
-		struct rte_mbuf *m = rte_pktmbuf_alloc(t->w->pool);
+		struct rte_mbuf *m = rte_pktmbuf_alloc(tcb_worker(t)->pool);
 		uint32_t n;
 
 		if (m == NULL) {
-			TT_DROP(t->w, mbuf_alloc);
+			TT_DROP(tcb_worker(t), mbuf_alloc);
 			break;
 		}
 		n = RTE_MIN(len - done, (uint32_t)rte_pktmbuf_tailroom(m));
@@ -144,7 +150,7 @@ tt_recved(struct tt_conn *c, uint32_t len)
 	 * beyond the one last advertised (RFC 1122 §4.2.3.3, RFC 9293
 	 * §3.8.6.2.2), however many calls freed the space.
 	 */
-	if (wnd > adv && wnd - adv >= RTE_MIN(2u * t->mss, t->w->cfg->tcp.rcv_window / 2) &&
+	if (wnd > adv && wnd - adv >= RTE_MIN(2u * t->mss, tcb_worker(t)->cfg->tcp.rcv_window / 2) &&
 	    (t->state == TT_ESTABLISHED || t->state == TT_FIN_WAIT_1 || t->state == TT_FIN_WAIT_2)) {
 		t->flags |= TT_TF_ACKNOW;
 		kick(t);
@@ -160,7 +166,7 @@ tt_shutdown(struct tt_conn *c)
 	if (!can_send(t))
 		return -ENOTCONN;
 	t->flags |= TT_TF_FIN_QUEUED;
-	tcb_set_state(t->w, t, t->state == TT_ESTABLISHED ? TT_FIN_WAIT_1 : TT_LAST_ACK);
+	tcb_set_state(tcb_worker(t), t, t->state == TT_ESTABLISHED ? TT_FIN_WAIT_1 : TT_LAST_ACK);
 	kick(t);
 	return 0;
 }
@@ -196,7 +202,7 @@ tt_set_keepalive(struct tt_conn *c, int on)
 	t->flags |= TT_TF_KEEPALIVE;
 	/* Idle time counts from now; a handshake in progress arms it on completion. */
 	if (t->state != TT_SYN_SENT && t->state != TT_SYN_RCVD)
-		tcb_keepalive_reset(t->w, t);
+		tcb_keepalive_reset(tcb_worker(t), t);
 	return 0;
 }
 
@@ -207,15 +213,15 @@ tt_abort(struct tt_conn *c)
 
 	if (t->flags & TT_TF_FREE)
 		return;
-	TT_STAT_INC(t->w, conn_aborted);
-	tcp_send_rst(t->w, t);
-	tcb_close(t->w, t, TT_CLOSE_ABORT);
+	TT_STAT_INC(tcb_worker(t), conn_aborted);
+	tcp_send_rst(tcb_worker(t), t);
+	tcb_close(tcb_worker(t), t, TT_CLOSE_ABORT);
 }
 
 struct rte_mbuf *
 tt_conn_alloc_mbuf(struct tt_conn *c)
 {
-	return rte_pktmbuf_alloc(tcb_of(c)->w->pool);
+	return rte_pktmbuf_alloc(tcb_worker(tcb_of(c))->pool);
 }
 
 /*
@@ -265,6 +271,28 @@ pick_local(struct tt_worker *w, unsigned int port, struct tt_flow_key *key)
 	return -EADDRNOTAVAIL;
 }
 
+/*
+ * The index of (@p svc, @p opts) in the worker's table of active-open
+ * services, added if new; -ENOSPC when TT_ACTIVE_SVCS pairs are in use.
+ * A TCB keeps this byte, not two pointers. Pairs are never removed: a
+ * client uses one or a few for the life of the process.
+ */
+static int
+active_svc_index(struct tt_worker *w, const struct tt_service *svc, const void *opts)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->n_active_svcs; i++)
+		if (w->active_svcs[i].svc == svc && w->active_svcs[i].opts == opts)
+			return (int)i;
+	if (i == TT_ACTIVE_SVCS)
+		return -ENOSPC;
+	w->active_svcs[i].svc = svc;
+	w->active_svcs[i].opts = opts;
+	w->n_active_svcs++;
+	return (int)i;
+}
+
 /* RFC 9293 §3.10.1 OPEN, active: SYN-SENT and our SYN. */
 int
 tt_connect(struct tt_worker *w, unsigned int port, uint32_t raddr, uint16_t rport,
@@ -272,10 +300,13 @@ tt_connect(struct tt_worker *w, unsigned int port, uint32_t raddr, uint16_t rpor
 {
 	struct tt_flow_key key;
 	struct tt_tcb *t;
-	int ret;
+	int ret, sidx;
 
 	if (port >= w->n_ports || svc == NULL || rport == 0)
 		return -EINVAL;
+	sidx = active_svc_index(w, svc, opts);
+	if (sidx < 0)
+		return sidx;
 	key.raddr = raddr;
 	key.rport = rport;
 	ret = pick_local(w, port, &key);
@@ -284,8 +315,7 @@ tt_connect(struct tt_worker *w, unsigned int port, uint32_t raddr, uint16_t rpor
 	t = tcb_alloc(w, &key, (uint8_t)port);
 	if (t == NULL)
 		return -ENOMEM;
-	t->svc = svc;
-	t->svc_opts = opts;
+	t->lidx = (uint8_t)sidx;
 	t->flags |= TT_TF_ACTIVE | TT_TF_ACCEPTED | TT_TF_BUSY;
 	memset(t->app, 0, sizeof(t->app));
 	t->mss = (uint16_t)RTE_MIN((uint32_t)w->cfg->tcp.mss, (uint32_t)w->ports[port].mtu - 40);
@@ -301,13 +331,13 @@ tt_connect(struct tt_worker *w, unsigned int port, uint32_t raddr, uint16_t rpor
 struct tt_worker *
 tt_conn_worker(struct tt_conn *c)
 {
-	return tcb_of(c)->w;
+	return tcb_worker(tcb_of(c));
 }
 
 unsigned int
 tt_conn_worker_id(const struct tt_conn *c)
 {
-	return ((const struct tt_tcb *)c)->w->id;
+	return tcb_worker((const struct tt_tcb *)c)->id;
 }
 
 void

@@ -32,7 +32,7 @@ ooo_room(const struct tt_worker *w, const struct tt_tcb *t)
 	uint32_t win = RTE_MIN(w->cfg->tcp.rcv_window, (uint32_t)TT_MAX_WIN << t->rcv_wscale);
 	uint32_t per_conn = 2u * (win / RTE_MBUF_DEFAULT_DATAROOM) + 16u;
 
-	return t->rcv.ooo_segs < RTE_MIN(per_conn, (uint32_t)UINT16_MAX) &&
+	return tcb_ooo_segs(t) < RTE_MIN(per_conn, (uint32_t)UINT16_MAX) &&
 	       w->ooo_mbufs < w->cfg->limits.mbufs / 4;
 }	/* out-of-order mbufs held per connection */
 #define RTO_AFTER_SYN_TIMEOUT_MS 3000	/* RFC 6298 §5.7 */
@@ -167,9 +167,7 @@ tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_lis
 	if (t == NULL)
 		return true;		/* counted; the peer's retransmission may find room */
 	TT_STAT_INC(w, syncookies_ok);
-	t->svc = lst->svc;
-	t->svc_opts = lst->opts;
-	t->rcv.irs = s->seq - 1;
+	t->lidx = (uint8_t)(lst - w->cfg->listeners);
 	t->rcv.nxt = s->seq;
 	t->rcv.adv = s->seq + tcp_syncookie_window(w);
 	t->mss = (uint16_t)RTE_MIN((uint32_t)o.mss, (uint32_t)w->ports[s->port].mtu - 40);
@@ -178,7 +176,7 @@ tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_lis
 	t->last_ack_sent = s->seq;	/* the SYN-ACK's ACK: TS.Recent is this TSval */
 	t->snd.nxt = t->snd.max = s->ack;	/* our SYN went out */
 	t->snd.wl1 = s->seq - 1;
-	t->snd.wl2 = t->snd.iss;
+	t->snd.wl2 = tcb_iss(t);
 	tcb_set_state(w, t, TT_SYN_RCVD);
 	tcp_input_conn(w, t, s);
 	return true;
@@ -212,9 +210,7 @@ tcp_listen_syn(struct tt_worker *w, struct tt_seg *s, const struct tt_listen_cfg
 		return;
 	if (s->len > 0)
 		TT_DROP(w, tcp_syn_data);	/* not acknowledged: the peer sends it again */
-	t->svc = lst->svc;
-	t->svc_opts = lst->opts;
-	t->rcv.irs = s->seq;
+	t->lidx = (uint8_t)lidx;
 	t->rcv.nxt = s->seq + 1;
 	t->rcv.adv = t->rcv.nxt;
 	t->mss = tcp_send_mss(w, s);
@@ -223,7 +219,7 @@ tcp_listen_syn(struct tt_worker *w, struct tt_seg *s, const struct tt_listen_cfg
 	t->snd.wnd = s->wnd;
 	t->snd.max_wnd = s->wnd;
 	t->snd.wl1 = s->seq;
-	t->snd.wl2 = t->snd.iss;
+	t->snd.wl2 = tcb_iss(t);
 	tcb_set_state(w, t, TT_SYN_RCVD);
 	tcb_backlog_add(w, t, lidx);
 	TT_STAT_INC(w, conn_syn_rcvd);
@@ -362,7 +358,7 @@ step_check_seq(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	 */
 	if (t->state == TT_SYN_RCVD && (t->flags & TT_TF_ACTIVE) &&
 	    (s->flags & (TT_TH_SYN | TT_TH_ACK | TT_TH_FIN)) == (TT_TH_SYN | TT_TH_ACK) &&
-	    s->len == 0 && s->seq == t->rcv.irs && seq_gt(s->ack, t->snd.una) &&
+	    s->len == 0 && s->seq == tcb_irs(t) && seq_gt(s->ack, t->snd.una) &&
 	    seq_leq(s->ack, t->snd.max)) {
 		s->flags &= ~TT_TH_SYN;
 		s->seq++;
@@ -375,8 +371,8 @@ step_check_seq(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 				  seq_in(s->seq + slen - 1, t->rcv.nxt, t->rcv.nxt + wnd));
 	if (!ok) {
 		/* A SYN_RCVD peer that lost our SYN-ACK sends its SYN again. */
-		if (t->state == TT_SYN_RCVD && (s->flags & TT_TH_SYN) && s->seq == t->rcv.irs) {
-			t->snd.nxt = t->snd.iss;
+		if (t->state == TT_SYN_RCVD && (s->flags & TT_TH_SYN) && s->seq == tcb_irs(t)) {
+			t->snd.nxt = tcb_iss(t);
 			return STEP_DROP;
 		}
 		TT_DROP(w, tcp_out_of_window);
@@ -511,7 +507,7 @@ svc_accept(struct tt_worker *w, struct tt_tcb *t)
 		memset(t->app, 0, sizeof(t->app));
 		t->flags |= TT_TF_ACCEPTED;
 	}
-	if (svc->on_accept != NULL && svc->on_accept(conn_of(t), t->svc_opts) < 0) {
+	if (svc->on_accept != NULL && svc->on_accept(conn_of(t), tcb_svc_opts(t)) < 0) {
 		TT_STAT_INC(w, conn_aborted);
 		tcp_send_rst(w, t);
 		tcb_close(w, t, TT_CLOSE_ABORT);
@@ -543,15 +539,18 @@ tcp_eifel_check(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 	t->snd.recover = t->snd.una;
 }
 
-/* New data acknowledged: RTT sample, send queue, RFC 5681/6582 window growth. */
+/*
+ * New data acknowledged: RTT sample, send queue, RFC 5681/6582 window
+ * growth. @p syn: the ACK that completes the handshake, covering our SYN.
+ */
 static void
-tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
+tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s, bool syn)
 {
 	const struct tt_service *svc = tcb_svc(t);
 	uint32_t acked = s->ack - t->snd.una;
 	uint32_t data = acked;
 
-	if (t->snd.una == t->snd.iss)
+	if (syn)
 		data--;			/* our SYN */
 	if ((t->flags & TT_TF_FIN_QUEUED) && seq_gt(s->ack, t->snd.end))
 		data--;			/* our FIN */
@@ -562,7 +561,7 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 		tcp_rto_sample(t, &w->cfg->tcp, (tcp_ts_now(w, t) - s->ts_ecr) * 1000u);
 	} else if ((t->flags & TT_TF_RTT_TIMING) && seq_gt(s->ack, t->rtt_seq)) {
 		t->flags &= ~TT_TF_RTT_TIMING;
-		tcp_rto_sample(t, &w->cfg->tcp, (uint32_t)(w->now_us - t->rtt_start_us));
+		tcp_rto_sample(t, &w->cfg->tcp, ((uint32_t)w->now_us - t->rtt_start_us));
 	}
 	t->snd.una = s->ack;
 	if (t->flags & TT_TF_UNDO)
@@ -576,7 +575,7 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 	if (t->flags & TT_TF_IN_RECOVERY) {
 		if (seq_geq(s->ack, t->snd.recover)) {
 			/* RFC 6582 §3.2 step 3: full acknowledgment. */
-			t->cc->on_recovery_exit(t, t->snd.max - t->snd.una);
+			tcb_cc(t)->on_recovery_exit(t, t->snd.max - t->snd.una);
 			t->flags &= ~TT_TF_IN_RECOVERY;
 		} else if (t->flags & TT_TF_SACK) {
 			/* RFC 6675 §5: partial ACK; tcp_output sends the next holes as pipe allows. */
@@ -588,7 +587,7 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 		}
 	} else if (data != 0) {
 		/* RFC 5681 §3.1: only ACKs of new data grow cwnd; the SYN's ACK leaves IW (RFC 6928). */
-		t->cc->on_ack(t, acked, w->now_us);
+		tcb_cc(t)->on_ack(t, acked, w->now_us);
 	}
 	t->dupacks = 0;
 	t->lt_bytes = 0;
@@ -651,7 +650,7 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 			t->flags |= TT_TF_UNDO;
 		}
 		/* The algorithm sets ssthresh, and cwnd to the reduced window. */
-		t->cc->on_loss(t, t->snd.max - t->snd.una - t->lt_bytes, w->now_us);
+		tcb_cc(t)->on_loss(t, t->snd.max - t->snd.una - t->lt_bytes, w->now_us);
 		t->snd.recover = t->snd.max;
 		TT_STAT_INC(w, fast_retransmits);
 		t->flags |= TT_TF_IN_RECOVERY;
@@ -692,7 +691,7 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 			return STEP_DROP;
 		}
 		tcb_set_state(w, t, TT_ESTABLISHED);
-		tcp_ack_new(w, t, s);
+		tcp_ack_new(w, t, s, true);
 		/* RFC 6298 §5.7: the SYN-ACK timed out, so data starts with an RTO of 3 s. */
 		if (synack_timed_out && t->rto_ms < RTO_AFTER_SYN_TIMEOUT_MS)
 			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
@@ -720,7 +719,7 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	advanced = seq_gt(s->ack, t->snd.una);
 	if (advanced) {
 		tcb_timer_clear(t, TT_TIMER_LOSS);	/* re-armed from here (tcp_output) */
-		tcp_ack_new(w, t, s);
+		tcp_ack_new(w, t, s, false);
 		if (t->flags & TT_TF_FREE)
 			return STEP_DROP;
 	}
@@ -809,7 +808,7 @@ static void
 step_data_fin(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 {
 	bool fin = (s->flags & TT_TH_FIN) != 0;
-	bool had_gap = t->ooo_head != NULL;
+	bool had_gap = tcb_ooo_head(t) != NULL;
 
 	if (s->len == 0 && !fin) {
 		rte_pktmbuf_free(s->m);
@@ -827,6 +826,10 @@ step_data_fin(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	if (s->seq != t->rcv.nxt) {
 		if (!ooo_room(w, t)) {
 			TT_DROP(w, tcp_rcv_window_full);
+			rte_pktmbuf_free(s->m);
+		} else if (tcb_ext_get(t) == NULL) {
+			/* The queue lives in the SACK state block: none left. */
+			TT_DROP(w, tcp_ooo_no_state);
 			rte_pktmbuf_free(s->m);
 		} else {
 			TT_STAT_INC(w, ooo_segs_rx);
@@ -897,7 +900,7 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	bool ack_ok = false;
 
 	if (s->flags & TT_TH_ACK) {
-		if (seq_leq(s->ack, t->snd.iss) || seq_gt(s->ack, t->snd.max)) {
+		if (seq_leq(s->ack, tcb_iss(t)) || seq_gt(s->ack, t->snd.max)) {
 			TT_DROP(w, tcp_ack_unsent);
 			if (!(s->flags & TT_TH_RST))
 				tcp_respond(w, s->port, &s->key, s->ack, 0, TT_TH_RST, 0);
@@ -922,7 +925,6 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	}
 	if (s->len > 0)
 		TT_DROP(w, tcp_syn_data);	/* not acknowledged: the peer sends it again */
-	t->rcv.irs = s->seq;
 	t->rcv.nxt = s->seq + 1;
 	t->rcv.adv = t->rcv.nxt;
 	t->mss = RTE_MIN(t->mss, tcp_send_mss(w, s));
@@ -934,14 +936,14 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	if (!ack_ok) {
 		/* Simultaneous open: SYN_RCVD, our SYN goes again with an ACK. */
 		tcb_set_state(w, t, TT_SYN_RCVD);
-		t->snd.nxt = t->snd.iss;
+		t->snd.nxt = tcb_iss(t);
 		return;
 	}
 	{
 		bool syn_timed_out = t->rxt_shift > 0;
 
 		tcb_set_state(w, t, TT_ESTABLISHED);
-		tcp_ack_new(w, t, s);
+		tcp_ack_new(w, t, s, true);
 		if (syn_timed_out && t->rto_ms < RTO_AFTER_SYN_TIMEOUT_MS)
 			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
 	}

@@ -246,7 +246,7 @@ tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint
 	} else if (!(t->flags & TT_TF_RTT_TIMING) && (len > 0 || (flags & (TT_TH_SYN | TT_TH_FIN)))) {
 		t->flags |= TT_TF_RTT_TIMING;
 		t->rtt_seq = seq;
-		t->rtt_start_us = w->now_us;
+		t->rtt_start_us = (uint32_t)w->now_us;
 	}
 	wnd = rcv_wnd_advertise(w, t, (flags & TT_TH_SYN) != 0);
 	seg_send(w, t->port, m, &t->key, seq, t->rcv.nxt, flags, wnd, optlen);
@@ -351,11 +351,11 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 	if (t->state == TT_CLOSED || (t->flags & TT_TF_FREE))
 		return;
 	if (t->state == TT_SYN_RCVD || t->state == TT_SYN_SENT) {
-		if (t->snd.nxt == t->snd.iss) {
+		if (t->snd.nxt == tcb_iss(t)) {
 			uint8_t flags = TT_TH_SYN;
 
-			if (tcp_xmit(w, t, t->snd.iss, 0, flags) == 0) {
-				t->snd.nxt = t->snd.iss + 1;
+			if (tcp_xmit(w, t, tcb_iss(t), 0, flags) == 0) {
+				t->snd.nxt = tcb_iss(t) + 1;
 				t->snd.max = seq_max(t->snd.max, t->snd.nxt);
 			}
 		}
@@ -458,6 +458,8 @@ sndq_drop(struct tt_tcb *t, uint32_t bytes)
 		if (q->data_len <= bytes) {
 			bytes -= q->data_len;
 			t->sndq_head = q->next;
+			if (q->next != NULL)	/* the new first mbuf keeps the tail */
+				mbuf_meta(q->next)->qnext = mbuf_meta(q)->qnext;
 			q->next = NULL;
 			rte_pktmbuf_free_seg(q);
 		} else {
@@ -467,8 +469,6 @@ sndq_drop(struct tt_tcb *t, uint32_t bytes)
 			bytes = 0;
 		}
 	}
-	if (t->sndq_head == NULL)
-		t->sndq_tail = NULL;
 }
 
 void
@@ -483,5 +483,5 @@ sndq_free(struct tt_tcb *t)
 		rte_pktmbuf_free_seg(q);
 		q = next;
 	}
-	t->sndq_head = t->sndq_tail = NULL;
+	t->sndq_head = NULL;
 }

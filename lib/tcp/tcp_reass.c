@@ -6,7 +6,8 @@
  * Out-of-order reassembly: a per-TCB list of payload mbufs sorted by
  * sequence number, with no overlaps (a newcomer is trimmed against what is
  * already queued). Bounded by the receive window (segments beyond it were
- * trimmed on arrival) and by a count of mbufs.
+ * trimmed on arrival) and by a count of mbufs. The queue lives in the
+ * TCB's SACK state block (struct tt_tcb_ext): no block, no queue.
  */
 
 #include <rte_mbuf.h>
@@ -71,17 +72,18 @@ q_unlink_free(struct tt_tcb *t, struct rte_mbuf **link)
 	struct rte_mbuf *q = *link;
 
 	*link = mbuf_meta(q)->qnext;
-	t->rcv.ooo_bytes -= q->pkt_len;
-	t->rcv.ooo_segs--;
-	t->w->ooo_mbufs--;
+	t->ext->ooo_bytes -= q->pkt_len;
+	t->ext->ooo_segs--;
+	tcb_worker(t)->ooo_mbufs--;
 	rte_pktmbuf_free(q);
 }
 
+/* Queue @p m; @p t has its SACK state block (tcb_ext_get()). */
 void
 reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t seq,
 	     uint32_t len, bool fin)
 {
-	struct rte_mbuf **link = &t->ooo_head;
+	struct rte_mbuf **link = &t->ext->ooo_head;
 	struct rte_mbuf *prev = NULL;
 
 	(void)w;
@@ -125,29 +127,29 @@ reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t
 	mbuf_meta(m)->fin = fin;
 	mbuf_meta(m)->qnext = *link;
 	*link = m;
-	t->rcv.ooo_bytes += len;
-	t->rcv.ooo_segs++;
-	t->w->ooo_mbufs++;
+	t->ext->ooo_bytes += len;
+	t->ext->ooo_segs++;
+	tcb_worker(t)->ooo_mbufs++;
 }
 
 /* The head of the queue if it starts at rcv.nxt (trimmed to it), else NULL. */
 struct rte_mbuf *
 reass_pop(struct tt_tcb *t, bool *fin, uint32_t *len)
 {
-	while (t->ooo_head != NULL) {
-		struct rte_mbuf *q = t->ooo_head;
+	while (tcb_ooo_head(t) != NULL) {
+		struct rte_mbuf *q = t->ext->ooo_head;
 		uint32_t seq = mbuf_meta(q)->seq;
 
 		if (seq_gt(seq, t->rcv.nxt))
 			return NULL;
 		if (seq_lt(seq, t->rcv.nxt) && seq_leq(q_end(q), t->rcv.nxt) && !mbuf_meta(q)->fin) {
-			q_unlink_free(t, &t->ooo_head);
+			q_unlink_free(t, &t->ext->ooo_head);
 			continue;
 		}
-		t->ooo_head = mbuf_meta(q)->qnext;
-		t->rcv.ooo_bytes -= q->pkt_len;
-		t->rcv.ooo_segs--;
-		t->w->ooo_mbufs--;
+		t->ext->ooo_head = mbuf_meta(q)->qnext;
+		t->ext->ooo_bytes -= q->pkt_len;
+		t->ext->ooo_segs--;
+		tcb_worker(t)->ooo_mbufs--;
 		*fin = mbuf_meta(q)->fin != 0;
 		if (seq_lt(seq, t->rcv.nxt))
 			q = mbuf_trim_front(q, t->rcv.nxt - seq);
@@ -162,6 +164,6 @@ reass_pop(struct tt_tcb *t, bool *fin, uint32_t *len)
 void
 reass_free(struct tt_tcb *t)
 {
-	while (t->ooo_head != NULL)
-		q_unlink_free(t, &t->ooo_head);
+	while (tcb_ooo_head(t) != NULL)
+		q_unlink_free(t, &t->ext->ooo_head);
 }

@@ -45,7 +45,7 @@ range_at(struct rte_mbuf *q, struct tt_sack_blk *rg)
 static bool
 ooo_range_of(const struct tt_tcb *t, uint32_t seq, struct tt_sack_blk *rg)
 {
-	struct rte_mbuf *q = t->ooo_head;
+	struct rte_mbuf *q = tcb_ooo_head(t);
 
 	while (q != NULL) {
 		q = range_at(q, rg);
@@ -120,7 +120,7 @@ sack_rcv_blocks(const struct tt_tcb *t, struct tt_sack_blk *b, unsigned int max)
 		if (ooo_range_of(t, x->sack_hist[i], &rg) &&
 		    !blk_listed(b + first, n - first, rg.l))
 			b[n++] = rg;
-	for (q = t->ooo_head; q != NULL && n < max;) {
+	for (q = tcb_ooo_head(t); q != NULL && n < max;) {
 		q = range_at(q, &rg);
 		if (seq_lt(rg.l, rg.r) && !blk_listed(b + first, n - first, rg.l))
 			b[n++] = rg;

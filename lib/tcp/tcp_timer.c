@@ -27,8 +27,8 @@ void
 tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms)
 {
 	t->deadline[k] = (uint32_t)at_ms == 0 ? 1 : (uint32_t)at_ms;
-	if (!tt_wheel_armed(&t->tnode) || at_ms < t->tnode.expire)
-		tt_wheel_arm(&w->wheel, &t->tnode, at_ms);
+	if (!tt_wheel_armed(&t->tnode) || tt_wheel_before((uint32_t)at_ms, t->tnode.expire))
+		tt_wheel_arm(&w->wheel, &t->tnode, (uint32_t)at_ms);
 }
 
 /* RFC 6298 §2: SRTT, RTTVAR and RTO from one measurement (microseconds). */
@@ -87,7 +87,7 @@ timer_rtx(struct tt_worker *w, struct tt_tcb *t)
 	}
 	t->rxt_shift++;
 	TT_STAT_INC(w, rto_expired);
-	t->cc->on_rto(t, t->snd.max - t->snd.una, w->now_us);
+	tcb_cc(t)->on_rto(t, t->snd.max - t->snd.una, w->now_us);
 	t->flags &= ~(TT_TF_IN_RECOVERY | TT_TF_RTT_TIMING | TT_TF_TLP | TT_TF_UNDO);	/* Karn */
 	t->loss_shift = 0;
 	t->dupacks = 0;
@@ -324,7 +324,7 @@ void
 tcb_unbusy(struct tt_worker *w, struct tt_tcb *t)
 {
 	uint32_t first_rel = UINT32_MAX;
-	uint64_t first;
+	uint32_t first;
 	unsigned int k;
 
 	t->flags &= ~TT_TF_BUSY;
@@ -348,8 +348,8 @@ tcb_unbusy(struct tt_worker *w, struct tt_tcb *t)
 	}
 	if (first_rel == UINT32_MAX)
 		return;
-	first = w->now_ms + first_rel;
-	if (!tt_wheel_armed(&t->tnode) || first < t->tnode.expire)
+	first = (uint32_t)w->now_ms + first_rel;
+	if (!tt_wheel_armed(&t->tnode) || tt_wheel_before(first, t->tnode.expire))
 		tt_wheel_arm(&w->wheel, &t->tnode, first);
 }
 

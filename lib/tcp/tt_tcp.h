@@ -121,7 +121,21 @@ seg_seqlen(const struct tt_seg *s)
 
 struct tt_tcb_ext;
 
-/** A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14). */
+/**
+ * A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14).
+ *
+ * Sized for millions of idle connections (issue 5: 256 bytes of heap per
+ * idle established connection): no pointer that can be derived. The worker
+ * is tt_worker_slots[wslot] (tcb_worker()), the service and its options
+ * the listener's (cfg->listeners[lidx]) or, for an active open, the
+ * worker's tt_connect() table (w->active_svcs[lidx]) (tcb_svc()), the
+ * congestion-control algorithm tt_cc_algos[cc_id] (tcb_cc()); a free TCB
+ * is chained through flow_next. Not cache aligned: the flow-table walk
+ * reads key..flow_next, bytes 12 to 36. The size is a multiple of 8, so
+ * in the line-aligned array a TCB starts 8-aligned within a line; at
+ * 280 bytes it starts at each multiple of 8 in turn, and the walk
+ * straddles two lines for half of the TCBs (those starting at 32 or more).
+ */
 struct tt_tcb {
 	struct tt_wheel_node tnode;	/**< the one wheel entry: earliest deadline */
 	struct tt_flow_key key;
@@ -130,12 +144,16 @@ struct tt_tcb {
 	uint8_t rxt_shift;		/**< consecutive retransmission timeouts */
 	uint8_t dupacks;
 	uint8_t probes;			/**< zero-window probes since the peer last ACKed */
-	uint8_t lidx;			/**< passive open: index of the listener in cfg->listeners */
+	/** listener index in cfg->listeners, or with TT_TF_ACTIVE in w->active_svcs */
+	uint8_t lidx;
 	uint8_t ka_probes;		/**< keepalive probes since the peer last spoke */
 	uint8_t loss_shift;		/**< recovery timer back-off since the last ACK with news */
-	uint32_t flow_next;		/**< flow table chain: index + 1 of the next TCB, 0 = none */
+	/** flow table chain (in the pool: free list): index + 1 of the next TCB, 0 = none */
+	uint32_t flow_next;
 	uint8_t snd_wscale;		/**< RFC 7323: the peer's shift, applied to SEG.WND */
 	uint8_t rcv_wscale;		/**< RFC 7323: our shift, applied to what we advertise */
+	uint8_t wslot;			/**< the owning worker: tt_worker_slots[wslot] */
+	uint8_t cc_id;			/**< enum tt_cc_id, chosen at creation (tcb_init_send) */
 	uint32_t flags;			/**< TT_TF_* */
 	uint16_t mss;			/**< effective send MSS */
 	uint16_t lt_bytes;		/**< sent by limited transmit since the last new ACK (RFC 3042) */
@@ -147,7 +165,6 @@ struct tt_tcb {
 		uint32_t wnd;
 		uint32_t wl1;
 		uint32_t wl2;
-		uint32_t iss;
 		uint32_t end;		/**< sequence after the last queued data byte */
 		uint32_t cwnd;
 		uint32_t ssthresh;
@@ -159,11 +176,8 @@ struct tt_tcb {
 	struct {
 		uint32_t nxt;
 		uint32_t adv;		/**< right edge advertised */
-		uint32_t irs;
 		uint32_t held;		/**< delivered, not yet tt_recved() */
-		uint32_t ooo_bytes;
 		uint8_t unacked;	/**< full segments received since our last ACK */
-		uint16_t ooo_segs;	/**< mbufs in the reassembly queue */
 	} rcv;
 
 	/* RFC 7323 §4.3 and §5. */
@@ -172,49 +186,44 @@ struct tt_tcb {
 	uint32_t ts_offset;		/**< per-connection TSval offset */
 	uint32_t last_ack_sent;
 	uint32_t rxt_last_ms;		/**< ms clock of the latest hole retransmission */
-	/** SACK state while there is any (tcp_sack.c), NULL when quiet */
-	struct tt_tcb_ext *ext;
 
 	/* RFC 6298, microseconds. */
 	uint32_t srtt;
 	uint32_t rttvar;
 	uint32_t rto_ms;
 	uint32_t rtt_seq;
-	uint64_t rtt_start_us;
+	uint32_t rtt_start_us;		/**< low 32 bits of the µs clock when rtt_seq went out */
 
 	/** Low 32 bits of the ms tick each timer is due at, 0 = off (tcp_timer.c) */
 	uint32_t deadline[TT_NB_TIMERS];
 
 	uint32_t undo_hold;		/**< RFC 3522: no new undo decision until snd.una passes this */
-
-	const struct tt_cc_algo *cc;		/**< chosen at creation (tcb_init_send) */
-	union tt_cc_state cc_state;
 	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
+	union tt_cc_state cc_state;
 
-	/* Send queue: [snd.una, snd.end) as single mbufs linked by next. */
+	/** SACK state and the reassembly queue while there is any, NULL when quiet */
+	struct tt_tcb_ext *ext;
+	/*
+	 * Send queue: [snd.una, snd.end) as single mbufs linked by next; the
+	 * last one is in the first one's mbuf_meta() qnext (sndq_tail()).
+	 */
 	struct rte_mbuf *sndq_head;
-	struct rte_mbuf *sndq_tail;
-	/* Out-of-order segments sorted by sequence (tcp_reass.c). */
-	struct rte_mbuf *ooo_head;
 
-	const struct tt_service *svc;
-	const void *svc_opts;		/**< the listener's or tt_connect()'s options */
-	struct tt_worker *w;
-	struct tt_tcb *free_next;
 	uint8_t app[TT_APP_CTX_SIZE] __rte_aligned(8);
-} __rte_cache_aligned;
+};
 
 /**
- * Hot/cold split: the SACK state only a connection with data out of order
- * (receive side) or SACKed data in flight (send side) needs. Taken from
+ * Hot/cold split: the SACK state and reassembly queue only a connection
+ * with data out of order (receive side) or SACKed data in flight (send
+ * side) needs. Taken from
  * the worker's preallocated pool ([tcp] max_sack_state) when the first
  * SACK block, out-of-order segment or duplicate arrives, given back by
  * tcb_unbusy() once the connection is quiet again (scoreboard empty,
  * reassembly queue empty, no D-SACK to report). With the pool empty the
  * connection goes on without it, counted in sack_state_unavailable: it
- * reports its out-of-order ranges lowest first with no history or D-SACK
- * and, as a sender, ignores the blocks (recovery by duplicate ACKs and the
- * retransmission timer).
+ * drops out-of-order segments (drop tcp_ooo_no_state) with a duplicate
+ * ACK each, reports no D-SACK and, as a sender, ignores the blocks
+ * (recovery by duplicate ACKs and the retransmission timer).
  */
 struct tt_tcb_ext {
 	/** RFC 6675 scoreboard: SACKed ranges above snd.una, sorted, disjoint. */
@@ -232,7 +241,35 @@ struct tt_tcb_ext {
 	uint32_t undo_cwnd;
 	uint32_t undo_ssthresh;
 	uint32_t undo_ts;
+	/*
+	 * Out-of-order segments sorted by sequence (tcp_reass.c): a connection
+	 * holds them only with this block; without one they are dropped.
+	 */
+	uint16_t ooo_segs;		/**< mbufs in the reassembly queue */
+	uint32_t ooo_bytes;
+	struct rte_mbuf *ooo_head;
 };
+
+/** The first out-of-order segment, NULL when none. */
+static inline struct rte_mbuf *
+tcb_ooo_head(const struct tt_tcb *t)
+{
+	return t->ext == NULL ? NULL : t->ext->ooo_head;
+}
+
+/** Mbufs in the reassembly queue. */
+static inline uint32_t
+tcb_ooo_segs(const struct tt_tcb *t)
+{
+	return t->ext == NULL ? 0 : t->ext->ooo_segs;
+}
+
+/** Payload bytes in the reassembly queue. */
+static inline uint32_t
+tcb_ooo_bytes(const struct tt_tcb *t)
+{
+	return t->ext == NULL ? 0 : t->ext->ooo_bytes;
+}
 
 /** Ranges in the SACK scoreboard. */
 static inline unsigned int
@@ -363,6 +400,17 @@ tcb_keepalive_reset(struct tt_worker *w, struct tt_tcb *t)
 	tcb_timer_set(w, t, TT_TIMER_KEEPALIVE, w->now_ms + w->cfg->tcp.keepalive_idle_ms);
 }
 
+/*
+ * The last mbuf of the send queue, NULL when it is empty. It is kept in
+ * the first mbuf's qnext (a send-queue mbuf is in no reassembly queue),
+ * not in the TCB: 8 bytes less per connection, idle or not.
+ */
+static inline struct rte_mbuf *
+sndq_tail(const struct tt_tcb *t)
+{
+	return t->sndq_head == NULL ? NULL : mbuf_meta(t->sndq_head)->qnext;
+}
+
 /* tcp_output.c */
 void tcp_output(struct tt_worker *w, struct tt_tcb *t);
 void tcp_retransmit_una(struct tt_worker *w, struct tt_tcb *t);
@@ -465,11 +513,60 @@ uint32_t tcp_isn_ts_offset(const struct tt_worker *w, const struct tt_flow_key *
 			   uint32_t *ts_offset);
 uint64_t tt_siphash24(const uint64_t key[2], const void *data, size_t len);
 
-/* Service callbacks, guarded: a NULL callback is skipped. */
+/*
+ * ISS and IRS are not kept: they only matter before our SYN is
+ * acknowledged (SYN_SENT, SYN_RCVD), where SND.UNA is still ISS and, in
+ * SYN_RCVD, RCV.NXT is IRS + 1 (data and FIN wait for ESTABLISHED).
+ */
+
+/** Our initial send sequence number; only while our SYN is unacknowledged. */
+static inline uint32_t
+tcb_iss(const struct tt_tcb *t)
+{
+	return t->snd.una;
+}
+
+/** The peer's initial sequence number; only in SYN_RCVD. */
+static inline uint32_t
+tcb_irs(const struct tt_tcb *t)
+{
+	return t->rcv.nxt - 1;
+}
+
+/** The worker that owns @p t. */
+static inline struct tt_worker *
+tcb_worker(const struct tt_tcb *t)
+{
+	return tt_worker_slots[t->wslot];
+}
+
+/** The service of @p t: its listener's, or the one given to tt_connect(). */
 static inline const struct tt_service *
 tcb_svc(const struct tt_tcb *t)
 {
-	return t->svc;
+	const struct tt_worker *w = tcb_worker(t);
+
+	if (t->flags & TT_TF_ACTIVE)
+		return w->active_svcs[t->lidx].svc;
+	return w->cfg->listeners[t->lidx].svc;
+}
+
+/** The options passed to the service's on_accept(). */
+static inline const void *
+tcb_svc_opts(const struct tt_tcb *t)
+{
+	const struct tt_worker *w = tcb_worker(t);
+
+	if (t->flags & TT_TF_ACTIVE)
+		return w->active_svcs[t->lidx].opts;
+	return w->cfg->listeners[t->lidx].opts;
+}
+
+/** The congestion-control algorithm of @p t. */
+static inline const struct tt_cc_algo *
+tcb_cc(const struct tt_tcb *t)
+{
+	return tt_cc_algos[t->cc_id];
 }
 
 #endif /* TT_TCP_H */

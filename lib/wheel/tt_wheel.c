@@ -76,14 +76,28 @@
  *   this call if the walk reaches it. Cancel works on every list, in O(1):
  *   a due node cancelled before its callback never fires.
  *
+ * Ticks and the range
+ *   The wheel's clock (wh->now) is 64-bit; a node keeps the low 32 bits of
+ *   its expiry. Arming reads them relative to wh->now: d = expire - now in
+ *   32-bit arithmetic, due if (int32_t)d <= 0, else at tick now + d, at most
+ *   2^31 - 1 ahead. A node in a slot is never overdue and was at most 2^31 - 1
+ *   ahead when armed, so its 64-bit expiry is always now + (expire - now)
+ *   mod 2^32: placement and cascading work on that full tick, and the 32-bit
+ *   tick wrapping (every 2^32 ticks) is just another carry between groups.
+ *   The overflow bucket is still used: a near tick past an epoch boundary
+ *   differs from now above bit 36.
+ *
  * Lists
- *   Every list is singly linked through next with pprev pointing at the
- *   pointer that points at the node, so unlinking needs no list head. The
- *   expired and deferred lists also keep a tail (the last next pointer) for
- *   FIFO appends; a slot's occupancy bit is cleared when its last node goes,
- *   recognised by that node's pprev being the slot head itself.
+ *   Nodes live in one array given to tt_wheel_init() and are named by index
+ *   + 1 (0 is "none"). Every list is singly linked through next; prev names
+ *   whatever points at the node: the previous node's index + 1, or
+ *   HEAD_TAG | h for list head h (slots 0..383, then expired, deferred), so
+ *   unlinking needs no list head. The expired and deferred lists also keep
+ *   their last node for FIFO appends; a slot's occupancy bit is cleared when
+ *   its last node goes, recognised by that node's prev being the slot head.
  */
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -95,6 +109,9 @@
 #define WHEEL_RANGE_BITS (TT_WHEEL_BITS * TT_WHEEL_LEVELS)
 #define WHEEL_OVF_LEVEL (TT_WHEEL_LEVELS - 1)
 #define WHEEL_OVF_SLOT 0u
+#define HEAD_TAG UINT32_C(0x80000000)
+#define HEAD_EXPIRED (TT_WHEEL_LEVELS * TT_WHEEL_SLOTS)
+#define HEAD_DEFERRED (HEAD_EXPIRED + 1)
 
 static inline unsigned int
 wheel_shift(unsigned int level)
@@ -108,34 +125,71 @@ wheel_bit(unsigned int slot)
 	return UINT64_C(1) << slot;
 }
 
-/* Append @p n to the FIFO list whose tail is *@p tailp. */
-static inline void
-fifo_append(struct tt_wheel_node ***tailp, struct tt_wheel_node *n)
+static inline struct tt_wheel_node *
+node_at(const struct tt_wheel *wh, uint32_t idx)
 {
-	n->next = NULL;
-	n->pprev = *tailp;
-	**tailp = n;
-	*tailp = &n->next;
+	return (struct tt_wheel_node *)(wh->base + (size_t)(idx - 1) * wh->stride);
+}
+
+static inline uint32_t
+node_idx(const struct tt_wheel *wh, const struct tt_wheel_node *n)
+{
+	return (uint32_t)(((const char *)n - wh->base) / wh->stride) + 1;
+}
+
+/* The link that points at a node whose prev is @p prev. */
+static inline uint32_t *
+link_of(struct tt_wheel *wh, uint32_t prev)
+{
+	if (prev & HEAD_TAG)
+		return &wh->head[prev & ~HEAD_TAG];
+	return &node_at(wh, prev)->next;
+}
+
+/* Append node @p me to the FIFO list @p h (expired or deferred) ending at *@p tailp. */
+static inline void
+fifo_append(struct tt_wheel *wh, unsigned int h, uint32_t *tailp, struct tt_wheel_node *n,
+	    uint32_t me)
+{
+	n->next = 0;
+	if (*tailp == 0) {
+		n->prev = HEAD_TAG | h;
+		wh->head[h] = me;
+	} else {
+		n->prev = *tailp;
+		node_at(wh, *tailp)->next = me;
+	}
+	*tailp = me;
 }
 
 static inline void
-slot_push(struct tt_wheel *wh, unsigned int level, unsigned int slot, struct tt_wheel_node *n)
+due_append(struct tt_wheel *wh, struct tt_wheel_node *n, uint32_t me, bool deferred)
 {
-	struct tt_wheel_node **head = &wh->slots[level][slot];
+	if (deferred)
+		fifo_append(wh, HEAD_DEFERRED, &wh->deferred_tail, n, me);
+	else
+		fifo_append(wh, HEAD_EXPIRED, &wh->expired_tail, n, me);
+}
 
-	n->next = *head;
-	if (n->next != NULL)
-		n->next->pprev = &n->next;
-	n->pprev = head;
-	*head = n;
+static inline void
+slot_push(struct tt_wheel *wh, unsigned int level, unsigned int slot, struct tt_wheel_node *n,
+	  uint32_t me)
+{
+	unsigned int h = level * TT_WHEEL_SLOTS + slot;
+
+	n->next = wh->head[h];
+	if (n->next != 0)
+		node_at(wh, n->next)->prev = me;
+	n->prev = HEAD_TAG | h;
+	wh->head[h] = me;
 	wh->occupied[level] |= wheel_bit(slot);
 }
 
-/* Put @p n, whose expire is > wh->now, in its slot (see the top comment). */
+/* Put @p n, whose full expiry @p e is > wh->now, in its slot (see the top comment). */
 static inline void
-wheel_place(struct tt_wheel *wh, struct tt_wheel_node *n)
+wheel_place(struct tt_wheel *wh, struct tt_wheel_node *n, uint32_t me, uint64_t e)
 {
-	uint64_t diff = n->expire ^ wh->now;
+	uint64_t diff = e ^ wh->now;
 	unsigned int level, slot;
 
 	if ((diff >> WHEEL_RANGE_BITS) != 0) {
@@ -143,100 +197,107 @@ wheel_place(struct tt_wheel *wh, struct tt_wheel_node *n)
 		slot = WHEEL_OVF_SLOT;
 	} else {
 		level = (unsigned int)(63 - __builtin_clzll(diff)) / TT_WHEEL_BITS;
-		slot = (unsigned int)((n->expire >> wheel_shift(level)) & WHEEL_MASK);
+		slot = (unsigned int)((e >> wheel_shift(level)) & WHEEL_MASK);
 	}
-	slot_push(wh, level, slot, n);
+	slot_push(wh, level, slot, n, me);
 }
 
 /*
- * Unlink @p n from whichever list holds it. When it was the last node, the
- * list's tail pointer (expired, deferred) or occupancy bit (slot) is fixed:
- * a slot is left empty exactly when n was both first and last, i.e. when
- * n->pprev is the slot head itself.
+ * Unlink node @p me from whichever list holds it. When it was the last
+ * node, the list's tail (expired, deferred) or occupancy bit (slot) is
+ * fixed: a slot is left empty exactly when n was both first and last, i.e.
+ * when n->prev is the slot head itself.
  */
 static void
-node_unlink(struct tt_wheel *wh, struct tt_wheel_node *n)
+node_unlink(struct tt_wheel *wh, struct tt_wheel_node *n, uint32_t me)
 {
-	struct tt_wheel_node *next = n->next;
-	struct tt_wheel_node **pprev = n->pprev;
-	uintptr_t p, first;
-	size_t idx;
+	uint32_t next = n->next;
+	uint32_t prev = n->prev;
+	uint32_t h;
 
-	*pprev = next;
-	if (next != NULL) {
-		next->pprev = pprev;
+	*link_of(wh, prev) = next;
+	if (next != 0) {
+		node_at(wh, next)->prev = prev;
 		return;
 	}
-	if (wh->expired_tail == &n->next) {
-		wh->expired_tail = pprev;
+	if (wh->expired_tail == me) {
+		wh->expired_tail = (prev & HEAD_TAG) ? 0 : prev;
 		return;
 	}
-	if (wh->deferred_tail == &n->next) {
-		wh->deferred_tail = pprev;
+	if (wh->deferred_tail == me) {
+		wh->deferred_tail = (prev & HEAD_TAG) ? 0 : prev;
 		return;
 	}
-	p = (uintptr_t)pprev;
-	first = (uintptr_t)&wh->slots[0][0];
-	if (p >= first && p < first + sizeof(wh->slots)) {
-		idx = (p - first) / sizeof(wh->slots[0][0]);
-		wh->occupied[idx / TT_WHEEL_SLOTS] &= ~wheel_bit(idx % TT_WHEEL_SLOTS);
+	if (prev & HEAD_TAG) {
+		h = prev & ~HEAD_TAG;
+		wh->occupied[h / TT_WHEEL_SLOTS] &= ~wheel_bit(h % TT_WHEEL_SLOTS);
 	}
 }
 
-void
-tt_wheel_init(struct tt_wheel *wh, uint64_t now)
+int
+tt_wheel_init(struct tt_wheel *wh, uint64_t now, struct tt_wheel_node *nodes, size_t stride,
+	      uint32_t n_nodes)
 {
+	if (n_nodes > TT_WHEEL_MAX_NODES)
+		return -EINVAL;
 	memset(wh, 0, sizeof(*wh));
 	wh->now = now;
-	wh->expired_tail = &wh->expired;
-	wh->deferred_tail = &wh->deferred;
+	wh->base = (char *)nodes;
+	wh->stride = stride;
+	wh->n_nodes = n_nodes;
+	return 0;
 }
 
 void
-tt_wheel_arm(struct tt_wheel *wh, struct tt_wheel_node *n, uint64_t expire)
+tt_wheel_arm(struct tt_wheel *wh, struct tt_wheel_node *n, uint32_t expire)
 {
-	if (n->pprev != NULL)
-		node_unlink(wh, n);
+	uint32_t me = node_idx(wh, n);
+	int32_t ahead = (int32_t)(expire - (uint32_t)wh->now);
+
+	if (n->prev != 0)
+		node_unlink(wh, n, me);
 	else
 		wh->n_armed++;
 	n->expire = expire;
-	if (expire > wh->now)
-		wheel_place(wh, n);
-	else if (wh->in_advance)
-		fifo_append(&wh->deferred_tail, n);
+	if (ahead > 0)
+		wheel_place(wh, n, me, wh->now + (uint64_t)ahead);
 	else
-		fifo_append(&wh->expired_tail, n);
+		due_append(wh, n, me, wh->in_advance);
 }
 
 void
 tt_wheel_cancel(struct tt_wheel *wh, struct tt_wheel_node *n)
 {
-	if (n->pprev == NULL)
+	if (n->prev == 0)
 		return;
-	node_unlink(wh, n);
-	n->next = NULL;
-	n->pprev = NULL;
+	node_unlink(wh, n, node_idx(wh, n));
+	n->next = 0;
+	n->prev = 0;
 	wh->n_armed--;
 }
 
-/* Empty slots[level][slot], which comes due at wh->now: fire or move down. */
+/* Empty slot @p h of @p level, which comes due at wh->now: fire or move down. */
 static void
 wheel_cascade(struct tt_wheel *wh, unsigned int level, unsigned int slot)
 {
-	struct tt_wheel_node *n = wh->slots[level][slot];
-	struct tt_wheel_node *next;
+	unsigned int h = level * TT_WHEEL_SLOTS + slot;
+	uint32_t me = wh->head[h], next;
+	struct tt_wheel_node *n;
+	uint32_t ahead;
 
-	wh->slots[level][slot] = NULL;
+	wh->head[h] = 0;
 	wh->occupied[level] &= ~wheel_bit(slot);
-	for (; n != NULL; n = next) {
+	for (; me != 0; me = next) {
+		n = node_at(wh, me);
 		next = n->next;
-		if (n->expire <= wh->now)
-			fifo_append(&wh->expired_tail, n);
+		/* never overdue in a slot: the distance is exact (see the top comment) */
+		ahead = n->expire - (uint32_t)wh->now;
+		if (ahead == 0)
+			due_append(wh, n, me, false);
 		else
-			wheel_place(wh, n);
+			wheel_place(wh, n, me, wh->now + ahead);
 	}
 }
-
 /*
  * Process tick @p t (> 0). At most one slot comes due at a tick: the one of
  * the highest level L whose slot boundary t is (t's groups below L are 0),
@@ -295,11 +356,13 @@ wheel_fire(struct tt_wheel *wh, unsigned int budget, tt_wheel_fn fn, void *arg)
 {
 	struct tt_wheel_node *n;
 	unsigned int fired = 0;
+	uint32_t me;
 
-	while (fired < budget && (n = wh->expired) != NULL) {
-		node_unlink(wh, n);
-		n->next = NULL;
-		n->pprev = NULL;
+	while (fired < budget && (me = wh->head[HEAD_EXPIRED]) != 0) {
+		n = node_at(wh, me);
+		node_unlink(wh, n, me);
+		n->next = 0;
+		n->prev = 0;
 		wh->n_armed--;
 		fired++;
 		fn(n, arg);
@@ -318,7 +381,7 @@ tt_wheel_advance(struct tt_wheel *wh, uint64_t now, unsigned int max, tt_wheel_f
 	wh->in_advance = true;
 	for (;;) {
 		fired += wheel_fire(wh, max - fired, fn, arg);
-		if (wh->expired != NULL || wh->now >= now)
+		if (wh->expired_tail != 0 || wh->now >= now)
 			break;
 		if (!wheel_next_tick(wh, &t) || t > now) {
 			wh->now = now;
@@ -332,12 +395,19 @@ tt_wheel_advance(struct tt_wheel *wh, uint64_t now, unsigned int max, tt_wheel_f
 		wheel_tick(wh, t);
 	}
 	/* due nodes armed by callbacks fire on the next call */
-	if (wh->deferred != NULL) {
-		*wh->expired_tail = wh->deferred;
-		wh->deferred->pprev = wh->expired_tail;
+	if (wh->deferred_tail != 0) {
+		uint32_t first = wh->head[HEAD_DEFERRED];
+
+		if (wh->expired_tail == 0) {
+			wh->head[HEAD_EXPIRED] = first;
+			node_at(wh, first)->prev = HEAD_TAG | HEAD_EXPIRED;
+		} else {
+			node_at(wh, wh->expired_tail)->next = first;
+			node_at(wh, first)->prev = wh->expired_tail;
+		}
 		wh->expired_tail = wh->deferred_tail;
-		wh->deferred = NULL;
-		wh->deferred_tail = &wh->deferred;
+		wh->head[HEAD_DEFERRED] = 0;
+		wh->deferred_tail = 0;
 	}
 	wh->in_advance = false;
 	return fired;

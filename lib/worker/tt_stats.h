@@ -120,6 +120,7 @@
 	X(tcp_syn_in_window)	\
 	X(tcp_data_after_fin)	\
 	X(tcp_rcv_window_full)	\
+	X(tcp_ooo_no_state)	\
 	X(tcp_syn_data)		\
 	X(tcp_listen_noise)	\
 	X(syncookies_failed)	\

@@ -102,9 +102,19 @@ struct tt_cmd {
 
 #define TT_CMD_CONNECT 1
 
+#define TT_WORKER_SLOTS 256	/**< workers alive at once in a process (struct tt_tcb::wslot) */
+#define TT_ACTIVE_SVCS 16	/**< distinct (service, options) pairs tt_connect() takes per worker */
+
+/** A service and its options, for the TCBs of active opens (struct tt_tcb::lidx). */
+struct tt_active_svc {
+	const struct tt_service *svc;
+	const void *opts;
+};
+
 struct tt_worker {
 	/* Read-mostly, first cache line. */
 	unsigned int id;
+	uint8_t slot;			/**< index in tt_worker_slots[] */
 	const struct tt_config *cfg;
 	struct rte_mempool *pool;	/**< direct mbufs: RX, headers, copies */
 	struct rte_mempool *clone_pool;	/**< indirect mbufs for zero-copy TX */
@@ -134,7 +144,7 @@ struct tt_worker {
 
 	/* Connections. */
 	struct tt_tcb *tcbs;
-	struct tt_tcb *tcb_free;
+	uint32_t tcb_free;		/**< index + 1 of the first free TCB, 0 = none */
 	uint32_t n_tcbs;
 	struct tt_tcb_ext *exts;	/**< SACK state pool ([tcp] max_sack_state) */
 	struct tt_tcb_ext *ext_free;
@@ -149,6 +159,8 @@ struct tt_worker {
 	uint32_t tw_used;		/**< slots from tw_tail on in use, holes included */
 	uint32_t next_lport;		/**< active opens: where the port search resumes */
 	uint32_t next_laddr;		/**< active opens: local address index in use */
+	struct tt_active_svc active_svcs[TT_ACTIVE_SVCS];	/**< tt_connect()'s services */
+	uint32_t n_active_svcs;
 	struct tt_wheel wheel;
 	uint64_t isn_secret[2];
 	struct tt_syncookie syncookie;	/**< RFC 4987 secrets (syncookie.c) */
@@ -174,6 +186,13 @@ tt_wport_is_local(const struct tt_wport *p, uint32_t a)
 {
 	return rte_be_to_cpu_32(a) - rte_be_to_cpu_32(p->addr) < p->n_addrs;
 }
+
+/**
+ * Every live worker by slot: a TCB names its worker by a byte
+ * (struct tt_tcb::wslot). Written by the control plane in
+ * tt_worker_create() and tt_worker_destroy(), read-only while workers run.
+ */
+extern struct tt_worker *tt_worker_slots[TT_WORKER_SLOTS];
 
 #define TT_STAT_INC(w, name) ((w)->stats[TT_STAT_##name]++)
 #define TT_STAT_ADD(w, name, n) ((w)->stats[TT_STAT_##name] += (n))

@@ -41,10 +41,14 @@ tt_stack_init(void)
 	return tt_meta_offset < 0 ? -rte_errno : 0;
 }
 
+struct tt_worker *tt_worker_slots[TT_WORKER_SLOTS];
+
 /* Free what tt_worker_create() allocated; each piece may be missing. */
 static void
 worker_free(struct tt_worker *w)
 {
+	if (tt_worker_slots[w->slot] == w)
+		tt_worker_slots[w->slot] = NULL;
 	rte_ring_free(w->cmds);
 	rte_free(w->flow_heads);
 	rte_free(w->tcbs);
@@ -69,9 +73,15 @@ tt_worker_create(const struct tt_worker_params *p)
 		rte_errno = EINVAL;
 		return NULL;
 	}
+	for (i = 0; i < TT_WORKER_SLOTS && tt_worker_slots[i] != NULL; i++)
+		;
+	if (i == TT_WORKER_SLOTS)
+		goto nomem;
 	w = rte_zmalloc_socket("tt_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, p->socket);
 	if (w == NULL)
 		goto nomem;
+	w->slot = (uint8_t)i;
+	tt_worker_slots[i] = w;
 	instance++;
 	w->id = p->id;
 	w->cfg = cfg;
@@ -124,10 +134,12 @@ tt_worker_create(const struct tt_worker_params *p)
 		w->ext_free = &w->exts[i];
 	}
 	for (i = w->n_tcbs; i-- > 0;) {
-		w->tcbs[i].free_next = w->tcb_free;
-		w->tcb_free = &w->tcbs[i];
+		w->tcbs[i].flow_next = w->tcb_free;
+		w->tcb_free = i + 1;
 	}
-	tt_wheel_init(&w->wheel, 0);
+	/* only TCBs use the wheel: it names them by index */
+	if (tt_wheel_init(&w->wheel, 0, &w->tcbs[0].tnode, sizeof(struct tt_tcb), w->n_tcbs) != 0)
+		goto fail;
 	snprintf(name, sizeof(name), "tt_cmd_%u_%u", p->id, instance);
 	w->cmds = rte_ring_create_elem(name, sizeof(struct tt_cmd), 64, p->socket, RING_F_SC_DEQ);
 	if (w->cmds == NULL)

@@ -85,7 +85,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Memory each process may use, MiB: 1 GiB for mbuf pools and the rest,
-# plus 640 bytes per connection of capacity (the TCB, 384 bytes, and its
+# plus 640 bytes per connection of capacity (the TCB, 280 bytes, and its
 # share of the flow table and SACK state pool, with room to spare; the
 # generator's own per-connection arrays) and 64 per TIME_WAIT record.
 TT_MB=$((1024 + (BASE + N) * 640 / 1048576 + (BASE + N) * 64 / 1048576))

@@ -41,6 +41,7 @@
 struct tt_conn {
 	_Alignas(RTE_CACHE_LINE_SIZE) char ctx[TT_APP_CTX_SIZE];
 	const struct tt_service *svc;
+	const void *opts;	/* what tt_conn_opts() reports */
 	uint32_t space;		/* what tt_send_space() reports */
 	uint32_t copy_limit;	/* most bytes one tt_send_copy() queues; 0: no limit */
 	int send_err;		/* nonzero: sends fail with this */
@@ -66,6 +67,12 @@ void *
 tt_conn_ctx(struct tt_conn *c)
 {
 	return c->ctx;
+}
+
+const void *
+tt_conn_opts(const struct tt_conn *c)
+{
+	return c->opts;
 }
 
 uint32_t
@@ -230,6 +237,7 @@ conn_open(const struct tt_service *svc, const void *opts, uint32_t space)
 {
 	memset(&conn, 0, sizeof(conn));
 	conn.svc = svc;
+	conn.opts = opts;
 	conn.space = space;
 	if (svc->on_accept != NULL)
 		assert_int_equal(svc->on_accept(&conn, opts), 0);
@@ -517,6 +525,41 @@ run_send_space(uint32_t space, uint32_t copy_limit, uint32_t step)
 	assert_out(expect, sizeof(expect) - 1);
 	assert_int_equal(conn.recved, conn.delivered);
 	assert_int_equal(conn.shutdowns, 0);
+}
+
+/*
+ * The rx list's tail lives in its first segment: while a response is
+ * stalled, input is appended, the first segments are parsed and freed (the
+ * tail moves to the new first) and more is appended after each step.
+ */
+static void
+test_http_rx_tail_follows_first(void **state __rte_unused)
+{
+	static const char req[] = GET HEAD GET HEAD GET;
+	static const char expect[] = OK_KEEP HEAD_KEEP OK_KEEP HEAD_KEEP OK_KEEP;
+	size_t off = 0, n;
+	int rounds = 0;
+
+	http_open(8);
+	/* A chain of 5-byte segments, then single segments, then a 2-byte chain. */
+	deliver(req, 40, 5);
+	for (off = 40; off < 60; off += 4)
+		deliver(req + off, 4, 4);
+	while (off < sizeof(req) - 1) {
+		n = RTE_MIN((size_t)11, sizeof(req) - 1 - off);
+		deliver(req + off, n, 2);
+		off += n;
+		/* parse a little between appends: first segments go */
+		if (conn.unacked > 0)
+			ack(RTE_MIN(5u, (uint32_t)conn.unacked));
+	}
+	while (conn.unacked > 0) {
+		ack(RTE_MIN(3u, (uint32_t)conn.unacked));
+		assert_true(++rounds < 10000);
+	}
+	assert_out(expect, sizeof(expect) - 1);
+	assert_int_equal(conn.recved, conn.delivered);
+	assert_int_equal(conn.delivered, sizeof(req) - 1);
 }
 
 static void
@@ -1063,6 +1106,7 @@ main(void)
 		T(test_http_head),
 		T(test_http_split_byte_by_byte),
 		T(test_http_pipelined_three),
+		T(test_http_rx_tail_follows_first),
 		T(test_http_multiseg_chain),
 		T(test_http_connection_close),
 		T(test_http_10_close),

@@ -525,6 +525,49 @@ test_connect_narrow_range_exhausted(void **state)
 }
 
 /*
+ * A TCB keeps a byte for its worker and one for its (service, options)
+ * pair: each connection finds both again, the same pair is one entry, and
+ * a worker takes TT_ACTIVE_SVCS pairs, refusing the next with -ENOSPC and
+ * nothing allocated or sent.
+ */
+static void
+test_connect_service_table(void **state)
+{
+	struct steer_fx *f = fx_start(1, NULL);
+	struct th *h = &f->h;
+	static const int opts[TT_ACTIVE_SVCS + 1];
+	struct tt_conn *c;
+	unsigned int i;
+
+	(void)state;
+	th_send_arp_reply(h);
+	for (i = 0; i < TT_ACTIVE_SVCS; i++) {
+		assert_int_equal(tt_connect(h->w, 0, TH_PEER_IP, RTE_BE16(80), &idle_client,
+					    &opts[i], &c), 0);
+		assert_ptr_equal(tt_conn_worker(c), h->w);
+		assert_int_equal(tt_conn_worker_id(c), 1);
+		assert_ptr_equal(tcb_svc(tcb_of(c)), &idle_client);
+		assert_ptr_equal(tcb_svc_opts(tcb_of(c)), &opts[i]);
+	}
+	assert_int_equal(h->w->n_active_svcs, TT_ACTIVE_SVCS);
+	/* The same pair again: its entry. */
+	assert_int_equal(tt_connect(h->w, 0, TH_PEER_IP, RTE_BE16(80), &idle_client, &opts[3], &c),
+			 0);
+	assert_ptr_equal(tcb_svc_opts(tcb_of(c)), &opts[3]);
+	tt_worker_flush(h->w);
+	assert_int_equal(th_pending(h), TT_ACTIVE_SVCS + 1);
+	c = NULL;
+	assert_int_equal(tt_connect(h->w, 0, TH_PEER_IP, RTE_BE16(80), &idle_client,
+				    &opts[TT_ACTIVE_SVCS], &c), -ENOSPC);
+	assert_null(c);
+	tt_worker_flush(h->w);
+	assert_int_equal(th_pending(h), TT_ACTIVE_SVCS + 1);	/* nothing sent */
+	assert_int_equal(th_states(h, TT_SYN_SENT), TT_ACTIVE_SVCS + 1);
+	assert_int_equal(h->w->n_flows, TT_ACTIVE_SVCS + 1);
+	fx_stop(f);
+}
+
+/*
  * Wherever the search starts (next_lport is drawn at random), it visits
  * every port of the range once. With 20 ports and a start just below 2^32
  * (2^32 mod 20 = 16), a search that wraps at 2^32 would skip 40016-40019;
@@ -769,6 +812,7 @@ main(void)
 		cmocka_unit_test(test_owner_single_worker_is_zero),
 		cmocka_unit_test(test_connect_picks_owned_distinct_ports),
 		cmocka_unit_test(test_connect_narrow_range_exhausted),
+		cmocka_unit_test(test_connect_service_table),
 		cmocka_unit_test(test_connect_search_covers_range_from_any_start),
 		cmocka_unit_test(test_connect_first_search_from_top_of_u32),
 		cmocka_unit_test(test_handoff_syn_to_owner),

@@ -67,7 +67,7 @@ bare_tcb(struct tt_tcb *t, const struct tt_cc_algo *algo, uint32_t cwnd, uint32_
 	t->snd.cwnd = cwnd;
 	t->snd.ssthresh = UINT32_MAX;
 	t->srtt = srtt_ms * 1000;
-	t->cc = algo;
+	t->cc_id = algo == &tt_cc_cubic ? TT_CC_CUBIC : TT_CC_NEWRENO;
 	algo->init(t);
 }
 
@@ -90,7 +90,7 @@ test_newreno_one_loss_trajectory(void **state)
 
 	th_handshake(h, 19);
 	t = th_tcb(h);
-	assert_ptr_equal(t->cc, &tt_cc_newreno);
+	assert_ptr_equal(tcb_cc(t), &tt_cc_newreno);
 	assert_int_equal(drain_data(h, MSS), 10);
 	assert_int_equal(t->snd.cwnd, 10 * MSS);
 	assert_int_equal(t->snd.ssthresh, UINT32_MAX);
@@ -230,7 +230,7 @@ test_cubic_selected_by_config(void **state)
 
 	th_handshake(h, 19);
 	t = th_tcb(h);
-	assert_ptr_equal(t->cc, &tt_cc_cubic);
+	assert_ptr_equal(tcb_cc(t), &tt_cc_cubic);
 	assert_int_equal(drain_data(h, MSS), 10);
 	th_send(h, "A", 1, 1, WIN, NULL, 0);
 	th_send(h, "A", 1, 1, WIN, NULL, 0);
@@ -297,7 +297,7 @@ ack_clock(struct tt_tcb *t, uint64_t *now_us, uint64_t until_us)
 {
 	while (*now_us < until_us) {
 		*now_us += (uint64_t)t->srtt * MSS / t->snd.cwnd;
-		t->cc->on_ack(t, MSS, *now_us);
+		tcb_cc(t)->on_ack(t, MSS, *now_us);
 	}
 }
 

@@ -181,15 +181,15 @@ test_ooo_reverse_321_dupacks_then_echo_in_order(void **state)
 	send_data(h, 101, 100);
 	expect_dupack(h, 1);
 	th_expect_none(h);
-	assert_int_equal(th_tcb(h)->rcv.ooo_segs, 2);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 200);
+	assert_int_equal(tcb_ooo_segs(th_tcb(h)), 2);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 200);
 	send_data(h, 1, 100);
 	expect_echo(h, 1, 301, 300);
 	th_expect_none(h);
 	assert_int_equal(th_stat(h, ooo_segs_rx), 2);
 	assert_int_equal(th_tcb(h)->rcv.nxt, h->irs + 301);
-	assert_int_equal(th_tcb(h)->rcv.ooo_segs, 0);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 0);
+	assert_int_equal(tcb_ooo_segs(th_tcb(h)), 0);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 0);
 }
 
 /* Segments 2, 3, 1. */
@@ -242,7 +242,7 @@ test_overlap_front_of_queued_segment(void **state)
 	expect_dupack(h, 1);
 	send_data(h, 151, 100);
 	expect_dupack(h, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 150);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 150);
 	send_data(h, 1, 150);
 	expect_echo(h, 1, 301, 300);
 	th_expect_none(h);
@@ -260,7 +260,7 @@ test_overlap_back_of_queued_segment(void **state)
 	expect_dupack(h, 1);
 	send_data(h, 251, 100);
 	expect_dupack(h, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 150);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 150);
 	send_data(h, 1, 200);
 	expect_echo(h, 1, 351, 350);
 	th_expect_none(h);
@@ -278,8 +278,8 @@ test_exact_duplicate_ooo_segment_queued_once(void **state)
 	expect_dupack(h, 1);
 	send_data(h, 201, 100);
 	expect_dupack(h, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_segs, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 100);
+	assert_int_equal(tcb_ooo_segs(th_tcb(h)), 1);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 100);
 	send_data(h, 1, 200);
 	expect_echo(h, 1, 301, 300);
 	th_expect_none(h);
@@ -297,11 +297,11 @@ test_segment_covering_two_queued_replaces_them(void **state)
 	expect_dupack(h, 1);
 	send_data(h, 301, 50);
 	expect_dupack(h, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_segs, 2);
+	assert_int_equal(tcb_ooo_segs(th_tcb(h)), 2);
 	send_data(h, 151, 250);
 	expect_dupack(h, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_segs, 1);
-	assert_int_equal(th_tcb(h)->rcv.ooo_bytes, 250);
+	assert_int_equal(tcb_ooo_segs(th_tcb(h)), 1);
+	assert_int_equal(tcb_ooo_bytes(th_tcb(h)), 250);
 	send_data(h, 1, 150);
 	expect_echo(h, 1, 401, 400);
 	th_expect_none(h);
@@ -414,7 +414,7 @@ test_segment_entirely_beyond_window_acked_and_dropped(void **state)
 	th_expect_none(h);
 	assert_int_equal(th_drop(h, tcp_out_of_window), 1);
 	assert_int_equal(th_stat(h, ooo_segs_rx), 0);
-	assert_null(th_tcb(h)->ooo_head);
+	assert_null(tcb_ooo_head(th_tcb(h)));
 }
 
 /* Echo not acknowledged: the advertised window shrinks by what is held, to 0. */
@@ -471,11 +471,11 @@ test_zero_window_takes_ack_above_rcv_nxt(void **state)
 	assert_int_equal(h->last.win, 4096);
 	th_expect_none(h);
 	assert_int_equal(th_tcb(h)->rcv.held, 0);
-	assert_int_equal(th_tcb(h)->snd.una - th_tcb(h)->snd.iss, 4097);
+	assert_int_equal(th_tcb(h)->snd.una - h->iss, 4097);
 	/* Beyond an open window: its text is dropped, an old ACK changes nothing. */
 	th_send(h, "A", 4097 + 8192, 1, WIN, NULL, 0);
 	th_expect(h, "A", 4097, 4097, 0);
-	assert_int_equal(th_tcb(h)->snd.una - th_tcb(h)->snd.iss, 4097);
+	assert_int_equal(th_tcb(h)->snd.una - h->iss, 4097);
 }
 
 /*
@@ -493,7 +493,7 @@ test_ack_at_window_edge_taken(void **state)
 	/* [2801, 4097) is lost; the peer's ACK of our echo carries SEQ 4097. */
 	th_send(h, "A", 4097, 2801, WIN, NULL, 0);
 	th_expect(h, "A", 2801, 2801, 0);
-	assert_int_equal(th_tcb(h)->snd.una - th_tcb(h)->snd.iss, 2801);
+	assert_int_equal(th_tcb(h)->snd.una - h->iss, 2801);
 	assert_int_equal(th_tcb(h)->rcv.held, 0);
 	assert_int_equal(h->last.win, 4096);
 }
@@ -786,6 +786,54 @@ test_local_seq_wrap_source(void **state)
 	assert_int_equal(th_stat(h, fast_retransmits), 1);
 }
 
+/*
+ * The send queue's tail lives in its first mbuf (sndq_tail()): it is the
+ * last mbuf of the chain and the chain holds [snd.una, snd.end) while ACKs
+ * free and trim the first mbufs and the source appends, filling the tail.
+ */
+static void
+assert_sndq_consistent(struct th *h)
+{
+	struct tt_tcb *t = th_tcb(h);
+	struct rte_mbuf *q, *last = NULL;
+	uint32_t bytes = 0;
+
+	for (q = t->sndq_head; q != NULL; q = q->next) {
+		bytes += q->data_len;
+		last = q;
+	}
+	assert_ptr_equal(sndq_tail(t), last);
+	assert_int_equal(bytes, t->snd.end - t->snd.una);
+}
+
+static void
+test_send_queue_tail_follows_acks(void **state)
+{
+	struct th *h = *state;
+	static const uint32_t acks[] = { 1001, 2921, 4000, 4381, 14601, 20000 };
+	uint32_t nxt = 1 + 10 * 1460;
+	unsigned int i;
+
+	th_handshake(h, 19);
+	expect_source_flight(h, 1, 10, 1460);
+	assert_true(th_tcb(h)->sndq_head != NULL);
+	assert_sndq_consistent(h);
+	for (i = 0; i < RTE_DIM(acks); i++) {
+		struct th_seg *s = &h->last;
+
+		th_send(h, "A", 1, acks[i], WIN, NULL, 0);
+		assert_int_equal(th_tcb(h)->snd.una - h->iss, acks[i]);
+		assert_sndq_consistent(h);
+		/* What goes out next is the right stretch of the pattern. */
+		while (th_recv(h, s)) {
+			assert_int_equal(s->seq, nxt);
+			assert_chargen(h, s->seq);
+			nxt += s->len;
+		}
+	}
+	assert_int_equal(th_tcb(h)->snd.nxt - h->iss, nxt);
+}
+
 /* tcpterm's echo crosses its own wrap; the peer's ACKs across it reopen the window. */
 static void
 test_local_seq_wrap_echo(void **state)
@@ -920,6 +968,7 @@ main(void)
 		T(test_peer_seq_wrap_ooo_and_echo),
 		T_NOLT(test_local_seq_wrap_source),
 		T(test_local_seq_wrap_echo),
+		T(test_send_queue_tail_follows_acks),
 		cmocka_unit_test_setup_teardown(test_source_sends_queued_data_after_peer_fin,
 						setup_sndbuf4096, th_teardown),
 		cmocka_unit_test_setup_teardown(test_close_wait_echo_sends_pending_then_fin,

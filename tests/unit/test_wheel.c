@@ -8,6 +8,7 @@
  * firing against that.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -22,7 +23,8 @@
 
 #include "tt_wheel.h"
 
-#define RANGE (UINT64_C(1) << (TT_WHEEL_BITS * TT_WHEEL_LEVELS))
+#define RANGE (UINT64_C(1) << (TT_WHEEL_BITS * TT_WHEEL_LEVELS))	/* an epoch */
+#define AHEAD ((uint64_t)TT_WHEEL_MAX_AHEAD)	/* farthest an expiry may be */
 #define NO_CAP UINT32_MAX
 
 struct tnode {
@@ -47,6 +49,27 @@ struct tctx {
 	unsigned int defer_cancel;	/* which one */
 };
 
+/* Initialise @p wh for the @p n test nodes of array @p t. */
+static void
+wheel_init(struct tt_wheel *wh, uint64_t now, struct tnode *t, uint32_t n)
+{
+	assert_int_equal(tt_wheel_init(wh, now, &t[0].node, sizeof(t[0]), n), 0);
+}
+
+/* The node's expiry is the low 32 bits of full tick @p e. */
+static bool
+expire_is(const struct tt_wheel_node *n, uint64_t e)
+{
+	return n->expire == (uint32_t)e;
+}
+
+/* Wrap-safe: the node's 32-bit expiry is not after the wheel's clock. */
+static bool
+not_early(const struct tt_wheel_node *n, const struct tt_wheel *wh)
+{
+	return (int32_t)(n->expire - (uint32_t)wh->now) <= 0;
+}
+
 static struct tnode *
 tnode_of(struct tt_wheel_node *n)
 {
@@ -60,7 +83,7 @@ on_fire(struct tt_wheel_node *n, void *arg)
 	struct tnode *t = tnode_of(n);
 
 	assert_false(tt_wheel_armed(n));
-	assert_true(n->expire <= c->wh->now);	/* never early */
+	assert_true(not_early(n, c->wh));	/* never early */
 	assert_true(c->wh->now <= c->target);
 	t->fired++;
 	t->fired_at = c->wh->now;
@@ -71,18 +94,18 @@ on_fire(struct tt_wheel_node *n, void *arg)
 		c->pair[1] = NULL;
 	}
 	if (c->rearm_period != 0)
-		tt_wheel_arm(c->wh, n, n->expire + c->rearm_period);
+		tt_wheel_arm(c->wh, n, n->expire + (uint32_t)c->rearm_period);
 	if (c->rearm_now) {
 		c->rearm_now = false;
-		tt_wheel_arm(c->wh, n, c->wh->now);
+		tt_wheel_arm(c->wh, n, (uint32_t)c->wh->now);
 	}
 	if (c->arm_other != NULL) {
-		tt_wheel_arm(c->wh, &c->arm_other->node, c->arm_other_at);
+		tt_wheel_arm(c->wh, &c->arm_other->node, (uint32_t)c->arm_other_at);
 		c->arm_other = NULL;
 	}
 	if (c->defer[0] != NULL) {
-		tt_wheel_arm(c->wh, &c->defer[0]->node, c->wh->now);
-		tt_wheel_arm(c->wh, &c->defer[1]->node, c->wh->now - 1);
+		tt_wheel_arm(c->wh, &c->defer[0]->node, (uint32_t)c->wh->now);
+		tt_wheel_arm(c->wh, &c->defer[1]->node, (uint32_t)(c->wh->now - 1));
 		tt_wheel_cancel(c->wh, &c->defer[c->defer_cancel]->node);
 		c->defer[0] = NULL;
 	}
@@ -101,7 +124,10 @@ advance(struct tctx *c, uint64_t now, unsigned int max)
 	return r;
 }
 
-/* Arm one node at @p expire from @p start and check it fires at exactly expire. */
+/*
+ * Arm one node at @p expire (at most AHEAD after @p start) from @p start and
+ * check it fires at exactly expire.
+ */
 static void
 check_exact(uint64_t start, uint64_t expire, bool tick_by_tick)
 {
@@ -110,8 +136,9 @@ check_exact(uint64_t start, uint64_t expire, bool tick_by_tick)
 	struct tctx c = {.wh = &wh};
 	uint64_t now, end;
 
-	tt_wheel_init(&wh, start);
-	tt_wheel_arm(&wh, &t.node, expire);
+	assert_true(expire > start && expire - start <= AHEAD);
+	wheel_init(&wh, start, &t, 1);
+	tt_wheel_arm(&wh, &t.node, (uint32_t)expire);
 	assert_true(tt_wheel_armed(&t.node));
 	assert_int_equal(wh.n_armed, 1);
 	if (tick_by_tick) {
@@ -163,7 +190,7 @@ test_already_due(void **state)
 	struct tctx c = {.wh = &wh};
 
 	(void)state;
-	tt_wheel_init(&wh, 1000);
+	wheel_init(&wh, 1000, t, 3);
 	tt_wheel_arm(&wh, &t[0].node, 1000);
 	tt_wheel_arm(&wh, &t[1].node, 3);
 	tt_wheel_arm(&wh, &t[2].node, 0);
@@ -181,64 +208,79 @@ static void
 test_cancel_rearm(void **state)
 {
 	struct tt_wheel wh;
-	struct tnode a = {.id = 0}, b = {.id = 1}, d = {.id = 2}, e = {.id = 3};
+	struct tnode tn[4] = {{.id = 0}, {.id = 1}, {.id = 2}, {.id = 3}};
+	struct tnode *a = &tn[0], *b = &tn[1], *d = &tn[2], *e = &tn[3];
 	struct tctx c = {.wh = &wh};
 
 	(void)state;
-	tt_wheel_init(&wh, 0);
-	tt_wheel_cancel(&wh, &a.node);		/* not armed: no-op */
+	wheel_init(&wh, 0, tn, 4);
+	tt_wheel_cancel(&wh, &a->node);		/* not armed: no-op */
 	assert_int_equal(wh.n_armed, 0);
 
-	tt_wheel_arm(&wh, &a.node, 100);
-	tt_wheel_arm(&wh, &d.node, 100);	/* same slot as a */
-	tt_wheel_arm(&wh, &e.node, 100);
-	tt_wheel_cancel(&wh, &a.node);
-	tt_wheel_cancel(&wh, &a.node);		/* twice: no-op */
-	tt_wheel_cancel(&wh, &e.node);
-	assert_false(tt_wheel_armed(&a.node));
+	tt_wheel_arm(&wh, &a->node, 100);
+	tt_wheel_arm(&wh, &d->node, 100);	/* same slot as a */
+	tt_wheel_arm(&wh, &e->node, 100);
+	tt_wheel_cancel(&wh, &a->node);
+	tt_wheel_cancel(&wh, &a->node);		/* twice: no-op */
+	tt_wheel_cancel(&wh, &e->node);
+	assert_false(tt_wheel_armed(&a->node));
 	assert_int_equal(wh.n_armed, 1);
 	assert_int_equal(advance(&c, 1000, NO_CAP), 1);
-	assert_int_equal(a.fired, 0);
-	assert_int_equal(e.fired, 0);
-	assert_int_equal(d.fired, 1);
-	assert_int_equal(d.fired_at, 100);
+	assert_int_equal(a->fired, 0);
+	assert_int_equal(e->fired, 0);
+	assert_int_equal(d->fired, 1);
+	assert_int_equal(d->fired_at, 100);
 
 	/* move later */
-	tt_wheel_arm(&wh, &b.node, 1050);
-	tt_wheel_arm(&wh, &b.node, 1200);
+	tt_wheel_arm(&wh, &b->node, 1050);
+	tt_wheel_arm(&wh, &b->node, 1200);
 	assert_int_equal(wh.n_armed, 1);
 	assert_int_equal(advance(&c, 1100, NO_CAP), 0);
 	assert_int_equal(advance(&c, 1199, NO_CAP), 0);
 	assert_int_equal(advance(&c, 1200, NO_CAP), 1);
-	assert_int_equal(b.fired_at, 1200);
+	assert_int_equal(b->fired_at, 1200);
 
-	/* move earlier, across levels */
-	tt_wheel_arm(&wh, &b.node, 1200 + 3 * RANGE);
-	tt_wheel_arm(&wh, &b.node, 1200 + 70000);
-	tt_wheel_arm(&wh, &b.node, 1205);
+	/* move earlier, across levels, from the farthest expiry */
+	tt_wheel_arm(&wh, &b->node, (uint32_t)(1200 + AHEAD));
+	tt_wheel_arm(&wh, &b->node, 1200 + 70000);
+	tt_wheel_arm(&wh, &b->node, 1205);
 	assert_int_equal(wh.n_armed, 1);
 	assert_int_equal(advance(&c, 1204, NO_CAP), 0);
 	assert_int_equal(advance(&c, 1205, NO_CAP), 1);
-	assert_int_equal(b.fired, 2);
+	assert_int_equal(b->fired, 2);
 
 	/* cancel a due node sitting on the expired list */
-	tt_wheel_arm(&wh, &b.node, 10);
-	tt_wheel_cancel(&wh, &b.node);
+	tt_wheel_arm(&wh, &b->node, 10);
+	tt_wheel_cancel(&wh, &b->node);
 	assert_int_equal(advance(&c, 2000, NO_CAP), 0);
-	assert_int_equal(b.fired, 2);
+	assert_int_equal(b->fired, 2);
 
-	/* cancel a far node in the overflow bucket */
-	tt_wheel_arm(&wh, &b.node, 2000 + 5 * RANGE);
-	tt_wheel_cancel(&wh, &b.node);
-	assert_int_equal(advance(&c, 2000 + 6 * RANGE, NO_CAP), 0);
+	/* cancel a far node */
+	tt_wheel_arm(&wh, &b->node, (uint32_t)(2000 + AHEAD));
+	tt_wheel_cancel(&wh, &b->node);
+	assert_int_equal(advance(&c, 2000 + 2 * AHEAD, NO_CAP), 0);
 	assert_int_equal(wh.n_armed, 0);
+
+	/* cancel a node in the overflow bucket: a near tick past an epoch boundary */
+	assert_int_equal(advance(&c, RANGE - 1000, NO_CAP), 0);
+	tt_wheel_arm(&wh, &b->node, (uint32_t)(RANGE + 5000));
+	assert_true((wh.occupied[TT_WHEEL_LEVELS - 1] & 1) != 0);
+	tt_wheel_cancel(&wh, &b->node);
+	assert_true((wh.occupied[TT_WHEEL_LEVELS - 1] & 1) == 0);
+	assert_int_equal(advance(&c, RANGE + 6000, NO_CAP), 0);
+	assert_int_equal(wh.n_armed, 0);
+	assert_int_equal(b->fired, 2);
 }
 
-/* 3. Far-future timers (levels 2..5 and past the range) fire exactly on time. */
+/*
+ * 3. Far-future timers (levels 2..5, up to the farthest expiry), across
+ * epoch boundaries and wraps of the 32-bit tick, fire exactly on time.
+ */
 static void
 test_far_future(void **state)
 {
-	static const uint64_t starts[] = {0, 12345, RANGE - 3, UINT64_C(0x123456789abcd)};
+	static const uint64_t starts[] = {0, 12345, RANGE - 3, UINT64_C(0x123456789abcd),
+					  (UINT64_C(1) << 32) - 3, (UINT64_C(5) << 32) - AHEAD / 2};
 	uint64_t d, s;
 	unsigned int level;
 	size_t i;
@@ -246,7 +288,7 @@ test_far_future(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
 		s = starts[i];
-		for (level = 2; level <= TT_WHEEL_LEVELS; level++) {
+		for (level = 2; level < TT_WHEEL_LEVELS; level++) {
 			d = UINT64_C(1) << (TT_WHEEL_BITS * level);
 			check_exact(s, s + d / 64, false);
 			check_exact(s, s + d - 1, false);
@@ -254,16 +296,118 @@ test_far_future(void **state)
 			check_exact(s, s + d + 1, false);
 			check_exact(s, s + d + d / 3 + 7, false);
 		}
-		check_exact(s, s + RANGE - 1, false);
-		check_exact(s, s + RANGE, false);
-		check_exact(s, s + 2 * RANGE + 5, false);
-		check_exact(s, s + (UINT64_C(1) << 50) + 3, false);
+		/* level 5 holds what is left of the 32-bit range */
+		check_exact(s, s + AHEAD / 2 + 12345, false);
+		check_exact(s, s + AHEAD - 1, false);
+		check_exact(s, s + AHEAD, false);
 	}
 	/* a level-2 timer, walked tick by tick through every cascade */
 	check_exact(100, 100 + 3 * 4096 + 17, true);
 	/* near the end of time */
 	check_exact(UINT64_MAX - 5000, UINT64_MAX, true);
-	check_exact(UINT64_MAX - 2 * RANGE, UINT64_MAX - 1, false);
+	check_exact(UINT64_MAX - AHEAD - 1, UINT64_MAX - 1, false);
+	/* the 32-bit tick wrapping, tick by tick */
+	check_exact((UINT64_C(1) << 32) - 100, (UINT64_C(1) << 32) + 5000, true);
+}
+
+/*
+ * 3a. The arming range: an expiry is its low 32 bits, read against the
+ * wheel's clock. TT_WHEEL_MAX_AHEAD ahead is the farthest; one tick more
+ * (2^31) reads as in the past and is due at once, as is anything in the
+ * upper half of the 32-bit circle; 2^32 + d ahead is d ahead.
+ */
+static void
+test_range_limits(void **state)
+{
+	struct tt_wheel wh;
+	struct tnode t[4] = {{.id = 0}, {.id = 1}, {.id = 2}, {.id = 3}};
+	struct tctx c = {.wh = &wh};
+	const uint64_t s = (UINT64_C(7) << 32) - 10;	/* the 32-bit tick wraps 10 ticks on */
+
+	(void)state;
+	assert_int_equal(TT_WHEEL_MAX_AHEAD, (UINT64_C(1) << 31) - 1);
+	wheel_init(&wh, s, t, 4);
+	tt_wheel_arm(&wh, &t[0].node, (uint32_t)(s + AHEAD));
+	tt_wheel_arm(&wh, &t[1].node, (uint32_t)(s + AHEAD + 1));
+	tt_wheel_arm(&wh, &t[2].node, (uint32_t)(s + (UINT64_C(1) << 32) - 1));
+	tt_wheel_arm(&wh, &t[3].node, (uint32_t)(s + (UINT64_C(1) << 32) + 25));
+	assert_int_equal(wh.n_armed, 4);
+	/* 2^31 and 2^32 - 1 ahead are due now */
+	assert_int_equal(advance(&c, s, NO_CAP), 2);
+	assert_int_equal(t[1].fired, 1);
+	assert_int_equal(t[2].fired, 1);
+	assert_int_equal(t[1].fired_at, s);
+	/* 2^32 + 25 ahead is 25 ahead, past the wrap */
+	assert_int_equal(advance(&c, s + 24, NO_CAP), 0);
+	assert_int_equal(advance(&c, s + 25, NO_CAP), 1);
+	assert_int_equal(t[3].fired_at, s + 25);
+	assert_int_equal(t[3].node.expire, 15);
+	/* the farthest fires on time */
+	assert_int_equal(advance(&c, s + AHEAD - 1, NO_CAP), 0);
+	assert_true(tt_wheel_armed(&t[0].node));
+	assert_int_equal(advance(&c, s + AHEAD, NO_CAP), 1);
+	assert_int_equal(t[0].fired_at, s + AHEAD);
+	assert_int_equal(wh.n_armed, 0);
+
+	/* wrap-safe ordering of 32-bit ticks */
+	assert_true(tt_wheel_before(UINT32_MAX - 5, 3));
+	assert_false(tt_wheel_before(3, UINT32_MAX - 5));
+	assert_false(tt_wheel_before(7, 7));
+	assert_true(tt_wheel_before(0, INT32_MAX));
+
+	/* the wheel indexes at most TT_WHEEL_MAX_NODES nodes */
+	assert_int_equal(tt_wheel_init(&wh, 0, &t[0].node, sizeof(t[0]), TT_WHEEL_MAX_NODES + 1),
+			 -EINVAL);
+	assert_int_equal(tt_wheel_init(&wh, 0, &t[0].node, sizeof(t[0]), TT_WHEEL_MAX_NODES), 0);
+}
+
+/*
+ * 3c. Nodes are named by index in an array of any stride: the first and
+ * the last node of a TCB-sized array share a slot, each unlinked alone.
+ */
+struct big {
+	uint8_t before[40];
+	struct tt_wheel_node node;
+	uint8_t after[268];
+	unsigned int fired;
+};
+
+static void
+big_fire(struct tt_wheel_node *n, void *arg)
+{
+	(void)arg;
+	((struct big *)((char *)n - offsetof(struct big, node)))->fired++;
+}
+
+static void
+test_node_index(void **state)
+{
+	enum { N = 1000 };
+	static struct big b[N];
+	struct tt_wheel wh;
+	unsigned int i;
+
+	(void)state;
+	memset(b, 0, sizeof(b));
+	assert_int_equal(tt_wheel_init(&wh, 0, &b[0].node, sizeof(b[0]), N), 0);
+	tt_wheel_arm(&wh, &b[0].node, 300);
+	tt_wheel_arm(&wh, &b[N - 1].node, 300);
+	tt_wheel_arm(&wh, &b[N / 2].node, 300);
+	tt_wheel_cancel(&wh, &b[N - 1].node);		/* the first in the slot */
+	tt_wheel_cancel(&wh, &b[0].node);		/* the last in the slot */
+	assert_true(wh.occupied[1] != 0);
+	tt_wheel_cancel(&wh, &b[N / 2].node);
+	assert_true(wh.occupied[1] == 0);
+	for (i = 0; i < N; i++)
+		tt_wheel_arm(&wh, &b[i].node, 300 + i % 7);
+	assert_int_equal(tt_wheel_advance(&wh, 10000, NO_CAP, big_fire, NULL), N);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(b[i].fired, 1);
+		assert_false(tt_wheel_armed(&b[i].node));
+	}
+	/* the bytes around the nodes were never written */
+	for (i = 0; i < N; i++)
+		assert_true(b[i].before[39] == 0 && b[i].after[0] == 0);
 }
 
 /* 3b. Many timers spread over all levels, one huge jump: all fire, quickly. */
@@ -278,17 +422,17 @@ test_huge_jump(void **state)
 
 	(void)state;
 	memset(t, 0, sizeof(t));
-	tt_wheel_init(&wh, 5);
+	wheel_init(&wh, 5, t, N);
 	/* nothing armed: a jump of 2^62 is O(1) */
 	assert_int_equal(advance(&c, UINT64_C(1) << 62, NO_CAP), 0);
 	assert_int_equal(wh.now, UINT64_C(1) << 62);
-	tt_wheel_init(&wh, 5);
+	wheel_init(&wh, 5, t, N);
 	for (i = 0; i < N; i++)
-		tt_wheel_arm(&wh, &t[i].node, 5 + (UINT64_C(1) << (i % 45)) + i);
+		tt_wheel_arm(&wh, &t[i].node, (uint32_t)(5 + (UINT64_C(1) << (i % 31)) + i));
 	assert_int_equal(advance(&c, UINT64_C(1) << 46, NO_CAP), N);
 	for (i = 0; i < N; i++) {
 		assert_int_equal(t[i].fired, 1);
-		assert_int_equal(t[i].fired_at, t[i].node.expire);
+		assert_int_equal(t[i].fired_at, 5 + (UINT64_C(1) << (i % 31)) + i);
 	}
 	assert_int_equal(wh.n_armed, 0);
 }
@@ -305,7 +449,7 @@ test_cap(void **state)
 
 	(void)state;
 	memset(t, 0, sizeof(t));
-	tt_wheel_init(&wh, 0);
+	wheel_init(&wh, 0, t, N);
 	for (i = 0; i < N; i++) {
 		t[i].id = i;
 		tt_wheel_arm(&wh, &t[i].node, i < 100 ? 10 : 20 + i);
@@ -336,7 +480,7 @@ test_cap(void **state)
 	for (i = 0; i < N; i++) {
 		assert_int_equal(t[i].fired, i == victim ? 0 : 1);
 		if (t[i].fired != 0)
-			assert_int_equal(t[i].fired_at, t[i].node.expire);
+			assert_true(expire_is(&t[i].node, t[i].fired_at));
 	}
 }
 
@@ -345,78 +489,79 @@ static void
 test_callback_actions(void **state)
 {
 	struct tt_wheel wh;
-	struct tnode a = {.id = 0}, b = {.id = 1}, p = {.id = 2}, o = {.id = 3}, q = {.id = 4};
+	struct tnode tn[5] = {{.id = 0}, {.id = 1}, {.id = 2}, {.id = 3}, {.id = 4}};
+	struct tnode *a = &tn[0], *b = &tn[1], *p = &tn[2], *o = &tn[3], *q = &tn[4];
 	struct tnode *left[2];
 	unsigned int nleft = 0, i;
 	struct tctx c = {.wh = &wh};
 
 	(void)state;
-	tt_wheel_init(&wh, 0);
+	wheel_init(&wh, 0, tn, 5);
 
 	/* a and b due on the same tick: the first to fire cancels the other */
-	tt_wheel_arm(&wh, &a.node, 50);
-	tt_wheel_arm(&wh, &b.node, 50);
-	c.pair[0] = &a;
-	c.pair[1] = &b;
+	tt_wheel_arm(&wh, &a->node, 50);
+	tt_wheel_arm(&wh, &b->node, 50);
+	c.pair[0] = a;
+	c.pair[1] = b;
 	assert_int_equal(advance(&c, 60, NO_CAP), 1);
 	assert_int_equal(advance(&c, 60, NO_CAP), 0);
-	assert_int_equal(a.fired + b.fired, 1);
+	assert_int_equal(a->fired + b->fired, 1);
 	assert_int_equal(wh.n_armed, 0);
 
 	/* periodic self re-arm: fires on every period within one advance */
-	tt_wheel_arm(&wh, &p.node, 100);
+	tt_wheel_arm(&wh, &p->node, 100);
 	c.rearm_period = 100;
 	assert_int_equal(advance(&c, 1000, NO_CAP), 10);
-	assert_int_equal(p.fired_at, 1000);
-	assert_int_equal(p.node.expire, 1100);
-	assert_true(tt_wheel_armed(&p.node));
+	assert_int_equal(p->fired_at, 1000);
+	assert_int_equal(p->node.expire, 1100);
+	assert_true(tt_wheel_armed(&p->node));
 	assert_int_equal(advance(&c, 100000, 7), 7);
-	assert_int_equal(p.fired_at, 1700);
+	assert_int_equal(p->fired_at, 1700);
 	c.rearm_period = 0;
 	assert_int_equal(advance(&c, 100000, NO_CAP), 1);
-	assert_int_equal(p.fired, 18);
-	assert_false(tt_wheel_armed(&p.node));
+	assert_int_equal(p->fired, 18);
+	assert_false(tt_wheel_armed(&p->node));
 
 	/* self re-arm to an already-due tick: fires on the next call, once */
-	tt_wheel_arm(&wh, &p.node, 100010);
+	tt_wheel_arm(&wh, &p->node, 100010);
 	c.rearm_now = true;
 	assert_int_equal(advance(&c, 200000, NO_CAP), 1);
-	assert_true(tt_wheel_armed(&p.node));
-	assert_int_equal(p.node.expire, 100010);
+	assert_true(tt_wheel_armed(&p->node));
+	assert_int_equal(p->node.expire, 100010);
 	assert_int_equal(advance(&c, 200000, NO_CAP), 1);
-	assert_int_equal(p.fired, 20);
+	assert_int_equal(p->fired, 20);
 	assert_int_equal(wh.n_armed, 0);
 
 	/* a callback arming another node later in the same advance */
-	tt_wheel_arm(&wh, &p.node, 200100);
-	c.arm_other = &o;
+	tt_wheel_arm(&wh, &p->node, 200100);
+	c.arm_other = o;
 	c.arm_other_at = 200000 + 5000;
 	assert_int_equal(advance(&c, 300000, NO_CAP), 2);
-	assert_int_equal(o.fired_at, 205000);
+	assert_int_equal(o->fired_at, 205000);
 
 	/* a callback cancelling a due node left over by the cap */
-	a.fired = b.fired = q.fired = 0;
-	tt_wheel_arm(&wh, &a.node, 300500);
-	tt_wheel_arm(&wh, &b.node, 300500);
-	tt_wheel_arm(&wh, &q.node, 300500);
+	a->fired = b->fired = q->fired = 0;
+	tt_wheel_arm(&wh, &a->node, 300500);
+	tt_wheel_arm(&wh, &b->node, 300500);
+	tt_wheel_arm(&wh, &q->node, 300500);
 	assert_int_equal(advance(&c, 400000, 1), 1);
 	assert_int_equal(wh.n_armed, 2);
 	assert_int_equal(wh.now, 300500);
-	if (a.fired == 0)
-		left[nleft++] = &a;
-	if (b.fired == 0)
-		left[nleft++] = &b;
-	if (q.fired == 0)
-		left[nleft++] = &q;
+	if (a->fired == 0)
+		left[nleft++] = a;
+	if (b->fired == 0)
+		left[nleft++] = b;
+	if (q->fired == 0)
+		left[nleft++] = q;
 	assert_int_equal(nleft, 2);
 	c.pair[0] = left[0];
 	c.pair[1] = left[1];
 	assert_int_equal(advance(&c, 400000, NO_CAP), 1);
 	assert_int_equal(wh.n_armed, 0);
-	assert_int_equal(a.fired + b.fired + q.fired, 2);
+	assert_int_equal(a->fired + b->fired + q->fired, 2);
 	assert_int_equal(left[0]->fired + left[1]->fired, 1);
-	assert_int_equal(p.fired, 21);
-	assert_int_equal(o.fired, 1);
+	assert_int_equal(p->fired, 21);
+	assert_int_equal(o->fired, 1);
 
 	/*
 	 * A callback arms two nodes already due (kept for the next call) and
@@ -424,19 +569,19 @@ test_callback_actions(void **state)
 	 * the survivor and both fire on the next call.
 	 */
 	for (i = 0; i < 2; i++) {
-		a.fired = b.fired = q.fired = 0;
-		tt_wheel_arm(&wh, &p.node, wh.now + 10);
-		c.defer[0] = &a;
-		c.defer[1] = &b;
+		a->fired = b->fired = q->fired = 0;
+		tt_wheel_arm(&wh, &p->node, (uint32_t)(wh.now + 10));
+		c.defer[0] = a;
+		c.defer[1] = b;
 		c.defer_cancel = i;
 		assert_int_equal(advance(&c, wh.now + 20, NO_CAP), 1);
 		assert_int_equal(wh.n_armed, 1);
-		tt_wheel_arm(&wh, &q.node, wh.now);
+		tt_wheel_arm(&wh, &q->node, (uint32_t)wh.now);
 		assert_int_equal(wh.n_armed, 2);
 		assert_int_equal(advance(&c, wh.now, NO_CAP), 2);
-		assert_int_equal(a.fired, i == 0 ? 0 : 1);
-		assert_int_equal(b.fired, i == 0 ? 1 : 0);
-		assert_int_equal(q.fired, 1);
+		assert_int_equal(a->fired, i == 0 ? 0 : 1);
+		assert_int_equal(b->fired, i == 0 ? 1 : 0);
+		assert_int_equal(q->fired, 1);
 		assert_int_equal(wh.n_armed, 0);
 	}
 }
@@ -482,7 +627,10 @@ rnd_below(struct rnd *r, uint64_t n)
 	return rnd_next(r) % n;
 }
 
-/* An expiry relative to the clock, spread over every level and beyond. */
+/*
+ * An expiry relative to the wheel's clock (the one tt_wheel_arm() reads it
+ * against), spread over every level up to the farthest expiry.
+ */
 static uint64_t
 rnd_expiry(struct rnd *r, uint64_t now)
 {
@@ -493,12 +641,14 @@ rnd_expiry(struct rnd *r, uint64_t now)
 		return now - rnd_below(r, now < 100 ? now + 1 : 100);	/* due */
 	case 1:
 		return now;
+	case 7:
+		return now + 1 + rnd_below(r, AHEAD);			/* level 5 */
 	case 8:
-		return now + RANGE + rnd_below(r, 4 * RANGE);		/* beyond */
+		return now + AHEAD - rnd_below(r, 64);			/* the farthest */
 	case 9:
 		return now + rnd_below(r, 4096);
 	default:
-		/* levels 0..5: 1 .. 64^(k-1) */
+		/* levels 0..4: 1 .. 64^(k-1) */
 		return now + 1 + rnd_below(r, UINT64_C(1) << (TT_WHEEL_BITS * (k - 1)));
 	}
 }
@@ -513,8 +663,8 @@ rnd_arm(struct rnd *r, unsigned int i, uint64_t e, bool in_cb)
 	r->arm_seq[i] = r->seq;
 	r->arm_in_cb[i] = in_cb;
 	r->last_armed = i;
-	tt_wheel_arm(&r->wh, &r->node[i].node, e);
-	assert_int_equal(r->expire[i], r->node[i].node.expire);
+	tt_wheel_arm(&r->wh, &r->node[i].node, (uint32_t)e);
+	assert_true(expire_is(&r->node[i].node, r->expire[i]));
 }
 
 static void
@@ -534,16 +684,16 @@ rnd_fire(struct tt_wheel_node *n, void *arg)
 	unsigned int k, j;
 
 	/* armed, at the model's expiry, fired once, never early */
-	if (!r->armed[i] || n->expire != r->expire[i] || n->expire > r->wh.now ||
+	if (!r->armed[i] || !expire_is(n, r->expire[i]) || r->expire[i] > r->wh.now ||
 	    r->wh.now > r->target)
 		fail_msg("node %u fired wrongly: armed %d expire %llu/%llu now %llu target %llu",
 			 i, r->armed[i], (unsigned long long)n->expire,
 			 (unsigned long long)r->expire[i], (unsigned long long)r->wh.now,
 			 (unsigned long long)r->target);
 	/* not late: armed before the last uncapped advance, due by its now */
-	if (r->arm_seq[i] < r->full_seq && n->expire <= r->full_target)
+	if (r->arm_seq[i] < r->full_seq && r->expire[i] <= r->full_target)
 		fail_msg("node %u due at %llu armed at advance %llu fired late",
-			 i, (unsigned long long)n->expire, (unsigned long long)r->arm_seq[i]);
+			 i, (unsigned long long)r->expire[i], (unsigned long long)r->arm_seq[i]);
 	assert_false(tt_wheel_armed(n));
 	r->armed[i] = false;
 	r->n_armed--;
@@ -612,7 +762,7 @@ test_random(void **state)
 	r->x = UINT64_C(0x9E3779B97F4A7C15);
 	r->clock = 1000;
 	r->cb_actions = true;
-	tt_wheel_init(&r->wh, r->clock);
+	wheel_init(&r->wh, r->clock, r->node, RND_NODES);
 	for (i = 0; i < RND_NODES; i++)
 		r->node[i].id = i;
 
@@ -621,7 +771,7 @@ test_random(void **state)
 		k = (unsigned int)rnd_below(r, 100);
 		i = (unsigned int)rnd_below(r, RND_NODES);
 		if (k < 55) {
-			rnd_arm(r, i, rnd_expiry(r, r->clock), false);
+			rnd_arm(r, i, rnd_expiry(r, r->wh.now), false);
 		} else if (k < 62) {
 			rnd_cancel(r, i);
 		} else if (k < 65) {
@@ -677,6 +827,8 @@ main(void)
 		cmocka_unit_test(test_already_due),
 		cmocka_unit_test(test_cancel_rearm),
 		cmocka_unit_test(test_far_future),
+		cmocka_unit_test(test_range_limits),
+		cmocka_unit_test(test_node_index),
 		cmocka_unit_test(test_huge_jump),
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_callback_actions),

@@ -98,9 +98,7 @@ struct http_opts {
 
 struct http_ctx {
 	http_parser parser;		/* first: callbacks find the ctx from it */
-	const struct http_opts *opts;
-	struct rte_mbuf *rx;		/* first unparsed segment, or NULL */
-	struct rte_mbuf *rx_tail;	/* last segment of the rx list */
+	struct rte_mbuf *rx;		/* first unparsed segment, or NULL; see rx_tail() */
 	uint16_t resp_off;		/* bytes of the due response queued so far */
 	uint8_t kind;			/* enum http_kind */
 	uint8_t conn;			/* enum http_conn of the due response */
@@ -110,6 +108,27 @@ struct http_ctx {
 };
 
 _Static_assert(sizeof(struct http_ctx) <= TT_APP_CTX_SIZE, "http ctx too large");
+
+/*
+ * The rx list's last segment is kept in its first segment's tx_offload, a
+ * field only transmission reads: the rx list is parsed and freed, never
+ * sent, and uses nothing else of a segment but next, data_off and
+ * data_len; the field is zeroed again before a segment is freed, as a
+ * driver's receive path need not reset it. A pointer less in every
+ * connection's context.
+ */
+static inline struct rte_mbuf *
+rx_tail(const struct http_ctx *x)
+{
+	return x->rx == NULL ? NULL : (struct rte_mbuf *)(uintptr_t)x->rx->tx_offload;
+}
+
+/* Set the rx list's last segment; the list is not empty. */
+static inline void
+rx_tail_set(struct http_ctx *x, struct rte_mbuf *tail)
+{
+	x->rx->tx_offload = (uintptr_t)tail;
+}
 
 static const char http_400[] =
 	"HTTP/1.1 400 Bad Request\r\n"
@@ -349,10 +368,10 @@ http_rx_drop(struct tt_conn *c, struct http_ctx *x)
 	for (s = x->rx; s != NULL; s = next) {
 		next = s->next;
 		len += s->data_len;
+		s->tx_offload = 0;	/* rx_tail()'s pointer, if first */
 		rte_pktmbuf_free_seg(s);
 	}
 	x->rx = NULL;
-	x->rx_tail = NULL;
 	if (len > 0)
 		tt_recved(c, len);
 }
@@ -361,26 +380,28 @@ http_rx_drop(struct tt_conn *c, struct http_ctx *x)
 static void
 http_rx_pop(struct http_ctx *x)
 {
-	struct rte_mbuf *s = x->rx;
+	struct rte_mbuf *s = x->rx, *tail = rx_tail(x);
 
 	x->rx = s->next;
-	if (x->rx == NULL)
-		x->rx_tail = NULL;
+	if (x->rx != NULL)
+		rx_tail_set(x, tail);
 	s->next = NULL;
+	s->tx_offload = 0;	/* a driver that reuses it need not reset it */
 	rte_pktmbuf_free_seg(s);
 }
 
 static const char *
-http_resp_get(const struct http_ctx *x, uint32_t *len)
+http_resp_get(const struct tt_conn *c, const struct http_ctx *x, uint32_t *len)
 {
+	const struct http_opts *o = tt_conn_opts(c);
 	const struct http_resp *r;
 
 	switch (x->kind) {
 	case HTTP_RESP_OK:
-		r = &x->opts->ok[x->conn];
+		r = &o->ok[x->conn];
 		break;
 	case HTTP_RESP_405:
-		r = &x->opts->not_allowed[x->conn];
+		r = &o->not_allowed[x->conn];
 		break;
 	default:
 		*len = sizeof(http_400) - 1;
@@ -411,7 +432,7 @@ http_flush(struct tt_conn *c, struct http_ctx *x)
 	uint32_t len, space, n;
 	int ret;
 
-	buf = http_resp_get(x, &len);
+	buf = http_resp_get(c, x, &len);
 	while (x->resp_off < len) {
 		space = tt_send_space(c);
 		if (space == 0)
@@ -568,6 +589,7 @@ http_fast(struct http_ctx *x, const char *p, size_t len)
 static void
 http_drain(struct tt_conn *c, struct http_ctx *x)
 {
+	const struct http_opts *o = tt_conn_opts(c);
 	struct rte_mbuf *s;
 	enum http_errno err;
 	size_t n, len;
@@ -590,7 +612,7 @@ http_drain(struct tt_conn *c, struct http_ctx *x)
 		len = s->data_len;
 		n = 0;
 		/* Between requests, try the fast path on what this segment holds. */
-		if (len > 0 && x->opts->fast_path && x->parser.state == x->opts->start_state &&
+		if (len > 0 && o->fast_path && x->parser.state == o->start_state &&
 		    x->parser.nread == 0 &&
 		    (n = http_fast(x, rte_pktmbuf_mtod(s, const char *), len)) > 0) {
 			s->data_off += (uint16_t)n;
@@ -641,12 +663,11 @@ http_drain(struct tt_conn *c, struct http_ctx *x)
 }
 
 static int
-http_on_accept(struct tt_conn *c, const void *opts)
+http_on_accept(struct tt_conn *c, const void *opts __rte_unused)
 {
 	struct http_ctx *x = tt_conn_ctx(c);
 
 	http_parser_init(&x->parser, HTTP_REQUEST);
-	x->opts = opts;
 	x->state = HTTP_OPEN;
 	return 0;
 }
@@ -669,8 +690,8 @@ http_on_data(struct tt_conn *c, struct rte_mbuf *m)
 	if (x->rx == NULL)
 		x->rx = m;
 	else
-		x->rx_tail->next = m;
-	x->rx_tail = rte_pktmbuf_lastseg(m);
+		rx_tail(x)->next = m;
+	rx_tail_set(x, rte_pktmbuf_lastseg(m));
 	if (x->kind == HTTP_RESP_NONE)
 		http_drain(c, x);
 }
@@ -702,10 +723,10 @@ http_on_close(struct tt_conn *c, enum tt_close_reason reason __rte_unused)
 
 	for (s = x->rx; s != NULL; s = next) {
 		next = s->next;
+		s->tx_offload = 0;	/* rx_tail()'s pointer, if first */
 		rte_pktmbuf_free_seg(s);
 	}
 	x->rx = NULL;
-	x->rx_tail = NULL;
 }
 
 const struct tt_service tt_svc_http = {
