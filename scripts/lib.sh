@@ -173,3 +173,12 @@ tt_wait_telemetry() {
 	done
 	return 1
 }
+
+# tt_bench_figure NAME VALUE: hand one figure of a benchmark run to
+# tests/bench/run_all.sh, which sets TT_BENCH_FIGURES to a file and builds
+# RESULTS.md's targets section from what the benchmarks wrote there (so
+# that section quotes the figures of the same run, not a hand copy).
+tt_bench_figure() {
+	[ -n "${TT_BENCH_FIGURES:-}" ] || return 0
+	printf '%s\t%s\n' "$1" "$2" >>"$TT_BENCH_FIGURES"
+}

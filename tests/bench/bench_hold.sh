@@ -253,6 +253,14 @@ TABLE=$(
 )
 echo
 echo "$TABLE"
+tt_bench_figure hold_n "$N"
+tt_bench_figure hold_per_conn "$PER_CONN"
+tt_bench_figure hold_per_tw "$PER_TW"
+tt_bench_figure hold_tcb_bytes "$TCB_BYTES"
+tt_bench_figure hold_held "$HELD"
+tt_bench_figure hold_errors "$GEN_ERR"
+tt_bench_figure hold_gen_rc "$GEN_RC"
+tt_bench_figure hold_open_s "$OPEN_S"
 
 if [ "$RECORD" = 1 ]; then
 	{

@@ -106,6 +106,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 RATIO=$(ratio "$TT_RPS" "$NG_RPS")
 CRATIO=$(ratio "$TT_CPS" "$NG_CPS")
 echo "bench_http: keep-alive: tcpterm ${TT_RPS} req/s (net_tap), nginx ${NG_RPS} req/s (kernel, veth), ratio ${RATIO}x"
+tt_bench_figure http_nginx_cps "$NG_CPS"
+tt_bench_figure http_nginx_rps "$NG_RPS"
+tt_bench_figure http_tt_cps "$TT_CPS"
 echo "bench_http: Connection: close: tcpterm ${TT_CPS} conn/s, nginx ${NG_CPS} conn/s, ratio ${CRATIO}x; wrk -t1 -c${CONNS} -d${DUR}s"
 if [ "$RECORD" = 1 ]; then
 	{

@@ -240,6 +240,15 @@ for pct in 50 90; do
 	gen "rps_$pct" rps -c "$RPS_CONC" -r "$rate"
 	row "rps_$pct" "requests/s at $pct % of the maximum (open loop)" "$(jget "rps_$pct" requests_per_s)"
 done
+for name in cps_max rps_max rps_pipe; do
+	tt_bench_figure "memif_${name}_busy" "$(cat "$WORK/$name.busy")"
+done
+tt_bench_figure memif_cps_max "$CPS"
+tt_bench_figure memif_cps_conc "$CPS_CONC"
+tt_bench_figure memif_rps_max "$RPS"
+tt_bench_figure memif_rps_pipe "$(jget rps_pipe requests_per_s)"
+tt_bench_figure memif_rps_conc "$RPS_CONC"
+tt_bench_figure memif_rps_depth "$RPS_PIPE"
 TABLE=$(
 	echo "| figure | tcpterm-gen arguments | result | latency µs p50 / p90 / p99 / p99.9 | errors | tcpterm worker busy% | CPU % its thread got |"
 	echo "|---|---|---|---|---|---|---|"

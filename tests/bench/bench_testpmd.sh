@@ -289,6 +289,9 @@ echo
 echo "bench_testpmd: (a) testpmd offered tcpterm ${A_TT_OFFER} SYNs/s, tcpterm received ${A_TT_RX}/s and sent ${A_TT} SYN-ACKs/s (testpmd got ${A_TT_BACK}/s back); SYN-ACKs / ceiling: $(ratio "$A_TT" "$A_SINK") (rxonly), $(ratio "$A_TT" "$A_REFL") (macswap); issue 5's target: >= 0.8"
 echo "bench_testpmd: (b) offered to tcpterm: txonly ${B_TT_OFFER}/s, junk pcap ${J_TT_OFFER}/s"
 
+tt_bench_figure syn_acks "$A_TT"
+tt_bench_figure syn_macswap "$A_REFL"
+tt_bench_figure syn_rxonly "$A_SINK"
 if [ "$RECORD" = 1 ]; then
 	{
 		echo

@@ -15,7 +15,10 @@
 # figures it lacks. NAME... runs only the benchmarks whose file names
 # contain one of them (the other sections are still dropped); --list prints
 # what would run. If the run is interrupted, the previous RESULTS.md is put
-# back. Exit status 1 when a benchmark failed or was missing.
+# back. Exit status 1 when a benchmark failed or was missing. After the
+# benchmarks, a section "Issue 5's targets against this run" states each
+# target as met or not with its ratio, from the figures the benchmarks
+# handed over (tt_bench_figure in scripts/lib.sh, tests/bench/targets.py).
 #
 # Environment: TT_BENCH_ARGS_<name> (e.g. TT_BENCH_ARGS_bench_http="10 32")
 # passes arguments after --record to one benchmark.
@@ -32,7 +35,7 @@ filters=()
 for arg in "$@"; do
 	case $arg in
 	--list) LIST=1 ;;
-	-h | --help) sed -n '5,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '5,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run_all.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
 	*) filters+=("$arg") ;;
 	esac
@@ -85,6 +88,8 @@ awk '/^### / { exit } { print }' "$WORK/RESULTS.md.old" |
 	sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' >"$RESULTS"
 
 missing=()
+export TT_BENCH_FIGURES=$WORK/figures
+: >"$TT_BENCH_FIGURES"
 t_all=$SECONDS
 for b in "${benches[@]}"; do
 	name=${b%.sh}
@@ -108,6 +113,13 @@ for b in "${benches[@]}"; do
 		echo "== $b: done in $((SECONDS - t0)) s"
 	fi
 done
+
+# Issue 5's targets, from the figures the benchmarks wrote to TT_BENCH_FIGURES.
+cmd="sudo"
+for v in $(compgen -v TT_BENCH_ARGS_); do cmd+=" $v=\"${!v}\""; done
+cmd+=" tests/bench/run_all.sh${filters[*]:+ ${filters[*]}}"
+"$TT_PYTHON" "$BENCH/targets.py" "$TT_BENCH_FIGURES" "$cmd" >>"$RESULTS" ||
+	missing+=("\`targets.py\`: the targets section could not be built")
 
 if [ "${#missing[@]}" -gt 0 ]; then
 	{
