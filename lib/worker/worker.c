@@ -231,8 +231,10 @@ tt_worker_set_clock(struct tt_worker *w, uint64_t now_us)
 unsigned int
 tt_worker_timers(struct tt_worker *w)
 {
-	unsigned int n = tt_wheel_advance(&w->wheel, w->now_ms, TT_WHEEL_BUDGET, tcp_wheel_expire, w);
+	unsigned int n = 0;
 
+	if (tt_wheel_pending(&w->wheel, w->now_ms))
+		n = tt_wheel_advance(&w->wheel, w->now_ms, TT_WHEEL_BUDGET, tcp_wheel_expire, w);
 	return n + tw_expire(w, TT_WHEEL_BUDGET);
 }
 
