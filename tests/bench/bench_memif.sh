@@ -20,7 +20,9 @@
 # with tcpterm's worker busy% (/tcpterm/workers: the share of time spent
 # in loop iterations that found work, averaged over the run) and the share of a
 # CPU its worker thread was given (from /proc: below 100 when other
-# processes run on that CPU, which lowers every figure).
+# processes run on that CPU, which lowers every figure), and the
+# generator's worker busy% over the run (from its --json): the side near
+# 100 % is the limit.
 #
 #   sudo tests/bench/bench_memif.sh [--record] [--quick] [SECONDS]
 #
@@ -214,6 +216,8 @@ elif f == "lat":
         print("-")
     else:
         print("%.1f / %.1f / %.1f / %.1f" % (lat["p50"], lat["p90"], lat["p99"], lat["p99.9"]))
+elif f == "gen_busy":
+    print("%.0f" % d.get("worker_busy_percent", 0))
 elif f == "errors":
     e = d["errors"]
     print("%d (rexmit %d)" % (e["total"], e["retransmissions"]))
@@ -226,7 +230,7 @@ EOF
 ROWS=()
 row() { # NAME FIGURE-LABEL VALUE
 	local name=$1
-	ROWS+=("| $2 | \`${GEN_CMD[*]}\` | $3 | $(jget "$name" lat) | $(jget "$name" errors) | $(cat "$WORK/$name.busy") | $(cat "$WORK/$name.cpu") |")
+	ROWS+=("| $2 | \`${GEN_CMD[*]}\` | $3 | $(jget "$name" lat) | $(jget "$name" errors) | $(cat "$WORK/$name.busy") | $(cat "$WORK/$name.cpu") | $(jget "$name" gen_busy) |")
 }
 
 echo "tcpterm worker on CPU 1, tcpterm-gen worker on CPU 0, $DUR s per figure; load average: $LOAD"
@@ -242,7 +246,7 @@ for c in $CPS_CONCS; do
 		CPS_CONC=$c
 	fi
 done
-ROWS+=("| connections/s, closed loop: the maximum, the highest of the $(echo $CPS_CONCS | wc -w) runs above | \`cps -c $CPS_CONC\` | $CPS | | | | |")
+ROWS+=("| connections/s, closed loop: the maximum, the highest of the $(echo $CPS_CONCS | wc -w) runs above | \`cps -c $CPS_CONC\` | $CPS | | | | | |")
 gen rps_max rps -c "$RPS_CONC"
 RPS=$(jget rps_max requests_per_s)
 row rps_max "requests/s keep-alive, closed loop, $RPS_CONC connections, one request in flight each" "$RPS"
@@ -268,8 +272,8 @@ if [ "$QUICK" = 0 ]; then
 	done
 fi
 TABLE=$(
-	echo "| figure | tcpterm-gen arguments | result | latency µs p50 / p90 / p99 / p99.9 | errors | tcpterm worker busy% | CPU % its thread got |"
-	echo "|---|---|---|---|---|---|---|"
+	echo "| figure | tcpterm-gen arguments | result | latency µs p50 / p90 / p99 / p99.9 | errors | tcpterm worker busy% | CPU % its thread got | tcpterm-gen worker busy% |"
+	echo "|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${ROWS[@]}"
 )
 echo
