@@ -452,7 +452,20 @@ struct gen_result {
 	double cps, rps, gbps;
 	uint64_t active_max, active_end;
 	uint64_t mbufs_start, mbufs_end;
+	double busy_pct;	/* workers' share of the run in iterations that found work, averaged */
 };
+
+/* Sum of the workers' busy TSC cycles (tt_worker::busy_tsc). */
+static uint64_t
+busy_tsc_sum(const struct tt_app *app)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < app->n_workers; i++)
+		sum += app->workers[i]->busy_tsc;
+	return sum;
+}
 
 static void
 print_summary(const struct gen_opts *o, const struct gen_snap *end, const struct gen_result *r)
@@ -463,8 +476,8 @@ print_summary(const struct gen_opts *o, const struct gen_snap *end, const struct
 	printf("tcpterm-gen %s: %.2f s, %" PRIu64 " connections (%.0f/s), %" PRIu64
 	       " requests (%.0f/s), %.3f Gbit/s\n", mode_names[o->mode], r->secs,
 	       end->cnt[GEN_CNT_conn_closed], r->cps, end->cnt[GEN_CNT_responses], r->rps, r->gbps);
-	printf("  concurrent: max %" PRIu64 ", at the end of the run %" PRIu64 "\n",
-	       r->active_max, r->active_end);
+	printf("  concurrent: max %" PRIu64 ", at the end of the run %" PRIu64
+	       "; workers busy %.1f %% of the run\n", r->active_max, r->active_end, r->busy_pct);
 	printf("  errors: %" PRIu64 " (resets %" PRIu64 ", timeouts %" PRIu64 ", connect failures %"
 	       PRIu64 ", protocol %" PRIu64 ", incomplete %" PRIu64 "); retransmissions %" PRIu64
 	       "; unfinished at exit %" PRIu64 "\n", snap_errors(end), end->cnt[GEN_CNT_err_reset],
@@ -516,6 +529,7 @@ write_json(const struct gen_opts *o, const struct tt_app *app, const struct gen_
 		end->cnt[GEN_CNT_conn_closed], r->cps, end->cnt[GEN_CNT_responses], r->rps, r->gbps);
 	fprintf(f, "  \"concurrent_max\": %" PRIu64 ",\n  \"concurrent_end\": %" PRIu64 ",\n",
 		r->active_max, r->active_end);
+	fprintf(f, "  \"worker_busy_percent\": %.1f,\n", r->busy_pct);
 	fprintf(f, "  \"errors\": {\"total\": %" PRIu64 ", \"resets\": %" PRIu64 ", \"timeouts\": %"
 		PRIu64 ", \"connect_failures\": %" PRIu64 ", \"protocol\": %" PRIu64
 		", \"incomplete\": %" PRIu64 ", \"retransmissions\": %" PRIu64 "},\n",
@@ -610,7 +624,7 @@ gen_run(const struct gen_opts *o, struct tt_app *app, struct gen_worker *const *
 {
 	static struct gen_snap prev, cur, run_end;
 	double hz = (double)rte_get_tsc_hz();
-	uint64_t t0, next;
+	uint64_t t0, next, busy0;
 	unsigned int sec = 0, waited;
 	uint64_t bytes;
 
@@ -618,6 +632,7 @@ gen_run(const struct gen_opts *o, struct tt_app *app, struct gen_worker *const *
 	r->mbufs_start = mbufs_in_use(app);
 	gen_phase = GEN_PH_RUN;
 	t0 = rte_rdtsc();
+	busy0 = busy_tsc_sum(app);
 	next = t0 + (uint64_t)hz;
 	while (!tt_app_quit && sec < o->duration_s) {
 		sleep_ms(5);
@@ -635,6 +650,8 @@ gen_run(const struct gen_opts *o, struct tt_app *app, struct gen_worker *const *
 	snap_take(&run_end, gw, app);
 	gen_phase = GEN_PH_DRAIN;
 	r->secs = (double)(run_end.tsc - t0) / hz;
+	r->busy_pct = 100.0 * (double)(busy_tsc_sum(app) - busy0) /
+		      ((double)(run_end.tsc - t0) * app->n_workers);
 	r->active_end = run_end.active;
 	if (run_end.active > r->active_max)
 		r->active_max = run_end.active;

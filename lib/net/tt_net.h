@@ -66,6 +66,13 @@ void arp_flush(struct tt_worker *w);
  */
 uint16_t tt_l4_sum(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l4_off);
 
+/**
+ * The IPv4 header checksum of @p ip as rte_ipv4_cksum() computes it (0 for
+ * a header whose checksum field is right), quicker for a header without
+ * options.
+ */
+uint16_t tt_ipv4_cksum(const struct rte_ipv4_hdr *ip);
+
 /** Fill an IPv4 header: version, lengths, TTL 64, DF, protocol, addresses, checksum. */
 void ipv4_fill(struct rte_ipv4_hdr *ip, uint32_t src, uint32_t dst, uint8_t proto, uint16_t total_len);
 

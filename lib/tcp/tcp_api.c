@@ -228,9 +228,10 @@ tt_conn_alloc_mbuf(struct tt_conn *c)
  * A local port in [local_port_min, local_port_max] whose flow this worker
  * owns and that is free. The search starts after the last port handed out
  * and is bounded by the range; about one port in n_workers qualifies.
+ * *@p swept says whether the cursor passed the end of the range.
  */
 static int
-pick_local_port(struct tt_worker *w, struct tt_flow_key *key)
+pick_local_port(struct tt_worker *w, struct tt_flow_key *key, bool *swept)
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 	uint32_t range = (uint32_t)cfg->local_port_max - cfg->local_port_min + 1;
@@ -244,6 +245,7 @@ pick_local_port(struct tt_worker *w, struct tt_flow_key *key)
 		if (tt_steer_owner(w->steer, key) != w->id || flow_lookup(w, key) != NULL)
 			continue;
 		w->next_lport = (start + i + 1) % range;
+		*swept = start + i + 1 >= range;
 		return 0;
 	}
 	return -EADDRNOTAVAIL;
@@ -251,20 +253,25 @@ pick_local_port(struct tt_worker *w, struct tt_flow_key *key)
 
 /*
  * A free local address and port: the port's addresses are used in turn,
- * each until its port range has no free port left that maps to us.
+ * each for one sweep of the port range, or until the range has no free
+ * port left that maps to us. The peer keeps a tuple in TIME_WAIT for 2MSL
+ * after it closes; staying on one address would bring each tuple back
+ * after one sweep (64k connections), moving on brings it back after
+ * n_addrs sweeps.
  */
 static int
 pick_local(struct tt_worker *w, unsigned int port, struct tt_flow_key *key)
 {
 	const struct tt_wport *p = &w->ports[port];
+	bool swept = false;
 	uint32_t i;
 
 	for (i = 0; i < p->n_addrs; i++) {
 		uint32_t idx = (w->next_laddr + i) % p->n_addrs;
 
 		key->laddr = rte_cpu_to_be_32(rte_be_to_cpu_32(p->addr) + idx);
-		if (pick_local_port(w, key) == 0) {
-			w->next_laddr = idx;
+		if (pick_local_port(w, key, &swept) == 0) {
+			w->next_laddr = swept ? (idx + 1) % p->n_addrs : idx;
 			return 0;
 		}
 	}

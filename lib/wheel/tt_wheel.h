@@ -95,6 +95,18 @@ tt_wheel_before(uint32_t a, uint32_t b)
 }
 
 /**
+ * True if tt_wheel_advance(@p wh, @p now, ...) would have anything to do:
+ * a tick after wh->now to process, or due nodes the cap left. A worker
+ * polls the wheel on every loop iteration and the tick is a millisecond,
+ * so this read-only check saves nearly all of those calls.
+ */
+static inline bool
+tt_wheel_pending(const struct tt_wheel *wh, uint64_t now)
+{
+	return now > wh->now || wh->expired_tail != 0;
+}
+
+/**
  * Advance the wheel to tick @p now and call @p fn for nodes whose expiry
  * is <= @p now: never early, each exactly once per arming, at most @p max
  * calls; due nodes beyond the cap fire on the next call (they stay counted

@@ -217,8 +217,10 @@ tt_worker_flush(struct tt_worker *w)
 {
 	unsigned int i;
 
+	/* Called on every loop iteration: the call only for a port with frames. */
 	for (i = 0; i < w->n_ports; i++)
-		worker_tx_flush_port(w, &w->ports[i]);
+		if (w->ports[i].tx_n != 0)
+			worker_tx_flush_port(w, &w->ports[i]);
 }
 
 void
@@ -231,9 +233,14 @@ tt_worker_set_clock(struct tt_worker *w, uint64_t now_us)
 unsigned int
 tt_worker_timers(struct tt_worker *w)
 {
-	unsigned int n = tt_wheel_advance(&w->wheel, w->now_ms, TT_WHEEL_BUDGET, tcp_wheel_expire, w);
+	unsigned int n = 0;
 
-	return n + tw_expire(w, TT_WHEEL_BUDGET);
+	if (tt_wheel_pending(&w->wheel, w->now_ms))
+		n = tt_wheel_advance(&w->wheel, w->now_ms, TT_WHEEL_BUDGET, tcp_wheel_expire, w);
+	/* tw_expire()'s own first test, which spares the call on most iterations. */
+	if (w->tw_used != 0 && (int32_t)(w->tw_wait_ms - (uint32_t)w->now_ms) <= 0)
+		n += tw_expire(w, TT_WHEEL_BUDGET);
+	return n;
 }
 
 /*

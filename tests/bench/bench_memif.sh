@@ -4,8 +4,11 @@
 #
 # Stack against stack: tcpterm (one worker) and tcpterm-gen (one worker),
 # two DPDK processes joined by net_memif (no kernel on the path), measure
-#   1. connections/s: cps, closed loop, TT_BENCH_CPS_CONC (256) in flight,
-#      HTTP GET with Connection: close, full four-way close each;
+#   1. connections/s: cps, closed loop, HTTP GET with Connection: close,
+#      full four-way close each, once for each number of connections in
+#      flight in TT_BENCH_CPS_CONC ("64 128 256"); every run is printed and
+#      the highest rate is named the maximum (the one the open-loop
+#      latency runs of 4 take their rate from);
 #   2. keep-alive requests/s: rps, TT_BENCH_RPS_CONC (256) connections,
 #      one request in flight each, and again with TT_BENCH_RPS_PIPE (8)
 #      requests pipelined on each (HTTP/1.1 pipelining: tcpterm answers
@@ -17,19 +20,25 @@
 # with tcpterm's worker busy% (/tcpterm/workers: the share of time spent
 # in loop iterations that found work, averaged over the run) and the share of a
 # CPU its worker thread was given (from /proc: below 100 when other
-# processes run on that CPU, which lowers every figure).
+# processes run on that CPU, which lowers every figure), and the
+# generator's worker busy% over the run (from its --json): the side near
+# 100 % is the limit.
 #
-#   sudo tests/bench/bench_memif.sh [--record] [SECONDS]
+#   sudo tests/bench/bench_memif.sh [--record] [--quick] [SECONDS]
 #
+# --quick measures 1 and 2 only (the closed-loop connections/s sweep and
+# keep-alive requests/s, one request in flight).
 # SECONDS (default 10, at most 20) bounds every figure; the whole script
-# takes about 9 x (SECONDS + 4) s. tcpterm is the memif server (socket in a
-# temp dir), started afresh for every figure and stopped before the
-# generator leaves (--wait-peer: DPDK 22.11's memif unmaps the rings of a
-# peer that goes while the other side still polls them), its main lcore on
-# CPU 0 and its worker on CPU 1; the
-# generator's worker is on CPU 0 and its main lcore, which sleeps, on CPU
-# 1. Addresses: tcpterm 198.18.0.2, the generator 198.18.0.101..116 (16
-# source addresses, so ports are not reused under TIME_WAIT). --record
+# takes about (8 + sweep runs) x (SECONDS + 4) s, --quick (1 + sweep
+# runs) x. tcpterm is the memif server (socket in a temp dir), started
+# afresh for every figure and stopped before the generator leaves
+# (--wait-peer: DPDK 22.11's memif unmaps the rings of a peer that goes
+# while the other side still polls them), its main lcore on CPU 0 and its
+# worker on CPU 1; the generator's worker is on CPU 0 and its main lcore,
+# which sleeps, on CPU 1. Addresses: tcpterm 198.18.0.2, the generator
+# 198.18.0.101..116 (16 source addresses, one after the other for a sweep
+# of the ports each, so a tuple comes back after a million connections,
+# past tcpterm's 1 s TIME_WAIT up to about 1 M connections/s). --record
 # appends the table to tests/bench/RESULTS.md. Figures, never pass/fail.
 set -euo pipefail
 
@@ -38,11 +47,21 @@ source "$ROOT/scripts/lib.sh"
 tt_require_root "tests/bench/bench_memif.sh"
 
 RECORD=0
-if [ "${1:-}" = "--record" ]; then RECORD=1; shift; fi
+QUICK=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--record) RECORD=1; shift ;;
+	--quick) QUICK=1; shift ;;
+	*) break ;;
+	esac
+done
 DUR=${1:-10}
 [[ $DUR =~ ^[0-9]+$ ]] && [ "$DUR" -ge 2 ] && [ "$DUR" -le 20 ] ||
 	tt_die "SECONDS must be an integer in 2..20, not '$DUR'"
-CPS_CONC=${TT_BENCH_CPS_CONC:-256}
+CPS_CONCS=${TT_BENCH_CPS_CONC:-"64 128 256"}
+for c in $CPS_CONCS; do
+	[[ $c =~ ^[0-9]+$ ]] && [ "$c" -ge 1 ] || tt_die "TT_BENCH_CPS_CONC: '$c' is not a count"
+done
 RPS_CONC=${TT_BENCH_RPS_CONC:-256}
 RPS_PIPE=${TT_BENCH_RPS_PIPE:-8}
 TT_BIN=$ROOT/build/app/tcpterm
@@ -66,14 +85,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# tcpterm: a short TIME_WAIT with room for a second of closes at 500k/s.
+# tcpterm: a short TIME_WAIT with room for a second of closes at 2M/s.
 cat >"$WORK/tt.conf" <<EOF
 [port0]
 address = 198.18.0.2/24
 [tcp]
 time_wait_ms = 1000
 max_connections = 65536
-max_time_wait = 524288
+max_time_wait = 2097152
 [limits]
 mbufs = 32767
 [listen.echo]
@@ -199,6 +218,8 @@ elif f == "lat":
         print("-")
     else:
         print("%.1f / %.1f / %.1f / %.1f" % (lat["p50"], lat["p90"], lat["p99"], lat["p99.9"]))
+elif f == "gen_busy":
+    print("%.0f" % d.get("worker_busy_percent", 0))
 elif f == "errors":
     e = d["errors"]
     print("%d (rexmit %d)" % (e["total"], e["retransmissions"]))
@@ -211,47 +232,61 @@ EOF
 ROWS=()
 row() { # NAME FIGURE-LABEL VALUE
 	local name=$1
-	ROWS+=("| $2 | \`${GEN_CMD[*]}\` | $3 | $(jget "$name" lat) | $(jget "$name" errors) | $(cat "$WORK/$name.busy") | $(cat "$WORK/$name.cpu") |")
+	ROWS+=("| $2 | \`${GEN_CMD[*]}\` | $3 | $(jget "$name" lat) | $(jget "$name" errors) | $(cat "$WORK/$name.busy") | $(cat "$WORK/$name.cpu") | $(jget "$name" gen_busy) |")
 }
 
 echo "tcpterm worker on CPU 1, tcpterm-gen worker on CPU 0, $DUR s per figure; load average: $LOAD"
-gen cps_max cps -c "$CPS_CONC"
-CPS=$(jget cps_max connections_per_s)
-row cps_max "connections/s, closed loop, $CPS_CONC in flight" "$CPS"
+# The sweep: every run is a row; the highest rate is the maximum.
+CPS=0
+CPS_CONC=""
+for c in $CPS_CONCS; do
+	gen "cps_c$c" cps -c "$c"
+	v=$(jget "cps_c$c" connections_per_s)
+	row "cps_c$c" "connections/s, closed loop, $c in flight" "$v"
+	if [ "$v" -gt "$CPS" ]; then
+		CPS=$v
+		CPS_CONC=$c
+	fi
+done
+ROWS+=("| connections/s, closed loop: the maximum, the highest of the $(echo $CPS_CONCS | wc -w) runs above | \`cps -c $CPS_CONC\` | $CPS | | | | | |")
 gen rps_max rps -c "$RPS_CONC"
 RPS=$(jget rps_max requests_per_s)
 row rps_max "requests/s keep-alive, closed loop, $RPS_CONC connections, one request in flight each" "$RPS"
-gen rps_pipe rps -c "$RPS_CONC" --pipeline "$RPS_PIPE"
-row rps_pipe "requests/s keep-alive, closed loop, $RPS_CONC connections, $RPS_PIPE requests pipelined on each" \
-	"$(jget rps_pipe requests_per_s)"
-gen bulk_send bulk
-row bulk_send "Gbit/s, one connection to discard" "$(jget bulk_send gbit_per_s)"
-gen bulk_recv bulk --recv
-row bulk_recv "Gbit/s, one connection from source" "$(jget bulk_recv gbit_per_s)"
-for pct in 50 90; do
-	rate=$((CPS * pct / 100))
-	[ "$rate" -ge 1 ] || rate=1
-	gen "cps_$pct" cps -c $((CPS_CONC * 4)) -r "$rate"
-	row "cps_$pct" "connections/s at $pct % of the maximum (open loop)" "$(jget "cps_$pct" connections_per_s)"
-done
-for pct in 50 90; do
-	rate=$((RPS * pct / 100))
-	[ "$rate" -ge 1 ] || rate=1
-	gen "rps_$pct" rps -c "$RPS_CONC" -r "$rate"
-	row "rps_$pct" "requests/s at $pct % of the maximum (open loop)" "$(jget "rps_$pct" requests_per_s)"
-done
-for name in cps_max rps_max rps_pipe; do
-	tt_bench_figure "memif_${name}_busy" "$(cat "$WORK/$name.busy")"
-done
+if [ "$QUICK" = 0 ]; then
+	gen rps_pipe rps -c "$RPS_CONC" --pipeline "$RPS_PIPE"
+	row rps_pipe "requests/s keep-alive, closed loop, $RPS_CONC connections, $RPS_PIPE requests pipelined on each" \
+		"$(jget rps_pipe requests_per_s)"
+	gen bulk_send bulk
+	row bulk_send "Gbit/s, one connection to discard" "$(jget bulk_send gbit_per_s)"
+	gen bulk_recv bulk --recv
+	row bulk_recv "Gbit/s, one connection from source" "$(jget bulk_recv gbit_per_s)"
+	for pct in 50 90; do
+		rate=$((CPS * pct / 100))
+		[ "$rate" -ge 1 ] || rate=1
+		gen "cps_$pct" cps -c $((CPS_CONC * 4)) -r "$rate"
+		row "cps_$pct" "connections/s at $pct % of the maximum (open loop)" "$(jget "cps_$pct" connections_per_s)"
+	done
+	for pct in 50 90; do
+		rate=$((RPS * pct / 100))
+		[ "$rate" -ge 1 ] || rate=1
+		gen "rps_$pct" rps -c "$RPS_CONC" -r "$rate"
+		row "rps_$pct" "requests/s at $pct % of the maximum (open loop)" "$(jget "rps_$pct" requests_per_s)"
+	done
+fi
 tt_bench_figure memif_cps_max "$CPS"
+tt_bench_figure memif_cps_max_busy "$(cat "$WORK/cps_c$CPS_CONC.busy")"
 tt_bench_figure memif_cps_conc "$CPS_CONC"
 tt_bench_figure memif_rps_max "$RPS"
-tt_bench_figure memif_rps_pipe "$(jget rps_pipe requests_per_s)"
+tt_bench_figure memif_rps_max_busy "$(cat "$WORK/rps_max.busy")"
 tt_bench_figure memif_rps_conc "$RPS_CONC"
-tt_bench_figure memif_rps_depth "$RPS_PIPE"
+if [ "$QUICK" = 0 ]; then
+	tt_bench_figure memif_rps_pipe "$(jget rps_pipe requests_per_s)"
+	tt_bench_figure memif_rps_pipe_busy "$(cat "$WORK/rps_pipe.busy")"
+	tt_bench_figure memif_rps_depth "$RPS_PIPE"
+fi
 TABLE=$(
-	echo "| figure | tcpterm-gen arguments | result | latency µs p50 / p90 / p99 / p99.9 | errors | tcpterm worker busy% | CPU % its thread got |"
-	echo "|---|---|---|---|---|---|---|"
+	echo "| figure | tcpterm-gen arguments | result | latency µs p50 / p90 / p99 / p99.9 | errors | tcpterm worker busy% | CPU % its thread got | tcpterm-gen worker busy% |"
+	echo "|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${ROWS[@]}"
 )
 echo

@@ -88,7 +88,7 @@ address = 198.18.0.2/24
 [tcp]
 time_wait_ms = 1000
 max_connections = 65536
-max_time_wait = 524288
+max_time_wait = 2097152
 
 [limits]
 mbufs = 32767

@@ -241,6 +241,10 @@ test_http_feed_whole_matches_bytewise(void **state)
 		"HTTP/\r\n\r\n",
 		"HTTP/1.1 200\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\r\n\r\n",
+		/* Bytes that pass the 8-byte quick check ('\r' | 0x20 is '-', 0x1a | 0x20 ':'). */
+		"HTTP/1.1 200 OK\r\ncontent\rlength: 1\r\n\r\nz",
+		"HTTP/1.1 200 OK\r\nContent-Length\x1a 1\r\n\r\nz",
+		"HTTP/1.1 200 OK\r\nCONTENT\rLENGTH\x1a 5\r\nCONTENT-LENGTH: 1\r\n\r\nz",
 		big,
 		limit,
 	};
@@ -273,6 +277,9 @@ test_http_feed_whole_matches_bytewise(void **state)
 	assert_int_equal(feed_steps(cases[4], (uint32_t)strlen(cases[4]), 4096, &bad_whole), 1);
 	assert_int_equal(feed_steps(cases[7], (uint32_t)strlen(cases[7]), 4096, &bad_whole), -1);
 	assert_int_equal(feed_steps(cases[9], (uint32_t)strlen(cases[9]), 4096, &bad_whole), -1);
+	assert_int_equal(feed_steps(cases[16], (uint32_t)strlen(cases[16]), 4096, &bad_whole), -1);
+	assert_int_equal(feed_steps(cases[17], (uint32_t)strlen(cases[17]), 4096, &bad_whole), -1);
+	assert_int_equal(feed_steps(cases[18], (uint32_t)strlen(cases[18]), 4096, &bad_whole), 1);
 }
 
 int

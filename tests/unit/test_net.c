@@ -1229,6 +1229,37 @@ test_l4_sum_matches_reference(void **state)
 	free(h);
 }
 
+/*
+ * tt_ipv4_cksum() against DPDK's rte_ipv4_cksum() on random headers, with
+ * and without options, all-ones words (the carries) and right checksums
+ * (which must read 0) included.
+ */
+static void
+test_ipv4_cksum_matches_rte(void **state)
+{
+	uint8_t b[60];
+	unsigned int iter, k;
+
+	(void)state;
+	srand(791);
+	for (iter = 0; iter < 20000; iter++) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b;
+		uint32_t ihl = iter % 3 == 0 ? 5 + (uint32_t)rand() % 11 : 5;
+
+		for (k = 0; k < sizeof(b); k++)
+			b[k] = iter % 11 == 0 ? 0xff : (uint8_t)rand();
+		if (iter % 13 == 0)
+			memset(b, 0, sizeof(b));
+		ip->version_ihl = (uint8_t)(0x40 | ihl);
+		assert_int_equal(tt_ipv4_cksum(ip), rte_ipv4_cksum(ip));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		assert_int_equal(tt_ipv4_cksum(ip), 0);
+		ipv4_fill(ip, (uint32_t)rand(), (uint32_t)rand(), (uint8_t)rand(), (uint16_t)rand());
+		assert_int_equal(rte_ipv4_cksum(ip), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -1286,6 +1317,7 @@ main(void)
 		T(test_random_frames_robust),
 		cmocka_unit_test(test_tx_checksum_offload_synack),
 		cmocka_unit_test(test_l4_sum_matches_reference),
+		cmocka_unit_test(test_ipv4_cksum_matches_rte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

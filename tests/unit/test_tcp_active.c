@@ -173,6 +173,52 @@ test_closed_connect_waits_for_arp(void **state)
 }
 
 /* SYN_SENT + SYN-ACK -> ESTABLISHED: our ACK, on_accept once, active_open_ok. */
+/* Send what is buffered and drop it unread (frames from other local addresses). */
+static void
+tx_discard(struct th *h)
+{
+	struct rte_mbuf *m;
+
+	tt_worker_flush(h->w);
+	while (rte_ring_dequeue(h->tx, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+}
+
+/*
+ * OPEN with two local addresses: the port range is swept on the first,
+ * then on the second, then on the first again, so a tuple comes back only
+ * after two sweeps (the peer may hold it in TIME_WAIT for 2MSL), not one.
+ */
+static void
+test_closed_connect_addresses_take_turns_by_sweep(void **state)
+{
+	struct th *h = *state;
+	uint32_t addr0 = rte_be_to_cpu_32(h->w->ports[0].addr);
+	unsigned int i;
+
+	h->cfg.tcp.local_port_min = 40000;	/* the worker reads h->cfg */
+	h->cfg.tcp.local_port_max = 40009;
+	h->w->ports[0].n_addrs = 2;
+	h->w->next_lport = 0;
+	h->w->next_laddr = 0;
+	th_send_arp_reply(h);
+	for (i = 0; i < 30; i++) {
+		struct tt_conn *c = NULL;
+		uint32_t laddr, raddr;
+		uint16_t lport, rport;
+
+		assert_int_equal(tt_connect(h->w, 0, TH_PEER_IP, rte_cpu_to_be_16(SERVER_PORT),
+					    &cli_svc, NULL, &c), 0);
+		tt_conn_tuple(c, &laddr, &lport, &raddr, &rport);
+		assert_int_equal(rte_be_to_cpu_16(lport), 40000 + i % 10);
+		assert_int_equal(rte_be_to_cpu_32(laddr), addr0 + (i / 10) % 2);
+		tt_abort(c);
+		tx_discard(h);
+	}
+	assert_int_equal(th_stat(h, conn_active_open), 30);
+	assert_int_equal(cli.closes, 30);
+}
+
 static void
 test_syn_sent_synack_to_established(void **state)
 {
@@ -492,6 +538,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_closed_connect_sends_syn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_connect_isn_and_ts_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_connect_waits_for_arp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_closed_connect_addresses_take_turns_by_sweep, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_syn_sent_synack_to_established, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_established_data_exchange, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syn_sent_retransmit_backoff_give_up, setup,

@@ -116,11 +116,19 @@ advance(struct tctx *c, uint64_t now, unsigned int max)
 {
 	unsigned int r;
 
+	bool pending = tt_wheel_pending(c->wh, now);
+	uint64_t before = c->wh->now;
+
 	c->target = now;
 	c->calls = 0;
 	r = tt_wheel_advance(c->wh, now, max, on_fire, c);
 	assert_int_equal(r, c->calls);
 	assert_true(r <= max);
+	/* Nothing pending: the call may be skipped, it does nothing. */
+	if (!pending) {
+		assert_int_equal(r, 0);
+		assert_int_equal(c->wh->now, before);
+	}
 	return r;
 }
 
@@ -461,6 +469,9 @@ test_cap(void **state)
 	assert_int_equal(wh.n_armed, N - total);
 	/* the walk stopped at the tick with leftovers */
 	assert_int_equal(wh.now, 10);
+	/* leftovers are pending even at a tick already processed */
+	assert_true(tt_wheel_pending(&wh, 10));
+	assert_true(tt_wheel_pending(&wh, 5));
 	/* a cancelled leftover does not fire */
 	for (i = 0; i < 100; i++) {
 		if (t[i].fired == 0) {
@@ -476,6 +487,8 @@ test_cap(void **state)
 	assert_int_equal(total, N - 1);
 	assert_int_equal(wh.n_armed, 0);
 	assert_int_equal(wh.now, 5000);
+	assert_false(tt_wheel_pending(&wh, 5000));
+	assert_true(tt_wheel_pending(&wh, 5001));
 	assert_true(victim < 100);
 	for (i = 0; i < N; i++) {
 		assert_int_equal(t[i].fired, i == victim ? 0 : 1);
@@ -732,12 +745,19 @@ rnd_advance(struct rnd *r, uint64_t to, unsigned int max)
 {
 	unsigned int n;
 
+	bool pending = tt_wheel_pending(&r->wh, to);
+	uint64_t before = r->wh.now;
+
 	r->seq++;
 	r->target = to;
 	r->calls = 0;
 	n = tt_wheel_advance(&r->wh, to, max, rnd_fire, r);
 	assert_int_equal(n, r->calls);
 	assert_true(n <= max);
+	if (!pending) {
+		assert_int_equal(n, 0);
+		assert_int_equal(r->wh.now, before);
+	}
 	if (to > r->clock)
 		r->clock = to;
 	if (n < max) {
