@@ -593,9 +593,10 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s, bool 
 	t->lt_bytes = 0;
 
 	/* RFC 6298 §5.2-5.3 */
-	if (t->snd.una == t->snd.max)
+	if (t->snd.una == t->snd.max) {
 		tcb_timer_clear(t, TT_TIMER_RTX);
-	else
+		tcb_timer_clear(t, TT_TIMER_LOSS);
+	} else
 		tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
 	tcb_timer_clear(t, TT_TIMER_PERSIST);
 
@@ -718,7 +719,7 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		sacked = sack_update(t, s);
 	advanced = seq_gt(s->ack, t->snd.una);
 	if (advanced) {
-		tcb_timer_clear(t, TT_TIMER_LOSS);	/* re-armed from here (tcp_output) */
+		tcp_loss_timer_stop(w, t);	/* re-armed from here (tcp_output) */
 		tcp_ack_new(w, t, s, false);
 		if (t->flags & TT_TF_FREE)
 			return STEP_DROP;
@@ -741,6 +742,7 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		if (advanced || sacked > 0) {
 			t->flags &= ~TT_TF_TLP;		/* the probe, or what it chased, arrived */
 			t->loss_shift = 0;
+			tcp_loss_timer_stop(w, t);	/* news: it starts again (tcp_output) */
 		}
 	} else if (!advanced && s->ack == t->snd.una && s->len == 0 && !(s->flags & TT_TH_FIN) &&
 		   seg_wnd(t, s) == t->snd.wnd && t->snd.max != t->snd.una) {
@@ -856,8 +858,8 @@ step_data_fin(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		return;
 	if (s->len > 0) {
 		/* RFC 1122 §4.2.3.2: ACK at least every second full segment; at once on a gap fill. */
-		t->rcv.unacked++;
-		if (had_gap || w->cfg->tcp.delayed_ack_ms == 0 || t->rcv.unacked >= 2) {
+		t->rcv_unacked++;
+		if (had_gap || w->cfg->tcp.delayed_ack_ms == 0 || t->rcv_unacked >= 2) {
 			t->flags |= TT_TF_ACKNOW;
 		} else if (!(t->flags & TT_TF_DELACK)) {
 			t->flags |= TT_TF_DELACK;

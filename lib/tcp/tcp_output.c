@@ -254,7 +254,7 @@ tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint
 		t->last_ack_sent = t->rcv.nxt;
 	t->flags &= ~(TT_TF_ACKNOW | TT_TF_DELACK | TT_TF_DSACK);
 	tcb_timer_clear(t, TT_TIMER_DELACK);
-	t->rcv.unacked = 0;
+	t->rcv_unacked = 0;
 	return 0;
 }
 
@@ -408,7 +408,7 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 		sack_send_holes(w, t, false);	/* NextSeg rule 3: any hole */
 	/* RFC 9293 §3.8.6.1: nothing in flight, data waiting, window shut: persist. */
 	if (t->snd.wnd == 0 && seq_lt(t->snd.nxt, t->snd.end) && t->snd.una == t->snd.max &&
-	    t->deadline[TT_TIMER_PERSIST] == 0) {
+	    tcb_timer_deadline(t, TT_TIMER_PERSIST) == 0) {
 		if (t->zwnd_since == 0)
 			t->zwnd_since = (uint32_t)w->now_ms | 1;
 		tcb_timer_set(w, t, TT_TIMER_PERSIST, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
@@ -416,10 +416,11 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 ack:
 	if (t->flags & TT_TF_ACKNOW)
 		tcp_xmit(w, t, t->snd.nxt, 0, 0);
-	if (t->snd.una != t->snd.max && t->deadline[TT_TIMER_RTX] == 0)
+	if (t->snd.una != t->snd.max && tcb_timer_deadline(t, TT_TIMER_RTX) == 0 &&
+	    tcb_timer_deadline(t, TT_TIMER_LOSS) == 0)
 		tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
 	if (t->snd.max != max0)
-		tcb_timer_clear(t, TT_TIMER_LOSS);	/* new data: the probe timer starts over */
+		tcp_loss_timer_stop(w, t);	/* new data: the probe timer starts over */
 	tcp_loss_timer_arm(w, t);
 }
 

@@ -121,6 +121,37 @@ seg_seqlen(const struct tt_seg *s)
 
 struct tt_tcb_ext;
 
+/*
+ * Timer kinds share deadline slots (STYLE habit 13, as Linux's icsk
+ * retransmit timer serves RTO, probe0, TLP and RACK): a kind is armed when
+ * its slot holds it (tkind[]) with a deadline. The send slot watches what
+ * is in flight or waiting: the retransmission timer, the persist timer
+ * (only with nothing in flight, RFC 9293 §3.8.6.1) and the loss timer
+ * (tail loss probe or recovery, tcp_loss_timer_arm(), which stands in for
+ * the RTO until it fires or stops, RFC 8985 §7.3). The idle slot holds
+ * keepalive or, in FIN_WAIT_2, the FIN_WAIT_2 timer that replaces it.
+ */
+enum tt_timer_slot {
+	TT_TSLOT_SEND,		/**< RTX, PERSIST, LOSS */
+	TT_TSLOT_DELACK,	/**< DELACK */
+	TT_TSLOT_IDLE,		/**< KEEPALIVE, CONN (FIN_WAIT_2) */
+	TT_NB_TSLOTS
+};
+
+static inline unsigned int
+tcb_timer_slot(enum tt_timer_kind k)
+{
+	switch (k) {
+	case TT_TIMER_DELACK:
+		return TT_TSLOT_DELACK;
+	case TT_TIMER_CONN:
+	case TT_TIMER_KEEPALIVE:
+		return TT_TSLOT_IDLE;
+	default:
+		return TT_TSLOT_SEND;
+	}
+}
+
 /**
  * A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14).
  *
@@ -177,8 +208,10 @@ struct tt_tcb {
 		uint32_t nxt;
 		uint32_t adv;		/**< right edge advertised */
 		uint32_t held;		/**< delivered, not yet tt_recved() */
-		uint8_t unacked;	/**< full segments received since our last ACK */
 	} rcv;
+	uint8_t rcv_unacked;		/**< full segments received since our last ACK */
+	/** the kind (enum tt_timer_kind) each deadline slot holds (tcb_timer_slot()) */
+	uint8_t tkind[TT_NB_TSLOTS];
 
 	/* RFC 7323 §4.3 and §5. */
 	uint32_t ts_recent;
@@ -194,8 +227,8 @@ struct tt_tcb {
 	uint32_t rtt_seq;
 	uint32_t rtt_start_us;		/**< low 32 bits of the µs clock when rtt_seq went out */
 
-	/** Low 32 bits of the ms tick each timer is due at, 0 = off (tcp_timer.c) */
-	uint32_t deadline[TT_NB_TIMERS];
+	/** Low 32 bits of the ms tick each slot's timer is due at, 0 = off (tcp_timer.c) */
+	uint32_t deadline[TT_NB_TSLOTS];
 
 	uint32_t undo_hold;		/**< RFC 3522: no new undo decision until snd.una passes this */
 	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
@@ -378,7 +411,26 @@ uint32_t tcp_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key)
 
 /* tcp_timer.c */
 void tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms);
-static inline void tcb_timer_clear(struct tt_tcb *t, enum tt_timer_kind k) { t->deadline[k] = 0; }
+void tcp_loss_timer_stop(struct tt_worker *w, struct tt_tcb *t);
+
+/** Low 32 bits of the ms tick timer @p k is due at, 0 if it is not armed. */
+static inline uint32_t
+tcb_timer_deadline(const struct tt_tcb *t, enum tt_timer_kind k)
+{
+	unsigned int s = tcb_timer_slot(k);
+
+	return t->tkind[s] == k ? t->deadline[s] : 0;
+}
+
+/** Disarm timer @p k; a slot holding another kind keeps it. */
+static inline void
+tcb_timer_clear(struct tt_tcb *t, enum tt_timer_kind k)
+{
+	unsigned int s = tcb_timer_slot(k);
+
+	if (t->tkind[s] == k)
+		t->deadline[s] = 0;
+}
 void tcp_wheel_expire(struct tt_wheel_node *n, void *arg);
 void tcb_unbusy(struct tt_worker *w, struct tt_tcb *t);
 void tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t);
@@ -395,6 +447,9 @@ static inline void
 tcb_keepalive_reset(struct tt_worker *w, struct tt_tcb *t)
 {
 	if (likely(!(t->flags & TT_TF_KEEPALIVE)))
+		return;
+	/* FIN_WAIT_2's own timer holds the idle slot and bounds the wait. */
+	if (t->tkind[TT_TSLOT_IDLE] == TT_TIMER_CONN && t->deadline[TT_TSLOT_IDLE] != 0)
 		return;
 	t->ka_probes = 0;
 	tcb_timer_set(w, t, TT_TIMER_KEEPALIVE, w->now_ms + w->cfg->tcp.keepalive_idle_ms);

@@ -535,7 +535,7 @@ test_keepalive_off_sends_nothing(void **state)
 	th_expect_none(h);
 	assert_int_equal(th_state(h), TT_ESTABLISHED);
 	assert_int_equal(th_stat(h, keepalive_probes), 0);
-	assert_int_equal(th_tcb(h)->deadline[TT_TIMER_KEEPALIVE], 0);
+	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_KEEPALIVE), 0);
 }
 
 /* keepalive = off, tt_set_keepalive(c, 1): idle counts from the call. */

@@ -806,6 +806,37 @@ test_ooo_runts_bounded_by_buffers(void **state)
 	assert_int_equal(h->w->ooo_mbufs, 0);
 }
 
+/*
+ * The probe timer holds the send slot instead of the RTO; once the probe
+ * is out, RFC 8985 §7.3: the RTO (not another probe) takes the slot, due
+ * an RTO after the probe timer was armed, and fires.
+ */
+static void
+test_tail_loss_probe_then_rto(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	six_segments_out(h);
+	t = th_tcb(h);
+	assert_int_equal(t->tkind[TT_TSLOT_SEND], TT_TIMER_LOSS);
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), 0);
+	th_advance(h, 5);
+	th_expect(h, "PA", 1 + 5 * MSS, 1, MSS);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, tail_loss_probes), 1);
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_LOSS), 0);
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), h->now_us / 1000 + 195);
+	th_advance(h, 194);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, rto_expired), 0);
+	th_advance(h, 1);
+	assert_int_equal(th_stat(h, rto_expired), 1);
+	th_expect(h, "A", 1, 1, MSS);
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), h->now_us / 1000 + 400);
+	assert_int_equal(th_stat(h, tail_loss_probes), 1);
+}
+
 /* RFC 6675 §5.1: the RTO forgets the scoreboard and goes back to snd.una. */
 static void
 test_sack_scoreboard_cleared_on_rto(void **state)
@@ -1469,6 +1500,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ooo_runts_bounded_by_buffers, setup_rcv_1m,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_scoreboard_cleared_on_rto, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_tail_loss_probe_then_rto, th_setup,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_state_taken_and_returned_rcv, th_setup,
 						th_teardown),
