@@ -128,6 +128,8 @@ tcb_ext_get(struct tt_tcb *t)
 	w->ext_free = x->free_next;
 	w->ext_used++;
 	memset(x, 0, sizeof(*x));
+	x->high_rxt = t->snd.una;	/* nothing retransmitted, no undo hold */
+	x->undo_hold = t->snd.una;
 	t->ext = x;
 	TT_STAT_INC(w, sack_state_taken);
 	return x;
@@ -152,7 +154,8 @@ void
 tcb_ext_put(struct tt_worker *w, struct tt_tcb *t)
 {
 	if (t->ext != NULL && t->ext->n_sacked == 0 && t->ext->ooo_head == NULL &&
-	    !(t->flags & (TT_TF_DSACK | TT_TF_IN_RECOVERY | TT_TF_UNDO)))
+	    !(t->flags & (TT_TF_DSACK | TT_TF_IN_RECOVERY | TT_TF_UNDO)) &&
+	    seq_geq(t->snd.una, t->ext->undo_hold))
 		tcb_ext_free(w, t);
 }
 
@@ -422,7 +425,7 @@ tcb_init_send_common(struct tt_worker *w, struct tt_tcb *t, uint32_t iss, uint32
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 
-	t->snd.una = t->snd.nxt = t->snd.max = t->snd.recover = t->undo_hold = iss;
+	t->snd.una = t->snd.nxt = t->snd.max = t->snd.recover = iss;
 	t->snd.end = iss + 1;
 	t->snd.sml = iss;
 	if (cfg->initial_window != 0)

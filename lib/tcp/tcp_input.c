@@ -524,7 +524,7 @@ svc_accept(struct tt_worker *w, struct tt_tcb *t)
 static void
 tcp_eifel_check(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 {
-	const struct tt_tcb_ext *x = t->ext;
+	struct tt_tcb_ext *x = t->ext;
 
 	t->flags &= ~TT_TF_UNDO;		/* one decision per recovery */
 	if (x == NULL || !(t->flags & TT_TF_IN_RECOVERY) || !(s->opts & TT_SOPT_TS) ||
@@ -534,8 +534,8 @@ tcp_eifel_check(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 	t->snd.cwnd = RTE_MAX(t->snd.cwnd, x->undo_cwnd);
 	t->snd.ssthresh = RTE_MAX(t->snd.ssthresh, x->undo_ssthresh);
 	t->flags &= ~TT_TF_IN_RECOVERY;
-	t->undo_hold = t->snd.recover;	/* its retransmissions are still in flight */
-	t->snd.high_rxt = t->snd.una;
+	x->undo_hold = t->snd.recover;	/* its retransmissions are still in flight */
+	x->high_rxt = t->snd.una;
 	t->snd.recover = t->snd.una;
 }
 
@@ -644,7 +644,7 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 	    !(t->flags & TT_TF_IN_RECOVERY) && seq_geq(t->snd.una, t->snd.recover)) {
 		/* RFC 3522: remember what to go back to if the data was only late. */
 		if (sack && (t->flags & TT_TF_TS) && t->ext != NULL &&
-		    seq_geq(t->snd.una, t->undo_hold)) {
+		    seq_geq(t->snd.una, t->ext->undo_hold)) {
 			t->ext->undo_cwnd = t->snd.cwnd;
 			t->ext->undo_ssthresh = t->snd.ssthresh;
 			t->ext->undo_ts = tcp_ts_now(w, t);
@@ -658,7 +658,8 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 		if (sack) {
 			/* RFC 6675 §5 steps 4.2-4.3: cwnd = ssthresh, first hole now, the rest by pipe. */
 			t->snd.cwnd = t->snd.ssthresh;
-			t->snd.high_rxt = t->snd.una;
+			if (t->ext != NULL)
+				t->ext->high_rxt = t->snd.una;
 			tcp_retransmit_hole(w, t);
 			return;
 		}

@@ -160,8 +160,8 @@ sack_trim(struct tt_tcb *t)
 		if (x->n_sacked > 0 && seq_lt(x->sacked[0].l, t->snd.una))
 			x->sacked[0].l = t->snd.una;
 	}
-	if (seq_lt(t->snd.high_rxt, t->snd.una))
-		t->snd.high_rxt = t->snd.una;
+	if (x != NULL && seq_lt(x->high_rxt, t->snd.una))
+		x->high_rxt = t->snd.una;
 }
 
 static void
@@ -272,7 +272,7 @@ sack_pipe(const struct tt_tcb *t)
 {
 	const struct tt_tcb_ext *x = t->ext;
 	uint32_t start = t->snd.una, pipe = 0;
-	uint32_t hrx = seq_max(t->snd.high_rxt, t->snd.una);
+	uint32_t hrx = x != NULL ? seq_max(x->high_rxt, t->snd.una) : t->snd.una;
 	unsigned int i;
 
 	for (i = 0; x != NULL && i < x->n_sacked; i++) {
@@ -301,7 +301,7 @@ sack_next_hole(const struct tt_tcb *t, bool lost_only, uint32_t *l, uint32_t *r)
 {
 	const struct tt_tcb_ext *x = t->ext;
 	uint32_t start = t->snd.una;
-	uint32_t hrx = seq_max(t->snd.high_rxt, t->snd.una);
+	uint32_t hrx = x != NULL ? seq_max(x->high_rxt, t->snd.una) : t->snd.una;
 	unsigned int i;
 
 	for (i = 0; x != NULL && i < x->n_sacked; i++) {

@@ -323,12 +323,14 @@ tcp_loss_timer_stop(struct tt_worker *w, struct tt_tcb *t)
 bool
 tcp_lost_retransmits(struct tt_worker *w, struct tt_tcb *t)
 {
-	if (!(t->flags & TT_TF_IN_RECOVERY) || !(t->flags & TT_TF_SACK) ||
-	    !seq_lt(t->snd.una, t->snd.high_rxt) ||
-	    (uint32_t)w->now_ms - t->rxt_last_ms < rack_wait_ms(t))
+	struct tt_tcb_ext *x = t->ext;
+
+	if (!(t->flags & TT_TF_IN_RECOVERY) || !(t->flags & TT_TF_SACK) || x == NULL ||
+	    !seq_lt(t->snd.una, x->high_rxt) ||
+	    (uint32_t)w->now_ms - x->rxt_last_ms < rack_wait_ms(t))
 		return false;
 	TT_STAT_INC(w, lost_retransmits);
-	t->snd.high_rxt = t->snd.una;
+	x->high_rxt = t->snd.una;
 	return true;
 }
 

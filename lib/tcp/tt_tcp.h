@@ -164,7 +164,7 @@ tcb_timer_slot(enum tt_timer_kind k)
  * is chained through flow_next. Not cache aligned: the flow-table walk
  * reads key..flow_next, bytes 12 to 36. The size is a multiple of 8, so
  * in the line-aligned array a TCB starts 8-aligned within a line; at
- * 280 bytes it starts at each multiple of 8 in turn, and the walk
+ * 248 bytes it starts at each multiple of 8 in turn, and the walk
  * straddles two lines for half of the TCBs (those starting at 32 or more).
  */
 struct tt_tcb {
@@ -202,7 +202,6 @@ struct tt_tcb {
 		uint32_t recover;	/**< RFC 6582 */
 		uint32_t max_wnd;	/**< largest window the peer offered */
 		uint32_t sml;		/**< end of the last sub-MSS segment sent (Nagle) */
-		uint32_t high_rxt;	/**< RFC 6675 HighRxt */
 	} snd;
 	struct {
 		uint32_t nxt;
@@ -218,7 +217,6 @@ struct tt_tcb {
 	uint32_t ts_recent_ms;		/**< our ms clock when ts_recent was taken */
 	uint32_t ts_offset;		/**< per-connection TSval offset */
 	uint32_t last_ack_sent;
-	uint32_t rxt_last_ms;		/**< ms clock of the latest hole retransmission */
 
 	/* RFC 6298, microseconds. */
 	uint32_t srtt;
@@ -230,7 +228,6 @@ struct tt_tcb {
 	/** Low 32 bits of the ms tick each slot's timer is due at, 0 = off (tcp_timer.c) */
 	uint32_t deadline[TT_NB_TSLOTS];
 
-	uint32_t undo_hold;		/**< RFC 3522: no new undo decision until snd.una passes this */
 	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
 	union tt_cc_state cc_state;
 
@@ -244,6 +241,7 @@ struct tt_tcb {
 
 	uint8_t app[TT_APP_CTX_SIZE] __rte_aligned(8);
 };
+_Static_assert(sizeof(struct tt_tcb) <= 248, "issue 5: a TCB is at most 248 bytes");
 
 /**
  * Hot/cold split: the SACK state and reassembly queue only a connection
@@ -257,6 +255,13 @@ struct tt_tcb {
  * drops out-of-order segments (drop tcp_ooo_no_state) with a duplicate
  * ACK each, reports no D-SACK and, as a sender, ignores the blocks
  * (recovery by duplicate ACKs and the retransmission timer).
+ *
+ * It also holds the sender's recovery-only state: HighRxt and the time of
+ * the latest hole retransmission mean nothing without a scoreboard, and
+ * the block stays while in recovery (tcb_ext_put()); without one, the
+ * recovery retransmits snd.una, on duplicate ACKs and timers. The undo
+ * hold keeps the block until snd.una passes it. A block taken starts
+ * with HighRxt and the hold at snd.una (tcb_ext_get()).
  */
 struct tt_tcb_ext {
 	/** RFC 6675 scoreboard: SACKed ranges above snd.una, sorted, disjoint. */
@@ -269,19 +274,23 @@ struct tt_tcb_ext {
 	};
 	uint8_t n_sacked;		/**< ranges in sacked[] */
 	uint8_t n_hist;			/**< entries in sack_hist[] */
-	/* RFC 3522 (Eifel detection, TT_TF_UNDO): the window before the
-	 * recovery, and our TSval on its first retransmission. */
-	uint32_t undo_cwnd;
-	uint32_t undo_ssthresh;
-	uint32_t undo_ts;
 	/*
 	 * Out-of-order segments sorted by sequence (tcp_reass.c): a connection
 	 * holds them only with this block; without one they are dropped.
 	 */
 	uint16_t ooo_segs;		/**< mbufs in the reassembly queue */
 	uint32_t ooo_bytes;
+	/* RFC 3522 (Eifel detection, TT_TF_UNDO): the window before the
+	 * recovery, and our TSval on its first retransmission. */
+	uint32_t undo_cwnd;
+	uint32_t undo_ssthresh;
+	uint32_t undo_ts;
+	uint32_t undo_hold;		/**< RFC 3522: no new undo decision until snd.una passes this */
+	uint32_t high_rxt;		/**< RFC 6675 HighRxt */
+	uint32_t rxt_last_ms;		/**< ms clock of the latest hole retransmission */
 	struct rte_mbuf *ooo_head;
 };
+_Static_assert(sizeof(struct tt_tcb_ext) == 128, "a SACK state block is 128 bytes");
 
 /** The first out-of-order segment, NULL when none. */
 static inline struct rte_mbuf *

@@ -1345,6 +1345,45 @@ test_sack_state_pool_empty(void **state)
 	assert_int_equal(th_stat(h, conn_reset_rx) + th_stat(h, conn_reset_tx), 0);
 }
 
+/*
+ * A SACK sender without a SACK state block (the pool taken): the blocks
+ * are ignored, HighRxt is snd.una, and recovery falls to the timers: the
+ * tail loss probe, then the RTO back to snd.una. The block arrives free
+ * of any earlier HighRxt when one can be had again.
+ */
+static void
+test_sack_sender_without_state(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb_ext *pool = h->w->ext_free;
+	struct tt_tcb *t;
+	unsigned int i;
+
+	h->w->ext_free = NULL;			/* every block taken */
+	six_segments_out(h);
+	t = th_tcb(h);
+	for (i = 0; i < 3; i++)
+		sack_ack(h, 1, 1, (const uint32_t[][2]){ { 1461, 1461 + (i + 1) * MSS } });
+	th_expect_none(h);
+	assert_null(t->ext);
+	assert_int_equal(tcb_n_sacked(t), 0);
+	assert_false(tcp_lost_retransmits(h->w, t));
+	th_advance(h, 5);
+	th_expect(h, "PA", 1 + 5 * MSS, 1, MSS);	/* the probe */
+	th_expect_none(h);
+	th_advance(h, 195);
+	assert_int_equal(th_stat(h, rto_expired), 1);
+	th_expect(h, "A", 1, 1, MSS);
+	th_expect_none(h);
+	h->w->ext_free = pool;
+	sack_ack(h, 1461, 1, (const uint32_t[][2]){ { 2921, 4381 } });
+	assert_non_null(t->ext);
+	/* Taken before the ACK moved snd.una: at or below it, nothing retransmitted. */
+	assert_true(seq_leq(t->ext->high_rxt, t->snd.una));
+	assert_true(seq_leq(t->ext->undo_hold, t->snd.una));
+	assert_int_equal(th_stat(h, conn_reset_rx) + th_stat(h, conn_reset_tx), 0);
+}
+
 /* Decode @p len option bytes as a segment with @p flags; 0 or -1 as tcp_parse_options(). */
 static int
 parse(const uint8_t *o, uint32_t len, uint8_t flags, struct tt_seg *s)
@@ -1502,6 +1541,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sack_scoreboard_cleared_on_rto, th_setup,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_tail_loss_probe_then_rto, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_sender_without_state, th_setup,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_state_taken_and_returned_rcv, th_setup,
 						th_teardown),
