@@ -433,7 +433,6 @@ tcb_init_send_common(struct tt_worker *w, struct tt_tcb *t, uint32_t iss, uint32
 	else
 		t->snd.cwnd = RTE_MIN(10u * t->mss, RTE_MAX(2u * t->mss, 14600u));
 	t->snd.ssthresh = UINT32_MAX;
-	t->rto_ms = cfg->rto_init_ms;
 	t->cc_id = (uint8_t)(cfg->congestion_control < TT_CC_NB ? cfg->congestion_control
 								  : TT_CC_NEWRENO);
 	tcb_cc(t)->init(t);

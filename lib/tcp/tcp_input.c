@@ -35,7 +35,6 @@ ooo_room(const struct tt_worker *w, const struct tt_tcb *t)
 	return tcb_ooo_segs(t) < RTE_MIN(per_conn, (uint32_t)UINT16_MAX) &&
 	       w->ooo_mbufs < w->cfg->limits.mbufs / 4;
 }	/* out-of-order mbufs held per connection */
-#define RTO_AFTER_SYN_TIMEOUT_MS 3000	/* RFC 6298 §5.7 */
 #define PAWS_IDLE_MS (24u * 24 * 3600 * 1000)	/* RFC 7323 §5.5: TS.Recent expires */
 
 enum step { STEP_CONTINUE, STEP_DROP, STEP_ACK_ONLY };
@@ -695,8 +694,8 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		tcb_set_state(w, t, TT_ESTABLISHED);
 		tcp_ack_new(w, t, s, true);
 		/* RFC 6298 §5.7: the SYN-ACK timed out, so data starts with an RTO of 3 s. */
-		if (synack_timed_out && t->rto_ms < RTO_AFTER_SYN_TIMEOUT_MS)
-			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
+		if (synack_timed_out)
+			t->flags |= TT_TF_RTO_SYN;
 		t->snd.wnd = seg_wnd(t, s);
 		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, t->snd.wnd);
 		t->snd.wl1 = s->seq;
@@ -947,8 +946,8 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 
 		tcb_set_state(w, t, TT_ESTABLISHED);
 		tcp_ack_new(w, t, s, true);
-		if (syn_timed_out && t->rto_ms < RTO_AFTER_SYN_TIMEOUT_MS)
-			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
+		if (syn_timed_out)		/* RFC 6298 §5.7 */
+			t->flags |= TT_TF_RTO_SYN;
 	}
 	t->flags |= TT_TF_ACKNOW;
 	tcb_keepalive_reset(w, t);

@@ -43,12 +43,12 @@ tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint6
 		tt_wheel_arm(&w->wheel, &t->tnode, (uint32_t)at_ms);
 }
 
-/* RFC 6298 §2: SRTT, RTTVAR and RTO from one measurement (microseconds). */
+/* RFC 6298 §2: SRTT and RTTVAR from one measurement (microseconds). */
 void
 tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us)
 {
-	uint64_t rto_us;
-
+	RTE_SET_USED(cfg);
+	t->flags &= ~TT_TF_RTO_SYN;	/* RFC 6298 §5.7: until the next sample */
 	if (rtt_us == 0)
 		rtt_us = 1;
 	if (t->srtt == 0) {
@@ -60,16 +60,38 @@ tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us)
 		t->rttvar = (3 * t->rttvar + delta) / 4;
 		t->srtt = (7 * t->srtt + rtt_us) / 8;
 	}
-	rto_us = t->srtt + RTE_MAX((uint64_t)TT_TICK_US, 4 * (uint64_t)t->rttvar);
-	t->rto_ms = (uint32_t)RTE_MIN(RTE_MAX((rto_us + 999) / 1000, (uint64_t)cfg->rto_min_ms),
-				      (uint64_t)cfg->rto_max_ms);
+}
+
+/*
+ * RFC 6298 §2: the RTO before back-off, in ms: rto_init_ms until the first
+ * sample (srtt 0; a sample is at least 1 µs), then SRTT + max(G, 4 RTTVAR)
+ * within [rto_min_ms, rto_max_ms]; at least 3 s after a timed-out
+ * handshake until the next sample (§5.7, TT_TF_RTO_SYN). Computed, not
+ * stored: four bytes less per connection, a few operations per call.
+ */
+uint32_t
+tcp_rto_base(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg)
+{
+	uint64_t rto;
+
+	if (t->srtt == 0) {
+		rto = cfg->rto_init_ms;
+	} else {
+		uint64_t rto_us = t->srtt + RTE_MAX((uint64_t)TT_TICK_US, 4 * (uint64_t)t->rttvar);
+
+		rto = RTE_MIN(RTE_MAX((rto_us + 999) / 1000, (uint64_t)cfg->rto_min_ms),
+			      (uint64_t)cfg->rto_max_ms);
+	}
+	if (unlikely(t->flags & TT_TF_RTO_SYN) && rto < TT_RTO_AFTER_SYN_TIMEOUT_MS)
+		rto = RTE_MIN((uint64_t)TT_RTO_AFTER_SYN_TIMEOUT_MS, (uint64_t)cfg->rto_max_ms);
+	return (uint32_t)rto;
 }
 
 /* RFC 6298 §5.5: the current RTO with exponential back-off, capped. */
 uint32_t
 tcp_rto_current(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg)
 {
-	uint64_t rto = (uint64_t)t->rto_ms << RTE_MIN(t->rxt_shift, 31);
+	uint64_t rto = (uint64_t)tcp_rto_base(t, cfg) << RTE_MIN(t->rxt_shift, 31);
 
 	return (uint32_t)RTE_MIN(rto, (uint64_t)cfg->rto_max_ms);
 }

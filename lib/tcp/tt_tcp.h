@@ -49,6 +49,7 @@ static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a
 #define TT_SACK_SLOTS 8		/**< scoreboard ranges kept per connection */
 #define TT_SACK_HIST 4		/**< RFC 2018 §4: recently reported receive ranges remembered */
 #define TT_OPT_SPACE 40		/**< RFC 9293: at most 40 bytes of options */
+#define TT_RTO_AFTER_SYN_TIMEOUT_MS 3000 /**< RFC 6298 §5.7 */
 
 /* Options seen in a segment (struct tt_seg opts). */
 #define TT_SOPT_WS	0x01	/**< RFC 7323 window scale (SYN only) */
@@ -118,6 +119,7 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_DSACK	0x10000	/**< RFC 2883: report dsack in the next ACK */
 #define TT_TF_TLP	0x20000	/**< RFC 8985 §7: a tail loss probe is out */
 #define TT_TF_UNDO	0x40000	/**< RFC 3522: this recovery may prove spurious (undo_*) */
+#define TT_TF_RTO_SYN	0x80000	/**< RFC 6298 §5.7: RTO at least 3 s until the next RTT sample */
 
 struct tt_tcb_ext;
 
@@ -220,8 +222,7 @@ struct tt_tcb {
 
 	/* RFC 6298, microseconds. */
 	uint32_t srtt;
-	uint32_t rttvar;
-	uint32_t rto_ms;
+	uint32_t rttvar;			/* the RTO is a function of these (tcp_rto_base()) */
 	uint32_t rtt_seq;
 	uint32_t rtt_start_us;		/**< low 32 bits of the µs clock when rtt_seq went out */
 
@@ -445,6 +446,7 @@ void tcb_unbusy(struct tt_worker *w, struct tt_tcb *t);
 void tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t);
 bool tcp_lost_retransmits(struct tt_worker *w, struct tt_tcb *t);
 void tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us);
+uint32_t tcp_rto_base(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg);
 uint32_t tcp_rto_current(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg);
 
 /*

@@ -288,7 +288,7 @@ test_syn_sent_synack_after_timeout_rto_3s(void **state)
 	th_expect(h, "A", 1, 1, 0);
 	assert_int_equal(th_state(h), TT_ESTABLISHED);
 	assert_int_equal(t->rxt_shift, 0);
-	assert_int_equal(t->rto_ms, 3000);
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 3000);
 	assert_int_equal(t->srtt, 0);		/* Karn: no sample from a retransmitted SYN */
 }
 

@@ -101,7 +101,7 @@ test_syn_rcvd_synack_rtx_then_ack_rto_3s(void **state)
 	t = th_tcb(h);
 	assert_int_equal(t->srtt, 0);
 	assert_int_equal(t->rxt_shift, 0);
-	assert_int_equal(t->rto_ms, 3000);
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 3000);
 	th_send(h, "PA", 1, 1, WIN, "hello", 5);
 	th_expect(h, "PA", 1, 6, 5);
 	advance_to_deadline(h, 3000);
@@ -122,7 +122,7 @@ test_established_rto_from_rtt_sample(void **state)
 	t = th_tcb(h);
 	assert_int_equal(t->srtt, 100000);
 	assert_int_equal(t->rttvar, 50000);
-	assert_int_equal(t->rto_ms, 300);
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 300);
 	th_send(h, "PA", 1, 1, WIN, "hello", 5);
 	th_expect(h, "PA", 1, 6, 5);
 	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), h->now_us / 1000 + 300);
@@ -144,7 +144,7 @@ test_established_rto_clamped_to_rto_min(void **state)
 	handshake_rtt(h, 7, 50, WIN);
 	assert_int_equal(th_tcb(h)->srtt, 50000);
 	assert_int_equal(th_tcb(h)->rttvar, 25000);
-	assert_int_equal(th_tcb(h)->rto_ms, 200);
+	assert_int_equal(tcp_rto_base(th_tcb(h), &h->w->cfg->tcp), 200);
 	th_send(h, "PA", 1, 1, WIN, "hello", 5);
 	th_expect(h, "PA", 1, 6, 5);
 	advance_to_deadline(h, 200);
@@ -168,7 +168,7 @@ test_established_second_rtt_sample(void **state)
 	t = th_tcb(h);
 	assert_int_equal(t->rttvar, 62500);	/* (3*50000 + |100000-200000|) / 4 */
 	assert_int_equal(t->srtt, 112500);	/* (7*100000 + 200000) / 8 */
-	assert_int_equal(t->rto_ms, 363);	/* 112.5 + 250 ms, rounded up */
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 363);	/* 112.5 + 250 ms, rounded up */
 	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), 0);
 	th_send(h, "PA", 6, 6, WIN, "again", 5);
 	th_expect(h, "PA", 6, 11, 5);
@@ -229,7 +229,7 @@ test_established_karn_no_sample_from_retransmission(void **state)
 	assert_int_equal(t->snd.una, h->iss + 6);
 	assert_int_equal(t->srtt, 100000);
 	assert_int_equal(t->rttvar, 50000);
-	assert_int_equal(t->rto_ms, 300);
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 300);
 	/* New data is timed again. */
 	th_send(h, "PA", 6, 6, WIN, "again", 5);
 	th_expect(h, "PA", 6, 11, 5);
@@ -237,7 +237,7 @@ test_established_karn_no_sample_from_retransmission(void **state)
 	th_send(h, "A", 11, 11, WIN, NULL, 0);
 	assert_int_equal(t->srtt, 100000);	/* (7*100000 + 100000) / 8 */
 	assert_int_equal(t->rttvar, 37500);	/* (3*50000 + 0) / 4 */
-	assert_int_equal(t->rto_ms, 250);
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 250);
 }
 
 /* An ACK of new data ends the back-off: the next segment waits one plain RTO. */
@@ -415,7 +415,7 @@ test_fin_wait_1_bare_fin_retransmitted(void **state)
 	/* That ACK timed the response: R = 100 ms, so SRTT 100, RTTVAR 37.5, RTO 250 ms. */
 	assert_int_equal(th_tcb(h)->srtt, 100000);
 	assert_int_equal(th_tcb(h)->rttvar, 37500);
-	assert_int_equal(th_tcb(h)->rto_ms, 250);
+	assert_int_equal(tcp_rto_base(th_tcb(h), &h->w->cfg->tcp), 250);
 	advance_to_deadline(h, 250);
 	th_expect(h, "FA", 1 + rlen, 1 + GET_LEN, 0);
 	th_expect_none(h);
