@@ -175,7 +175,6 @@ tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_lis
 	t->last_ack_sent = s->seq;	/* the SYN-ACK's ACK: TS.Recent is this TSval */
 	t->snd.nxt = t->snd.max = s->ack;	/* our SYN went out */
 	t->snd.wl1 = s->seq - 1;
-	t->snd.wl2 = tcb_iss(t);
 	tcb_set_state(w, t, TT_SYN_RCVD);
 	tcp_input_conn(w, t, s);
 	return true;
@@ -218,7 +217,6 @@ tcp_listen_syn(struct tt_worker *w, struct tt_seg *s, const struct tt_listen_cfg
 	t->snd.wnd = s->wnd;
 	t->snd.max_wnd = s->wnd;
 	t->snd.wl1 = s->seq;
-	t->snd.wl2 = tcb_iss(t);
 	tcb_set_state(w, t, TT_SYN_RCVD);
 	tcb_backlog_add(w, t, lidx);
 	TT_STAT_INC(w, conn_syn_rcvd);
@@ -699,7 +697,6 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		t->snd.wnd = seg_wnd(t, s);
 		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, t->snd.wnd);
 		t->snd.wl1 = s->seq;
-		t->snd.wl2 = s->ack;
 		svc_accept(w, t);
 		return (t->flags & TT_TF_FREE) ? STEP_DROP : STEP_CONTINUE;
 	}
@@ -748,12 +745,17 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		   seg_wnd(t, s) == t->snd.wnd && t->snd.max != t->snd.una) {
 		tcp_ack_dup(w, t);
 	}
-	/* Send window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2). */
-	if (seq_lt(t->snd.wl1, s->seq) || (t->snd.wl1 == s->seq && seq_leq(t->snd.wl2, s->ack))) {
+	/*
+	 * Send window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2). SND.WL2,
+	 * the ACK of the last update, is at or below SND.UNA, which this ACK
+	 * has already moved: as Linux (tcp_may_update_window()), an ACK
+	 * below SND.UNA is too old to update the window, and SND.UNA stands
+	 * in for SND.WL2.
+	 */
+	if (seq_lt(t->snd.wl1, s->seq) || (t->snd.wl1 == s->seq && seq_leq(t->snd.una, s->ack))) {
 		t->snd.wnd = seg_wnd(t, s);
 		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, t->snd.wnd);
 		t->snd.wl1 = s->seq;
-		t->snd.wl2 = s->ack;
 		if (s->wnd != 0) {
 			tcb_timer_clear(t, TT_TIMER_PERSIST);
 			t->zwnd_since = 0;
@@ -934,7 +936,6 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	t->snd.wnd = s->wnd;
 	t->snd.max_wnd = s->wnd;
 	t->snd.wl1 = s->seq;
-	t->snd.wl2 = s->ack;
 	if (!ack_ok) {
 		/* Simultaneous open: SYN_RCVD, our SYN goes again with an ACK. */
 		tcb_set_state(w, t, TT_SYN_RCVD);

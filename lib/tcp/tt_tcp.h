@@ -166,7 +166,7 @@ tcb_timer_slot(enum tt_timer_kind k)
  * is chained through flow_next. Not cache aligned: the flow-table walk
  * reads key..flow_next, bytes 12 to 36. The size is a multiple of 8, so
  * in the line-aligned array a TCB starts 8-aligned within a line; at
- * 248 bytes it starts at each multiple of 8 in turn, and the walk
+ * 240 bytes it starts at each multiple of 8 in turn, and the walk
  * straddles two lines for half of the TCBs (those starting at 32 or more).
  */
 struct tt_tcb {
@@ -196,8 +196,7 @@ struct tt_tcb {
 		uint32_t nxt;
 		uint32_t max;		/**< highest sequence sent + 1 */
 		uint32_t wnd;
-		uint32_t wl1;
-		uint32_t wl2;
+		uint32_t wl1;		/**< SND.WL2 is snd.una (tcp_input.c) */
 		uint32_t end;		/**< sequence after the last queued data byte */
 		uint32_t cwnd;
 		uint32_t ssthresh;
@@ -242,7 +241,7 @@ struct tt_tcb {
 
 	uint8_t app[TT_APP_CTX_SIZE] __rte_aligned(8);
 };
-_Static_assert(sizeof(struct tt_tcb) <= 248, "issue 5: a TCB is at most 248 bytes");
+_Static_assert(sizeof(struct tt_tcb) <= 240, "issue 5: a TCB is at most 240 bytes");
 
 /**
  * Hot/cold split: the SACK state and reassembly queue only a connection

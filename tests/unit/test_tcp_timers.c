@@ -883,6 +883,32 @@ test_established_persist_then_rtx_shares_slot(void **state)
 	assert_int_equal(th_tcb(h)->tkind[TT_TSLOT_SEND], TT_TIMER_RTX);
 }
 
+/*
+ * RFC 9293 §3.10.7.4 with SND.UNA for SND.WL2: a reordered older ACK (same
+ * SEG.SEQ, SEG.ACK below SND.UNA) does not shut the window that a later
+ * ACK opened; the next new ACK does update it.
+ */
+static void
+test_established_old_ack_does_not_update_window(void **state)
+{
+	struct th *h = *state;
+	uint32_t wnd;
+
+	handshake_rtt(h, 19, 100, WIN);
+	expect_initial_window(h);
+	th_advance(h, 100);
+	th_send(h, "A", 1, 1 + 5 * MSS, WIN, NULL, 0);
+	while (th_recv(h, &h->last))
+		;
+	wnd = th_tcb(h)->snd.wnd;
+	assert_true(wnd != 0);
+	th_send(h, "A", 1, 1 + 2 * MSS, 0, NULL, 0);
+	assert_int_equal(th_tcb(h)->snd.wnd, wnd);
+	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_PERSIST), 0);
+	th_send(h, "A", 1, 1 + 6 * MSS, 0, NULL, 0);
+	assert_int_equal(th_tcb(h)->snd.wnd, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, th_setup, th_teardown)
 
 /*
@@ -951,6 +977,7 @@ main(void)
 						zwnd_bound_setup, th_teardown),
 		T(test_established_window_shut_in_flight_then_persist),
 		T(test_established_persist_then_rtx_shares_slot),
+		T(test_established_old_ack_does_not_update_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
