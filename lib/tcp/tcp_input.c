@@ -521,7 +521,7 @@ svc_accept(struct tt_worker *w, struct tt_tcb *t)
 static void
 tcp_eifel_check(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 {
-	struct tt_tcb_ext *x = t->ext;
+	struct tt_tcb_ext *x = tcb_ext(t);
 
 	t->flags &= ~TT_TF_UNDO;		/* one decision per recovery */
 	if (x == NULL || !(t->flags & TT_TF_IN_RECOVERY) || !(s->opts & TT_SOPT_TS) ||
@@ -640,11 +640,11 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 		       ((t->flags & TT_TF_TLP) && tcb_n_sacked(t) > 0)))) &&
 	    !(t->flags & TT_TF_IN_RECOVERY) && seq_geq(t->snd.una, t->snd.recover)) {
 		/* RFC 3522: remember what to go back to if the data was only late. */
-		if (sack && (t->flags & TT_TF_TS) && t->ext != NULL &&
-		    seq_geq(t->snd.una, t->ext->undo_hold)) {
-			t->ext->undo_cwnd = t->snd.cwnd;
-			t->ext->undo_ssthresh = t->snd.ssthresh;
-			t->ext->undo_ts = tcp_ts_now(w, t);
+		if (sack && (t->flags & TT_TF_TS) && t->ext_idx != 0 &&
+		    seq_geq(t->snd.una, tcb_ext(t)->undo_hold)) {
+			tcb_ext(t)->undo_cwnd = t->snd.cwnd;
+			tcb_ext(t)->undo_ssthresh = t->snd.ssthresh;
+			tcb_ext(t)->undo_ts = tcp_ts_now(w, t);
 			t->flags |= TT_TF_UNDO;
 		}
 		/* The algorithm sets ssthresh, and cwnd to the reduced window. */
@@ -655,8 +655,8 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 		if (sack) {
 			/* RFC 6675 §5 steps 4.2-4.3: cwnd = ssthresh, first hole now, the rest by pipe. */
 			t->snd.cwnd = t->snd.ssthresh;
-			if (t->ext != NULL)
-				t->ext->high_rxt = t->snd.una;
+			if (t->ext_idx != 0)
+				tcb_ext(t)->high_rxt = t->snd.una;
 			tcp_retransmit_hole(w, t);
 			return;
 		}

@@ -309,9 +309,9 @@ sack_xmit_hole(struct tt_worker *w, struct tt_tcb *t, uint32_t l, uint32_t r)
 	if (tcp_xmit(w, t, l, len, flags | (len ? TT_TH_PSH : 0)) != 0)
 		return -1;
 	TT_STAT_INC(w, sack_retransmits);
-	if (t->ext != NULL) {
-		t->ext->high_rxt = l + len + !!(flags & TT_TH_FIN);
-		t->ext->rxt_last_ms = (uint32_t)w->now_ms;
+	if (t->ext_idx != 0) {
+		tcb_ext(t)->high_rxt = l + len + !!(flags & TT_TH_FIN);
+		tcb_ext(t)->rxt_last_ms = (uint32_t)w->now_ms;
 	}
 	return 0;
 }

@@ -126,8 +126,8 @@ timer_rtx(struct tt_worker *w, struct tt_tcb *t)
 	t->loss_shift = 0;
 	t->dupacks = 0;
 	t->lt_bytes = 0;
-	if (t->ext != NULL)
-		t->ext->n_sacked = 0;	/* RFC 6675 §5.1: everything unacknowledged counts as lost */
+	if (t->ext_idx != 0)
+		tcb_ext(t)->n_sacked = 0;	/* RFC 6675 §5.1: everything unacknowledged counts as lost */
 	t->snd.recover = t->snd.max;	/* RFC 6582 §3.2 step 1: no fast recovery below it */
 	t->snd.nxt = t->snd.una;
 	tcp_output(w, t);
@@ -345,7 +345,7 @@ tcp_loss_timer_stop(struct tt_worker *w, struct tt_tcb *t)
 bool
 tcp_lost_retransmits(struct tt_worker *w, struct tt_tcb *t)
 {
-	struct tt_tcb_ext *x = t->ext;
+	struct tt_tcb_ext *x = tcb_ext(t);
 
 	if (!(t->flags & TT_TF_IN_RECOVERY) || !(t->flags & TT_TF_SACK) || x == NULL ||
 	    !seq_lt(t->snd.una, x->high_rxt) ||
@@ -425,7 +425,7 @@ tcb_unbusy(struct tt_worker *w, struct tt_tcb *t)
 		tcb_release(w, t);
 		return;
 	}
-	if (t->ext != NULL)
+	if (t->ext_idx != 0)
 		tcb_ext_put(w, t);
 	/* The earliest armed deadline, one already past counting as now. */
 	for (k = 0; k < TT_NB_TSLOTS; k++) {

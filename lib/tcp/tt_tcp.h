@@ -228,11 +228,14 @@ struct tt_tcb {
 	/** Low 32 bits of the ms tick each slot's timer is due at, 0 = off (tcp_timer.c) */
 	uint32_t deadline[TT_NB_TSLOTS];
 
+	/**
+	 * SACK state and the reassembly queue while there is any: index + 1
+	 * in the worker's pool (w->exts), 0 when quiet (tcb_ext())
+	 */
+	uint32_t ext_idx;
 	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
 	union tt_cc_state cc_state;
 
-	/** SACK state and the reassembly queue while there is any, NULL when quiet */
-	struct tt_tcb_ext *ext;
 	/*
 	 * Send queue: [snd.una, snd.end) as single mbufs linked by next; the
 	 * last one is in the first one's mbuf_meta() qnext (sndq_tail()).
@@ -292,32 +295,46 @@ struct tt_tcb_ext {
 };
 _Static_assert(sizeof(struct tt_tcb_ext) == 128, "a SACK state block is 128 bytes");
 
+/** The worker that owns @p t. */
+static inline struct tt_worker *
+tcb_worker(const struct tt_tcb *t)
+{
+	return tt_worker_slots[t->wslot];
+}
+
+/** The SACK state block of @p t, NULL when it has none (ext_idx). */
+static inline struct tt_tcb_ext *
+tcb_ext(const struct tt_tcb *t)
+{
+	return t->ext_idx == 0 ? NULL : &tcb_worker(t)->exts[t->ext_idx - 1];
+}
+
 /** The first out-of-order segment, NULL when none. */
 static inline struct rte_mbuf *
 tcb_ooo_head(const struct tt_tcb *t)
 {
-	return t->ext == NULL ? NULL : t->ext->ooo_head;
+	return t->ext_idx == 0 ? NULL : tcb_ext(t)->ooo_head;
 }
 
 /** Mbufs in the reassembly queue. */
 static inline uint32_t
 tcb_ooo_segs(const struct tt_tcb *t)
 {
-	return t->ext == NULL ? 0 : t->ext->ooo_segs;
+	return t->ext_idx == 0 ? 0 : tcb_ext(t)->ooo_segs;
 }
 
 /** Payload bytes in the reassembly queue. */
 static inline uint32_t
 tcb_ooo_bytes(const struct tt_tcb *t)
 {
-	return t->ext == NULL ? 0 : t->ext->ooo_bytes;
+	return t->ext_idx == 0 ? 0 : tcb_ext(t)->ooo_bytes;
 }
 
 /** Ranges in the SACK scoreboard. */
 static inline unsigned int
 tcb_n_sacked(const struct tt_tcb *t)
 {
-	return t->ext == NULL ? 0 : t->ext->n_sacked;
+	return t->ext_idx == 0 ? 0 : tcb_ext(t)->n_sacked;
 }
 
 /**
@@ -598,12 +615,6 @@ tcb_irs(const struct tt_tcb *t)
 	return t->rcv.nxt - 1;
 }
 
-/** The worker that owns @p t. */
-static inline struct tt_worker *
-tcb_worker(const struct tt_tcb *t)
-{
-	return tt_worker_slots[t->wslot];
-}
 
 /** The service of @p t: its listener's, or the one given to tt_connect(). */
 static inline const struct tt_service *

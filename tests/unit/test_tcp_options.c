@@ -1238,23 +1238,23 @@ test_sack_state_taken_and_returned_rcv(void **state)
 
 	handshake_sack_only(h, 9, WIN);
 	t = th_tcb(h);
-	assert_null(t->ext);
+	assert_null(tcb_ext(t));
 	assert_int_equal(h->w->ext_used, 0);
 	fill(d, sizeof(d));
 	th_send(h, "A", 101, 1, WIN, d, 100);
 	expect_sack(h, 1, 1, (const uint32_t[][2]){ { 101, 201 } });
-	assert_non_null(t->ext);
+	assert_non_null(tcb_ext(t));
 	assert_int_equal(h->w->ext_used, 1);
 	assert_int_equal(th_stat(h, sack_state_taken), 1);
 	th_send(h, "A", 1, 1, WIN, d, 100);
 	th_expect(h, "A", 1, 201, 0);
 	assert_int_equal(h->last.nsack, 0);
-	assert_null(t->ext);
+	assert_null(tcb_ext(t));
 	assert_int_equal(h->w->ext_used, 0);
 	/* A duplicate takes one for its D-SACK block, given back once reported. */
 	th_send(h, "A", 1, 1, WIN, d, 100);
 	expect_sack(h, 201, 1, (const uint32_t[][2]){ { 1, 101 } });
-	assert_null(t->ext);
+	assert_null(tcb_ext(t));
 	assert_int_equal(th_stat(h, sack_state_taken), 2);
 }
 
@@ -1270,12 +1270,12 @@ test_sack_state_taken_and_returned_snd(void **state)
 
 	six_segments_out(h);
 	t = th_tcb(h);
-	assert_null(t->ext);
+	assert_null(tcb_ext(t));
 	sack_ack(h, 1, 1, (const uint32_t[][2]){ { 1461, 2921 } });
-	assert_non_null(t->ext);
+	assert_non_null(tcb_ext(t));
 	assert_int_equal(tcb_n_sacked(t), 1);
 	th_send(h, "A", 1, 2921, 8760, NULL, 0);
-	assert_null(t->ext);
+	assert_null(tcb_ext(t));
 	assert_int_equal(h->w->ext_used, 0);
 	sack_ack(h, 2921, 1, (const uint32_t[][2]){ { 4381, 5841 } });
 	assert_int_equal(h->w->ext_used, 1);
@@ -1317,14 +1317,14 @@ test_sack_state_pool_empty(void **state)
 	a = th_tcb(h);
 	th_send(h, "A", 101, 1, WIN, d, 100);
 	expect_sack(h, 1, 1, (const uint32_t[][2]){ { 101, 201 } });
-	assert_non_null(a->ext);
+	assert_non_null(tcb_ext(a));
 
 	h->peer_port++;
 	handshake_sack_only(h, 9, WIN);
 	b = th_tcb(h);
 	th_send(h, "A", 301, 1, WIN, d, 100);
 	expect_sack(h, 1, 0, NULL);
-	assert_null(b->ext);
+	assert_null(tcb_ext(b));
 	assert_int_equal(th_stat(h, sack_state_unavailable), 1);
 	assert_int_equal(th_drop(h, tcp_ooo_no_state), 1);
 	assert_int_equal(h->w->ooo_mbufs, 1);		/* a's segment only */
@@ -1340,7 +1340,7 @@ test_sack_state_pool_empty(void **state)
 	th_expect(h, "A", 1, 401, 0);
 	assert_int_equal(th_state(h), TT_ESTABLISHED);
 	assert_int_equal(h->w->ooo_mbufs, 1);
-	assert_null(b->ext);
+	assert_null(tcb_ext(b));
 	assert_int_equal(h->w->ext_used, 1);
 	assert_int_equal(th_stat(h, conn_reset_rx) + th_stat(h, conn_reset_tx), 0);
 }
@@ -1365,7 +1365,7 @@ test_sack_sender_without_state(void **state)
 	for (i = 0; i < 3; i++)
 		sack_ack(h, 1, 1, (const uint32_t[][2]){ { 1461, 1461 + (i + 1) * MSS } });
 	th_expect_none(h);
-	assert_null(t->ext);
+	assert_null(tcb_ext(t));
 	assert_int_equal(tcb_n_sacked(t), 0);
 	assert_false(tcp_lost_retransmits(h->w, t));
 	th_advance(h, 5);
@@ -1377,10 +1377,10 @@ test_sack_sender_without_state(void **state)
 	th_expect_none(h);
 	h->w->ext_free = pool;
 	sack_ack(h, 1461, 1, (const uint32_t[][2]){ { 2921, 4381 } });
-	assert_non_null(t->ext);
+	assert_non_null(tcb_ext(t));
 	/* Taken before the ACK moved snd.una: at or below it, nothing retransmitted. */
-	assert_true(seq_leq(t->ext->high_rxt, t->snd.una));
-	assert_true(seq_leq(t->ext->undo_hold, t->snd.una));
+	assert_true(seq_leq(tcb_ext(t)->high_rxt, t->snd.una));
+	assert_true(seq_leq(tcb_ext(t)->undo_hold, t->snd.una));
 	assert_int_equal(th_stat(h, conn_reset_rx) + th_stat(h, conn_reset_tx), 0);
 }
 
