@@ -758,7 +758,7 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		t->snd.wl1 = s->seq;
 		if (s->wnd != 0) {
 			tcb_timer_clear(t, TT_TIMER_PERSIST);
-			t->zwnd_since = 0;
+			t->flags &= ~TT_TF_ZWND;
 			if (t->snd.una == t->snd.max)
 				t->rxt_shift = 0;
 		}

@@ -243,7 +243,8 @@ tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint
 	if (seq_lt(seq, t->snd.max)) {
 		TT_STAT_INC(w, retransmits);
 		t->flags &= ~TT_TF_RTT_TIMING;	/* Karn's rule */
-	} else if (!(t->flags & TT_TF_RTT_TIMING) && (len > 0 || (flags & (TT_TH_SYN | TT_TH_FIN)))) {
+	} else if (!(t->flags & (TT_TF_RTT_TIMING | TT_TF_ZWND)) &&
+		   (len > 0 || (flags & (TT_TH_SYN | TT_TH_FIN)))) {
 		t->flags |= TT_TF_RTT_TIMING;
 		t->rtt_seq = seq;
 		t->rtt_start_us = (uint32_t)w->now_us;
@@ -411,8 +412,10 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 	/* RFC 9293 §3.8.6.1: nothing in flight, data waiting, window shut: persist. */
 	if (t->snd.wnd == 0 && seq_lt(t->snd.nxt, t->snd.end) && t->snd.una == t->snd.max &&
 	    tcb_timer_deadline(t, TT_TIMER_PERSIST) == 0) {
-		if (t->zwnd_since == 0)
-			t->zwnd_since = (uint32_t)w->now_ms | 1;
+		if (!(t->flags & TT_TF_ZWND)) {
+			t->flags |= TT_TF_ZWND;
+			t->zwnd_since = (uint32_t)w->now_ms;
+		}
 		tcb_timer_set(w, t, TT_TIMER_PERSIST, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
 	}
 ack:

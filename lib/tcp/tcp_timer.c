@@ -150,7 +150,7 @@ timer_persist(struct tt_worker *w, struct tt_tcb *t)
 	 * zero_window_timeout_ms with the window shut.
 	 */
 	if (t->probes >= cfg->max_retries ||
-	    (cfg->zero_window_timeout_ms != 0 && t->zwnd_since != 0 &&
+	    (cfg->zero_window_timeout_ms != 0 && (t->flags & TT_TF_ZWND) &&
 	     (uint32_t)w->now_ms - t->zwnd_since >= cfg->zero_window_timeout_ms)) {
 		TT_STAT_INC(w, conn_timeout);
 		tcp_send_rst(w, t);

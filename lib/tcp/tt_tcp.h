@@ -120,6 +120,7 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_TLP	0x20000	/**< RFC 8985 §7: a tail loss probe is out */
 #define TT_TF_UNDO	0x40000	/**< RFC 3522: this recovery may prove spurious (undo_*) */
 #define TT_TF_RTO_SYN	0x80000	/**< RFC 6298 §5.7: RTO at least 3 s until the next RTT sample */
+#define TT_TF_ZWND	0x100000 /**< the peer's window is shut, since zwnd_since */
 
 struct tt_tcb_ext;
 
@@ -166,7 +167,7 @@ tcb_timer_slot(enum tt_timer_kind k)
  * is chained through flow_next. Not cache aligned: the flow-table walk
  * reads key..flow_next, bytes 12 to 36. The size is a multiple of 8, so
  * in the line-aligned array a TCB starts 8-aligned within a line; at
- * 240 bytes it starts at each multiple of 8 in turn, and the walk
+ * 232 bytes it starts at each multiple of 8 in turn, and the walk
  * straddles two lines for half of the TCBs (those starting at 32 or more).
  */
 struct tt_tcb {
@@ -223,7 +224,17 @@ struct tt_tcb {
 	uint32_t srtt;
 	uint32_t rttvar;			/* the RTO is a function of these (tcp_rto_base()) */
 	uint32_t rtt_seq;
-	uint32_t rtt_start_us;		/**< low 32 bits of the µs clock when rtt_seq went out */
+	/*
+	 * A timed segment is new data in flight; the window counts as shut
+	 * only with nothing in flight and none can go until it opens, which
+	 * ends TT_TF_ZWND before anything is sent: never both at once.
+	 */
+	union {
+		/** low 32 bits of the µs clock when rtt_seq went out (TT_TF_RTT_TIMING) */
+		uint32_t rtt_start_us;
+		/** ms clock when the peer's window shut (TT_TF_ZWND) */
+		uint32_t zwnd_since;
+	};
 
 	/** Low 32 bits of the ms tick each slot's timer is due at, 0 = off (tcp_timer.c) */
 	uint32_t deadline[TT_NB_TSLOTS];
@@ -233,7 +244,6 @@ struct tt_tcb {
 	 * in the worker's pool (w->exts), 0 when quiet (tcb_ext())
 	 */
 	uint32_t ext_idx;
-	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
 	union tt_cc_state cc_state;
 
 	/*
@@ -244,7 +254,7 @@ struct tt_tcb {
 
 	uint8_t app[TT_APP_CTX_SIZE] __rte_aligned(8);
 };
-_Static_assert(sizeof(struct tt_tcb) <= 240, "issue 5: a TCB is at most 240 bytes");
+_Static_assert(sizeof(struct tt_tcb) <= 232, "issue 5: a TCB is at most 232 bytes");
 
 /**
  * Hot/cold split: the SACK state and reassembly queue only a connection
