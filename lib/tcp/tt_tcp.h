@@ -271,8 +271,9 @@ _Static_assert(sizeof(struct tt_tcb) <= 232, "issue 5: a TCB is at most 232 byte
  *
  * It also holds the sender's recovery-only state: HighRxt and the time of
  * the latest hole retransmission mean nothing without a scoreboard, and
- * the block stays while in recovery (tcb_ext_put()); without one, the
- * recovery retransmits snd.una, on duplicate ACKs and timers. The undo
+ * the block stays while in recovery (tcb_ext_put()); without one, a SACK
+ * sender counts no duplicate ACKs from blocks it cannot keep and recovers
+ * by the tail loss probe and the RTO from snd.una. The undo
  * hold keeps the block until snd.una passes it. A block taken starts
  * with HighRxt and the hold at snd.una (tcb_ext_get()).
  */
