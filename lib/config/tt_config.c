@@ -70,7 +70,8 @@
  *             max_connections  1       16 Mi      65536 (per worker)
  *             max_time_wait    1       32 Mi      2 * max_connections (per worker)
  *             max_sack_state   1       16 Mi      max_connections / 8, at least
- *                                                 min(64, max_connections) (per worker)
+ *                                                 min(64, max_connections), at most
+ *                                                 [limits] mbufs (per worker)
  *             local_port_min   1024    65535      32768 (active opens)
  *             local_port_max   1024    65535      60999; at least local_port_min
  *             initial_window   1       64         not set: RFC 6928, min(10 MSS,
@@ -153,11 +154,21 @@ struct cfg_uint_key {
 #define TCP_ONOFF(n) { #n, offsetof(struct tt_tcp_cfg, n), \
 	sizeof(((struct tt_tcp_cfg *)0)->n), 0, 1, true }
 
-/* SACK state blocks: one per eight connections, at least 64 (or one per connection). */
+/*
+ * SACK state blocks: one per eight connections, at least 64 (or one per
+ * connection), and no more than the worker's mbufs. A connection needs a
+ * block while it holds segments out of order or SACKed data in flight,
+ * in recovery or with an undo pending (tt_tcp.h, struct tt_tcb_ext): all
+ * of these hold at least one of the pool's mbufs (in the reassembly queue
+ * or the send queue), so more blocks than mbufs would never all be in use.
+ * (The exceptions are brief: a D-SACK to report, only a FIN in flight;
+ * without a block they are counted in sack_state_unavailable and the
+ * connection goes on, tt_tcp.h.)
+ */
 static uint32_t
-tt_default_sack_state(uint32_t max_connections)
+tt_default_sack_state(uint32_t max_connections, uint32_t mbufs)
 {
-	return RTE_MAX(max_connections / 8, RTE_MIN(max_connections, 64u));
+	return RTE_MIN(RTE_MAX(max_connections / 8, RTE_MIN(max_connections, 64u)), mbufs);
 }
 
 static const struct cfg_uint_key tcp_keys[TK_COUNT] = {
@@ -820,7 +831,7 @@ cfg_parse_tcp(const struct cfg_ctx *ctx, struct tt_config *cfg)
 	if (!set[TK_MAX_TIME_WAIT])
 		t->max_time_wait = 2 * t->max_connections;
 	if (!set[TK_MAX_SACK_STATE])
-		t->max_sack_state = tt_default_sack_state(t->max_connections);
+		t->max_sack_state = tt_default_sack_state(t->max_connections, cfg->limits.mbufs);
 	for (p = 0; p < cfg->n_ports; p++) {
 		if (cfg->ports[p].mtu < min_mtu) {
 			min_mtu = cfg->ports[p].mtu;
@@ -1132,7 +1143,7 @@ tt_config_defaults(struct tt_config *cfg)
 	cfg->tcp.fin_wait_2_ms = 60000;
 	cfg->tcp.max_connections = 65536;
 	cfg->tcp.max_time_wait = 2 * 65536;
-	cfg->tcp.max_sack_state = tt_default_sack_state(65536);
+	cfg->tcp.max_sack_state = tt_default_sack_state(65536, 65535);
 
 	cfg->tcp.local_port_min = 32768;
 	cfg->tcp.local_port_max = 60999;
@@ -1200,9 +1211,9 @@ tt_config_load(struct tt_config *cfg, const char *path,
 	if (rc == 0)
 		rc = cfg_parse_ports(&ctx, cfg);
 	if (rc == 0)
-		rc = cfg_parse_tcp(&ctx, cfg);
+		rc = cfg_parse_limits(&ctx, cfg);	/* first: [tcp] defaults follow mbufs */
 	if (rc == 0)
-		rc = cfg_parse_limits(&ctx, cfg);
+		rc = cfg_parse_tcp(&ctx, cfg);
 	if (rc == 0)
 		rc = cfg_parse_workers(&ctx, cfg);
 	if (rc == 0)

@@ -55,7 +55,7 @@ struct tt_tcp_cfg {
 	uint32_t fin_wait_2_ms;		/**< `fin_wait_2_ms`: FIN_WAIT_2 timeout, default 60000 */
 	uint32_t max_connections;	/**< `max_connections`: TCBs per worker, default 65536 */
 	uint32_t max_time_wait;		/**< `max_time_wait`: TIME_WAIT records per worker, default 2*max_connections */
-	uint32_t max_sack_state;	/**< `max_sack_state`: SACK state blocks per worker, default max_connections/8 */
+	uint32_t max_sack_state;	/**< `max_sack_state`: SACK state blocks per worker, default max_connections/8, at most mbufs */
 	uint16_t local_port_min;	/**< `local_port_min`: active opens, default 32768 */
 	uint16_t local_port_max;	/**< `local_port_max`: default 60999 */
 	uint32_t initial_window;	/**< `initial_window`: segments, 1..64; 0 (default) = RFC 6928 */

@@ -37,7 +37,7 @@ struct tt_conn;
  * the memory of every connection, idle or not: keep in it only what
  * cannot be found again (the options are tt_conn_opts()).
  */
-#define TT_APP_CTX_SIZE 48
+#define TT_APP_CTX_SIZE 40
 
 /** Why a connection ended, passed to tt_service::on_close(). */
 enum tt_close_reason {

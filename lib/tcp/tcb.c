@@ -116,7 +116,7 @@ struct tt_tcb_ext *
 tcb_ext_get(struct tt_tcb *t)
 {
 	struct tt_worker *w = tcb_worker(t);
-	struct tt_tcb_ext *x = t->ext;
+	struct tt_tcb_ext *x = tcb_ext(t);
 
 	if (likely(x != NULL))
 		return x;
@@ -128,7 +128,9 @@ tcb_ext_get(struct tt_tcb *t)
 	w->ext_free = x->free_next;
 	w->ext_used++;
 	memset(x, 0, sizeof(*x));
-	t->ext = x;
+	x->high_rxt = t->snd.una;	/* nothing retransmitted, no undo hold */
+	x->undo_hold = t->snd.una;
+	t->ext_idx = (uint32_t)(x - w->exts) + 1;
 	TT_STAT_INC(w, sack_state_taken);
 	return x;
 }
@@ -136,9 +138,9 @@ tcb_ext_get(struct tt_tcb *t)
 static void
 tcb_ext_free(struct tt_worker *w, struct tt_tcb *t)
 {
-	struct tt_tcb_ext *x = t->ext;
+	struct tt_tcb_ext *x = tcb_ext(t);
 
-	t->ext = NULL;
+	t->ext_idx = 0;
 	x->free_next = w->ext_free;
 	w->ext_free = x;
 	w->ext_used--;
@@ -151,8 +153,9 @@ tcb_ext_free(struct tt_worker *w, struct tt_tcb *t)
 void
 tcb_ext_put(struct tt_worker *w, struct tt_tcb *t)
 {
-	if (t->ext != NULL && t->ext->n_sacked == 0 && t->ext->ooo_head == NULL &&
-	    !(t->flags & (TT_TF_DSACK | TT_TF_IN_RECOVERY | TT_TF_UNDO)))
+	if (t->ext_idx != 0 && tcb_ext(t)->n_sacked == 0 && tcb_ext(t)->ooo_head == NULL &&
+	    !(t->flags & (TT_TF_DSACK | TT_TF_IN_RECOVERY | TT_TF_UNDO)) &&
+	    seq_geq(t->snd.una, tcb_ext(t)->undo_hold))
 		tcb_ext_free(w, t);
 }
 
@@ -163,7 +166,7 @@ tcb_release(struct tt_worker *w, struct tt_tcb *t)
 	tt_wheel_cancel(&w->wheel, &t->tnode);
 	sndq_free(t);
 	reass_free(t);
-	if (t->ext != NULL)
+	if (t->ext_idx != 0)
 		tcb_ext_free(w, t);
 	if (!(t->flags & TT_TF_FREE) || t->state != TT_TIME_WAIT) {
 		/* A TCB that became a TIME_WAIT record already gave its key away. */
@@ -422,7 +425,7 @@ tcb_init_send_common(struct tt_worker *w, struct tt_tcb *t, uint32_t iss, uint32
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 
-	t->snd.una = t->snd.nxt = t->snd.max = t->snd.recover = t->undo_hold = iss;
+	t->snd.una = t->snd.nxt = t->snd.max = t->snd.recover = iss;
 	t->snd.end = iss + 1;
 	t->snd.sml = iss;
 	if (cfg->initial_window != 0)
@@ -430,7 +433,6 @@ tcb_init_send_common(struct tt_worker *w, struct tt_tcb *t, uint32_t iss, uint32
 	else
 		t->snd.cwnd = RTE_MIN(10u * t->mss, RTE_MAX(2u * t->mss, 14600u));
 	t->snd.ssthresh = UINT32_MAX;
-	t->rto_ms = cfg->rto_init_ms;
 	t->cc_id = (uint8_t)(cfg->congestion_control < TT_CC_NB ? cfg->congestion_control
 								  : TT_CC_NEWRENO);
 	tcb_cc(t)->init(t);

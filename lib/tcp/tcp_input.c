@@ -35,7 +35,6 @@ ooo_room(const struct tt_worker *w, const struct tt_tcb *t)
 	return tcb_ooo_segs(t) < RTE_MIN(per_conn, (uint32_t)UINT16_MAX) &&
 	       w->ooo_mbufs < w->cfg->limits.mbufs / 4;
 }	/* out-of-order mbufs held per connection */
-#define RTO_AFTER_SYN_TIMEOUT_MS 3000	/* RFC 6298 §5.7 */
 #define PAWS_IDLE_MS (24u * 24 * 3600 * 1000)	/* RFC 7323 §5.5: TS.Recent expires */
 
 enum step { STEP_CONTINUE, STEP_DROP, STEP_ACK_ONLY };
@@ -176,7 +175,6 @@ tcp_listen_cookie_ack(struct tt_worker *w, struct tt_seg *s, const struct tt_lis
 	t->last_ack_sent = s->seq;	/* the SYN-ACK's ACK: TS.Recent is this TSval */
 	t->snd.nxt = t->snd.max = s->ack;	/* our SYN went out */
 	t->snd.wl1 = s->seq - 1;
-	t->snd.wl2 = tcb_iss(t);
 	tcb_set_state(w, t, TT_SYN_RCVD);
 	tcp_input_conn(w, t, s);
 	return true;
@@ -219,7 +217,6 @@ tcp_listen_syn(struct tt_worker *w, struct tt_seg *s, const struct tt_listen_cfg
 	t->snd.wnd = s->wnd;
 	t->snd.max_wnd = s->wnd;
 	t->snd.wl1 = s->seq;
-	t->snd.wl2 = tcb_iss(t);
 	tcb_set_state(w, t, TT_SYN_RCVD);
 	tcb_backlog_add(w, t, lidx);
 	TT_STAT_INC(w, conn_syn_rcvd);
@@ -524,7 +521,7 @@ svc_accept(struct tt_worker *w, struct tt_tcb *t)
 static void
 tcp_eifel_check(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 {
-	const struct tt_tcb_ext *x = t->ext;
+	struct tt_tcb_ext *x = tcb_ext(t);
 
 	t->flags &= ~TT_TF_UNDO;		/* one decision per recovery */
 	if (x == NULL || !(t->flags & TT_TF_IN_RECOVERY) || !(s->opts & TT_SOPT_TS) ||
@@ -534,8 +531,8 @@ tcp_eifel_check(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s)
 	t->snd.cwnd = RTE_MAX(t->snd.cwnd, x->undo_cwnd);
 	t->snd.ssthresh = RTE_MAX(t->snd.ssthresh, x->undo_ssthresh);
 	t->flags &= ~TT_TF_IN_RECOVERY;
-	t->undo_hold = t->snd.recover;	/* its retransmissions are still in flight */
-	t->snd.high_rxt = t->snd.una;
+	x->undo_hold = t->snd.recover;	/* its retransmissions are still in flight */
+	x->high_rxt = t->snd.una;
 	t->snd.recover = t->snd.una;
 }
 
@@ -593,9 +590,10 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s, bool 
 	t->lt_bytes = 0;
 
 	/* RFC 6298 §5.2-5.3 */
-	if (t->snd.una == t->snd.max)
+	if (t->snd.una == t->snd.max) {
 		tcb_timer_clear(t, TT_TIMER_RTX);
-	else
+		tcb_timer_clear(t, TT_TIMER_LOSS);
+	} else
 		tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
 	tcb_timer_clear(t, TT_TIMER_PERSIST);
 
@@ -642,11 +640,11 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 		       ((t->flags & TT_TF_TLP) && tcb_n_sacked(t) > 0)))) &&
 	    !(t->flags & TT_TF_IN_RECOVERY) && seq_geq(t->snd.una, t->snd.recover)) {
 		/* RFC 3522: remember what to go back to if the data was only late. */
-		if (sack && (t->flags & TT_TF_TS) && t->ext != NULL &&
-		    seq_geq(t->snd.una, t->undo_hold)) {
-			t->ext->undo_cwnd = t->snd.cwnd;
-			t->ext->undo_ssthresh = t->snd.ssthresh;
-			t->ext->undo_ts = tcp_ts_now(w, t);
+		if (sack && (t->flags & TT_TF_TS) && t->ext_idx != 0 &&
+		    seq_geq(t->snd.una, tcb_ext(t)->undo_hold)) {
+			tcb_ext(t)->undo_cwnd = t->snd.cwnd;
+			tcb_ext(t)->undo_ssthresh = t->snd.ssthresh;
+			tcb_ext(t)->undo_ts = tcp_ts_now(w, t);
 			t->flags |= TT_TF_UNDO;
 		}
 		/* The algorithm sets ssthresh, and cwnd to the reduced window. */
@@ -657,7 +655,8 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 		if (sack) {
 			/* RFC 6675 §5 steps 4.2-4.3: cwnd = ssthresh, first hole now, the rest by pipe. */
 			t->snd.cwnd = t->snd.ssthresh;
-			t->snd.high_rxt = t->snd.una;
+			if (t->ext_idx != 0)
+				tcb_ext(t)->high_rxt = t->snd.una;
 			tcp_retransmit_hole(w, t);
 			return;
 		}
@@ -693,12 +692,11 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		tcb_set_state(w, t, TT_ESTABLISHED);
 		tcp_ack_new(w, t, s, true);
 		/* RFC 6298 §5.7: the SYN-ACK timed out, so data starts with an RTO of 3 s. */
-		if (synack_timed_out && t->rto_ms < RTO_AFTER_SYN_TIMEOUT_MS)
-			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
+		if (synack_timed_out)
+			t->flags |= TT_TF_RTO_SYN;
 		t->snd.wnd = seg_wnd(t, s);
 		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, t->snd.wnd);
 		t->snd.wl1 = s->seq;
-		t->snd.wl2 = s->ack;
 		svc_accept(w, t);
 		return (t->flags & TT_TF_FREE) ? STEP_DROP : STEP_CONTINUE;
 	}
@@ -718,7 +716,7 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		sacked = sack_update(t, s);
 	advanced = seq_gt(s->ack, t->snd.una);
 	if (advanced) {
-		tcb_timer_clear(t, TT_TIMER_LOSS);	/* re-armed from here (tcp_output) */
+		tcp_loss_timer_stop(w, t);	/* re-armed from here (tcp_output) */
 		tcp_ack_new(w, t, s, false);
 		if (t->flags & TT_TF_FREE)
 			return STEP_DROP;
@@ -741,20 +739,26 @@ step_check_ack(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		if (advanced || sacked > 0) {
 			t->flags &= ~TT_TF_TLP;		/* the probe, or what it chased, arrived */
 			t->loss_shift = 0;
+			tcp_loss_timer_stop(w, t);	/* news: it starts again (tcp_output) */
 		}
 	} else if (!advanced && s->ack == t->snd.una && s->len == 0 && !(s->flags & TT_TH_FIN) &&
 		   seg_wnd(t, s) == t->snd.wnd && t->snd.max != t->snd.una) {
 		tcp_ack_dup(w, t);
 	}
-	/* Send window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2). */
-	if (seq_lt(t->snd.wl1, s->seq) || (t->snd.wl1 == s->seq && seq_leq(t->snd.wl2, s->ack))) {
+	/*
+	 * Send window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2). SND.WL2,
+	 * the ACK of the last update, is at or below SND.UNA, which this ACK
+	 * has already moved: as Linux (tcp_may_update_window()), an ACK
+	 * below SND.UNA is too old to update the window, and SND.UNA stands
+	 * in for SND.WL2.
+	 */
+	if (seq_lt(t->snd.wl1, s->seq) || (t->snd.wl1 == s->seq && seq_leq(t->snd.una, s->ack))) {
 		t->snd.wnd = seg_wnd(t, s);
 		t->snd.max_wnd = RTE_MAX(t->snd.max_wnd, t->snd.wnd);
 		t->snd.wl1 = s->seq;
-		t->snd.wl2 = s->ack;
 		if (s->wnd != 0) {
 			tcb_timer_clear(t, TT_TIMER_PERSIST);
-			t->zwnd_since = 0;
+			t->flags &= ~TT_TF_ZWND;
 			if (t->snd.una == t->snd.max)
 				t->rxt_shift = 0;
 		}
@@ -856,8 +860,8 @@ step_data_fin(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 		return;
 	if (s->len > 0) {
 		/* RFC 1122 §4.2.3.2: ACK at least every second full segment; at once on a gap fill. */
-		t->rcv.unacked++;
-		if (had_gap || w->cfg->tcp.delayed_ack_ms == 0 || t->rcv.unacked >= 2) {
+		t->rcv_unacked++;
+		if (had_gap || w->cfg->tcp.delayed_ack_ms == 0 || t->rcv_unacked >= 2) {
 			t->flags |= TT_TF_ACKNOW;
 		} else if (!(t->flags & TT_TF_DELACK)) {
 			t->flags |= TT_TF_DELACK;
@@ -932,7 +936,6 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 	t->snd.wnd = s->wnd;
 	t->snd.max_wnd = s->wnd;
 	t->snd.wl1 = s->seq;
-	t->snd.wl2 = s->ack;
 	if (!ack_ok) {
 		/* Simultaneous open: SYN_RCVD, our SYN goes again with an ACK. */
 		tcb_set_state(w, t, TT_SYN_RCVD);
@@ -944,8 +947,8 @@ tcp_input_syn_sent(struct tt_worker *w, struct tt_tcb *t, struct tt_seg *s)
 
 		tcb_set_state(w, t, TT_ESTABLISHED);
 		tcp_ack_new(w, t, s, true);
-		if (syn_timed_out && t->rto_ms < RTO_AFTER_SYN_TIMEOUT_MS)
-			t->rto_ms = RTE_MIN((uint32_t)RTO_AFTER_SYN_TIMEOUT_MS, w->cfg->tcp.rto_max_ms);
+		if (syn_timed_out)		/* RFC 6298 §5.7 */
+			t->flags |= TT_TF_RTO_SYN;
 	}
 	t->flags |= TT_TF_ACKNOW;
 	tcb_keepalive_reset(w, t);

@@ -243,7 +243,8 @@ tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint
 	if (seq_lt(seq, t->snd.max)) {
 		TT_STAT_INC(w, retransmits);
 		t->flags &= ~TT_TF_RTT_TIMING;	/* Karn's rule */
-	} else if (!(t->flags & TT_TF_RTT_TIMING) && (len > 0 || (flags & (TT_TH_SYN | TT_TH_FIN)))) {
+	} else if (!(t->flags & (TT_TF_RTT_TIMING | TT_TF_ZWND)) &&
+		   (len > 0 || (flags & (TT_TH_SYN | TT_TH_FIN)))) {
 		t->flags |= TT_TF_RTT_TIMING;
 		t->rtt_seq = seq;
 		t->rtt_start_us = (uint32_t)w->now_us;
@@ -254,7 +255,7 @@ tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint
 		t->last_ack_sent = t->rcv.nxt;
 	t->flags &= ~(TT_TF_ACKNOW | TT_TF_DELACK | TT_TF_DSACK);
 	tcb_timer_clear(t, TT_TIMER_DELACK);
-	t->rcv.unacked = 0;
+	t->rcv_unacked = 0;
 	return 0;
 }
 
@@ -309,8 +310,10 @@ sack_xmit_hole(struct tt_worker *w, struct tt_tcb *t, uint32_t l, uint32_t r)
 	if (tcp_xmit(w, t, l, len, flags | (len ? TT_TH_PSH : 0)) != 0)
 		return -1;
 	TT_STAT_INC(w, sack_retransmits);
-	t->snd.high_rxt = l + len + !!(flags & TT_TH_FIN);
-	t->rxt_last_ms = (uint32_t)w->now_ms;
+	if (t->ext_idx != 0) {
+		tcb_ext(t)->high_rxt = l + len + !!(flags & TT_TH_FIN);
+		tcb_ext(t)->rxt_last_ms = (uint32_t)w->now_ms;
+	}
 	return 0;
 }
 
@@ -408,18 +411,21 @@ tcp_output(struct tt_worker *w, struct tt_tcb *t)
 		sack_send_holes(w, t, false);	/* NextSeg rule 3: any hole */
 	/* RFC 9293 §3.8.6.1: nothing in flight, data waiting, window shut: persist. */
 	if (t->snd.wnd == 0 && seq_lt(t->snd.nxt, t->snd.end) && t->snd.una == t->snd.max &&
-	    t->deadline[TT_TIMER_PERSIST] == 0) {
-		if (t->zwnd_since == 0)
-			t->zwnd_since = (uint32_t)w->now_ms | 1;
+	    tcb_timer_deadline(t, TT_TIMER_PERSIST) == 0) {
+		if (!(t->flags & TT_TF_ZWND)) {
+			t->flags |= TT_TF_ZWND;
+			t->zwnd_since = (uint32_t)w->now_ms;
+		}
 		tcb_timer_set(w, t, TT_TIMER_PERSIST, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
 	}
 ack:
 	if (t->flags & TT_TF_ACKNOW)
 		tcp_xmit(w, t, t->snd.nxt, 0, 0);
-	if (t->snd.una != t->snd.max && t->deadline[TT_TIMER_RTX] == 0)
+	if (t->snd.una != t->snd.max && tcb_timer_deadline(t, TT_TIMER_RTX) == 0 &&
+	    tcb_timer_deadline(t, TT_TIMER_LOSS) == 0)
 		tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
 	if (t->snd.max != max0)
-		tcb_timer_clear(t, TT_TIMER_LOSS);	/* new data: the probe timer starts over */
+		tcp_loss_timer_stop(w, t);	/* new data: the probe timer starts over */
 	tcp_loss_timer_arm(w, t);
 }
 

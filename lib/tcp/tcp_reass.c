@@ -72,8 +72,8 @@ q_unlink_free(struct tt_tcb *t, struct rte_mbuf **link)
 	struct rte_mbuf *q = *link;
 
 	*link = mbuf_meta(q)->qnext;
-	t->ext->ooo_bytes -= q->pkt_len;
-	t->ext->ooo_segs--;
+	tcb_ext(t)->ooo_bytes -= q->pkt_len;
+	tcb_ext(t)->ooo_segs--;
 	tcb_worker(t)->ooo_mbufs--;
 	rte_pktmbuf_free(q);
 }
@@ -83,7 +83,7 @@ void
 reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t seq,
 	     uint32_t len, bool fin)
 {
-	struct rte_mbuf **link = &t->ext->ooo_head;
+	struct rte_mbuf **link = &tcb_ext(t)->ooo_head;
 	struct rte_mbuf *prev = NULL;
 
 	(void)w;
@@ -127,8 +127,8 @@ reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t
 	mbuf_meta(m)->fin = fin;
 	mbuf_meta(m)->qnext = *link;
 	*link = m;
-	t->ext->ooo_bytes += len;
-	t->ext->ooo_segs++;
+	tcb_ext(t)->ooo_bytes += len;
+	tcb_ext(t)->ooo_segs++;
 	tcb_worker(t)->ooo_mbufs++;
 }
 
@@ -137,18 +137,18 @@ struct rte_mbuf *
 reass_pop(struct tt_tcb *t, bool *fin, uint32_t *len)
 {
 	while (tcb_ooo_head(t) != NULL) {
-		struct rte_mbuf *q = t->ext->ooo_head;
+		struct rte_mbuf *q = tcb_ext(t)->ooo_head;
 		uint32_t seq = mbuf_meta(q)->seq;
 
 		if (seq_gt(seq, t->rcv.nxt))
 			return NULL;
 		if (seq_lt(seq, t->rcv.nxt) && seq_leq(q_end(q), t->rcv.nxt) && !mbuf_meta(q)->fin) {
-			q_unlink_free(t, &t->ext->ooo_head);
+			q_unlink_free(t, &tcb_ext(t)->ooo_head);
 			continue;
 		}
-		t->ext->ooo_head = mbuf_meta(q)->qnext;
-		t->ext->ooo_bytes -= q->pkt_len;
-		t->ext->ooo_segs--;
+		tcb_ext(t)->ooo_head = mbuf_meta(q)->qnext;
+		tcb_ext(t)->ooo_bytes -= q->pkt_len;
+		tcb_ext(t)->ooo_segs--;
 		tcb_worker(t)->ooo_mbufs--;
 		*fin = mbuf_meta(q)->fin != 0;
 		if (seq_lt(seq, t->rcv.nxt))
@@ -156,8 +156,8 @@ reass_pop(struct tt_tcb *t, bool *fin, uint32_t *len)
 		*len = q->pkt_len;
 		return q;
 	}
-	if (t->ext != NULL)
-		t->ext->n_hist = 0;	/* nothing left to report */
+	if (t->ext_idx != 0)
+		tcb_ext(t)->n_hist = 0;	/* nothing left to report */
 	return NULL;
 }
 
@@ -165,5 +165,5 @@ void
 reass_free(struct tt_tcb *t)
 {
 	while (tcb_ooo_head(t) != NULL)
-		q_unlink_free(t, &t->ext->ooo_head);
+		q_unlink_free(t, &tcb_ext(t)->ooo_head);
 }

@@ -108,7 +108,7 @@ blk_listed(const struct tt_sack_blk *b, unsigned int n, uint32_t l)
 uint32_t
 sack_rcv_blocks(const struct tt_tcb *t, struct tt_sack_blk *b, unsigned int max)
 {
-	const struct tt_tcb_ext *x = t->ext;
+	const struct tt_tcb_ext *x = tcb_ext(t);
 	unsigned int n = 0, i, first, n_hist = x == NULL ? 0 : x->n_hist;
 	struct tt_sack_blk rg;
 	struct rte_mbuf *q;
@@ -148,7 +148,7 @@ sack_note_dup(struct tt_tcb *t, uint32_t l, uint32_t r)
 void
 sack_trim(struct tt_tcb *t)
 {
-	struct tt_tcb_ext *x = t->ext;
+	struct tt_tcb_ext *x = tcb_ext(t);
 	unsigned int i = 0, k;
 
 	while (x != NULL && i < x->n_sacked && seq_leq(x->sacked[i].r, t->snd.una))
@@ -160,8 +160,8 @@ sack_trim(struct tt_tcb *t)
 		if (x->n_sacked > 0 && seq_lt(x->sacked[0].l, t->snd.una))
 			x->sacked[0].l = t->snd.una;
 	}
-	if (seq_lt(t->snd.high_rxt, t->snd.una))
-		t->snd.high_rxt = t->snd.una;
+	if (x != NULL && seq_lt(x->high_rxt, t->snd.una))
+		x->high_rxt = t->snd.una;
 }
 
 static void
@@ -220,7 +220,7 @@ uint32_t
 sack_update(struct tt_tcb *t, const struct tt_seg *s)
 {
 	uint32_t una = seq_in(s->ack, t->snd.una, t->snd.max + 1) ? s->ack : t->snd.una;
-	uint32_t before = sb_bytes(t->ext), after;
+	uint32_t before = sb_bytes(tcb_ext(t)), after;
 	struct tt_tcb_ext *x = NULL;
 	unsigned int k;
 
@@ -238,7 +238,7 @@ sack_update(struct tt_tcb *t, const struct tt_seg *s)
 		}
 		sb_insert(x, seq_max(l, una), r);
 	}
-	after = sb_bytes(t->ext);
+	after = sb_bytes(tcb_ext(t));
 	return after > before ? after - before : 0;
 }
 
@@ -249,7 +249,7 @@ sack_update(struct tt_tcb *t, const struct tt_seg *s)
 bool
 sack_is_lost(const struct tt_tcb *t, uint32_t seq)
 {
-	const struct tt_tcb_ext *x = t->ext;
+	const struct tt_tcb_ext *x = tcb_ext(t);
 	uint32_t bytes = 0, blocks = 0;
 	unsigned int i;
 
@@ -270,9 +270,9 @@ sack_is_lost(const struct tt_tcb *t, uint32_t seq)
 uint32_t
 sack_pipe(const struct tt_tcb *t)
 {
-	const struct tt_tcb_ext *x = t->ext;
+	const struct tt_tcb_ext *x = tcb_ext(t);
 	uint32_t start = t->snd.una, pipe = 0;
-	uint32_t hrx = seq_max(t->snd.high_rxt, t->snd.una);
+	uint32_t hrx = x != NULL ? seq_max(x->high_rxt, t->snd.una) : t->snd.una;
 	unsigned int i;
 
 	for (i = 0; x != NULL && i < x->n_sacked; i++) {
@@ -299,9 +299,9 @@ sack_pipe(const struct tt_tcb *t)
 bool
 sack_next_hole(const struct tt_tcb *t, bool lost_only, uint32_t *l, uint32_t *r)
 {
-	const struct tt_tcb_ext *x = t->ext;
+	const struct tt_tcb_ext *x = tcb_ext(t);
 	uint32_t start = t->snd.una;
-	uint32_t hrx = seq_max(t->snd.high_rxt, t->snd.una);
+	uint32_t hrx = x != NULL ? seq_max(x->high_rxt, t->snd.una) : t->snd.una;
 	unsigned int i;
 
 	for (i = 0; x != NULL && i < x->n_sacked; i++) {

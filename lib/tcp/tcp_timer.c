@@ -5,12 +5,21 @@
 /*
  * What each TCP timer does when it fires.
  *
- * A TCB has one wheel entry and a deadline per timer kind (STYLE habit 13).
+ * A TCB has one wheel entry and three deadline slots (STYLE habit 13),
+ * each holding one timer kind at a time (enum tt_timer_slot, tt_tcp.h).
  * Setting a deadline later than the wheel entry leaves the wheel alone, so
  * re-arming the retransmission timer on every ACK costs a store; setting an
- * earlier one moves the entry (O(1)). When the entry fires, every kind whose
- * deadline has passed runs, and the entry is re-armed at the earliest
- * deadline left. TIME_WAIT records expire from their own table (tcb.c).
+ * earlier one moves the entry (O(1)). When the entry fires, every slot whose
+ * deadline has passed runs its kind, and the entry is re-armed at the
+ * earliest deadline left. TIME_WAIT records expire from their own table
+ * (tcb.c).
+ *
+ * The send slot holds one of RTX, PERSIST and LOSS. PERSIST runs only with
+ * nothing in flight, when RTX has nothing to watch. LOSS (a tail loss probe
+ * or the recovery timer) is always due before the RTO would be, and holds
+ * the slot instead of it: when LOSS fires or is stopped with data still in
+ * flight, the RTO starts again from then (tcp_loss_timer_stop(); RFC 8985
+ * §7.3: after a probe, re-arm the RTO, not the probe timer).
  *
  * Deadlines are the low 32 bits of the ms tick, compared with the clock in
  * sequence-space fashion (every timer is due within 2^31 ms, 24 days, of
@@ -26,17 +35,20 @@
 void
 tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms)
 {
-	t->deadline[k] = (uint32_t)at_ms == 0 ? 1 : (uint32_t)at_ms;
+	unsigned int s = tcb_timer_slot(k);
+
+	t->deadline[s] = (uint32_t)at_ms == 0 ? 1 : (uint32_t)at_ms;
+	t->tkind[s] = (uint8_t)k;
 	if (!tt_wheel_armed(&t->tnode) || tt_wheel_before((uint32_t)at_ms, t->tnode.expire))
 		tt_wheel_arm(&w->wheel, &t->tnode, (uint32_t)at_ms);
 }
 
-/* RFC 6298 §2: SRTT, RTTVAR and RTO from one measurement (microseconds). */
+/* RFC 6298 §2: SRTT and RTTVAR from one measurement (microseconds). */
 void
 tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us)
 {
-	uint64_t rto_us;
-
+	RTE_SET_USED(cfg);
+	t->flags &= ~TT_TF_RTO_SYN;	/* RFC 6298 §5.7: until the next sample */
 	if (rtt_us == 0)
 		rtt_us = 1;
 	if (t->srtt == 0) {
@@ -48,16 +60,38 @@ tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us)
 		t->rttvar = (3 * t->rttvar + delta) / 4;
 		t->srtt = (7 * t->srtt + rtt_us) / 8;
 	}
-	rto_us = t->srtt + RTE_MAX((uint64_t)TT_TICK_US, 4 * (uint64_t)t->rttvar);
-	t->rto_ms = (uint32_t)RTE_MIN(RTE_MAX((rto_us + 999) / 1000, (uint64_t)cfg->rto_min_ms),
-				      (uint64_t)cfg->rto_max_ms);
+}
+
+/*
+ * RFC 6298 §2: the RTO before back-off, in ms: rto_init_ms until the first
+ * sample (srtt 0; a sample is at least 1 µs), then SRTT + max(G, 4 RTTVAR)
+ * within [rto_min_ms, rto_max_ms]; at least 3 s after a timed-out
+ * handshake until the next sample (§5.7, TT_TF_RTO_SYN). Computed, not
+ * stored: four bytes less per connection, a few operations per call.
+ */
+uint32_t
+tcp_rto_base(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg)
+{
+	uint64_t rto;
+
+	if (t->srtt == 0) {
+		rto = cfg->rto_init_ms;
+	} else {
+		uint64_t rto_us = t->srtt + RTE_MAX((uint64_t)TT_TICK_US, 4 * (uint64_t)t->rttvar);
+
+		rto = RTE_MIN(RTE_MAX((rto_us + 999) / 1000, (uint64_t)cfg->rto_min_ms),
+			      (uint64_t)cfg->rto_max_ms);
+	}
+	if (unlikely(t->flags & TT_TF_RTO_SYN) && rto < TT_RTO_AFTER_SYN_TIMEOUT_MS)
+		rto = RTE_MIN((uint64_t)TT_RTO_AFTER_SYN_TIMEOUT_MS, (uint64_t)cfg->rto_max_ms);
+	return (uint32_t)rto;
 }
 
 /* RFC 6298 §5.5: the current RTO with exponential back-off, capped. */
 uint32_t
 tcp_rto_current(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg)
 {
-	uint64_t rto = (uint64_t)t->rto_ms << RTE_MIN(t->rxt_shift, 31);
+	uint64_t rto = (uint64_t)tcp_rto_base(t, cfg) << RTE_MIN(t->rxt_shift, 31);
 
 	return (uint32_t)RTE_MIN(rto, (uint64_t)cfg->rto_max_ms);
 }
@@ -92,8 +126,8 @@ timer_rtx(struct tt_worker *w, struct tt_tcb *t)
 	t->loss_shift = 0;
 	t->dupacks = 0;
 	t->lt_bytes = 0;
-	if (t->ext != NULL)
-		t->ext->n_sacked = 0;	/* RFC 6675 §5.1: everything unacknowledged counts as lost */
+	if (t->ext_idx != 0)
+		tcb_ext(t)->n_sacked = 0;	/* RFC 6675 §5.1: everything unacknowledged counts as lost */
 	t->snd.recover = t->snd.max;	/* RFC 6582 §3.2 step 1: no fast recovery below it */
 	t->snd.nxt = t->snd.una;
 	tcp_output(w, t);
@@ -116,7 +150,7 @@ timer_persist(struct tt_worker *w, struct tt_tcb *t)
 	 * zero_window_timeout_ms with the window shut.
 	 */
 	if (t->probes >= cfg->max_retries ||
-	    (cfg->zero_window_timeout_ms != 0 && t->zwnd_since != 0 &&
+	    (cfg->zero_window_timeout_ms != 0 && (t->flags & TT_TF_ZWND) &&
 	     (uint32_t)w->now_ms - t->zwnd_since >= cfg->zero_window_timeout_ms)) {
 		TT_STAT_INC(w, conn_timeout);
 		tcp_send_rst(w, t);
@@ -218,31 +252,60 @@ rack_wait_ms(const struct tt_tcb *t)
 #define LOSS_SHIFT_MAX 10	/* the recovery timer's back-off: at most 1024 x */
 #define TLP_DELACK_MS 200	/* RFC 8985 §7.2 WCDelAckT: a lone segment may wait for a delayed ACK */
 
+/* RFC 8985 §7.2: the probe timeout, 2 SRTT, plus WCDelAckT for a lone segment. */
+static uint32_t
+tlp_pto_ms(const struct tt_tcb *t)
+{
+	uint32_t pto = 2 * ((t->srtt + 999) / 1000) + 1;
+
+	if (t->snd.max - t->snd.una <= t->mss)
+		pto += TLP_DELACK_MS;
+	return pto;
+}
+
 void
 tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t)
 {
+	uint32_t rto = tcp_rto_current(t, &w->cfg->tcp);
 	uint64_t at;
 
 	if (!(t->flags & TT_TF_SACK) || t->snd.una == t->snd.max || t->srtt == 0 ||
 	    seq_lt(t->snd.nxt, t->snd.max) ||	/* going back after an RTO */
 	    (t->state != TT_ESTABLISHED && t->state != TT_CLOSE_WAIT &&
 	     t->state != TT_FIN_WAIT_1 && t->state != TT_CLOSING && t->state != TT_LAST_ACK)) {
-		tcb_timer_clear(t, TT_TIMER_LOSS);
+		tcp_loss_timer_stop(w, t);
 		return;
 	}
 	if (t->flags & TT_TF_IN_RECOVERY) {
+		uint64_t wait = (uint64_t)rack_wait_ms(t) << t->loss_shift;
+		uint64_t spent = wait - rack_wait_ms(t);	/* the earlier waits since news */
+
 		/*
-		 * Every ACK puts it off: it fires when they stop, and again
-		 * after twice as long, four times... until an ACK brings news
-		 * (loss_shift back to 0): a dead peer gets a handful of these
-		 * before the RTO, not one every SRTT + SRTT/4.
+		 * An ACK with news stops it (tcp_ack_new(), tcp_input's SACK
+		 * step) and it starts again here: it fires when news stops, and
+		 * again after twice as long, four times... until an ACK brings
+		 * news (loss_shift back to 0): a dead peer gets a handful of
+		 * these before the RTO, not one every SRTT + SRTT/4. Other
+		 * segments do not put it off, so a peer that keeps talking
+		 * without filling the hole still meets it. Once the waits since
+		 * news add up to the RTO, the RTO takes over the slot, due an
+		 * RTO after the news, as it would have been had it run all along.
 		 */
-		at = w->now_ms + ((uint64_t)rack_wait_ms(t) << t->loss_shift);
+		if (tcb_timer_deadline(t, TT_TIMER_LOSS) != 0 &&
+		    (int32_t)(tcb_timer_deadline(t, TT_TIMER_LOSS) - (uint32_t)w->now_ms) > 0)
+			return;
+		if (spent + wait >= rto) {
+			tcb_timer_clear(t, TT_TIMER_LOSS);
+			if (t->deadline[TT_TSLOT_SEND] == 0)
+				tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + rto - RTE_MIN(spent, (uint64_t)rto));
+			return;
+		}
+		at = w->now_ms + wait;
 	} else {
-		uint32_t pto = 2 * ((t->srtt + 999) / 1000) + 1;
+		uint32_t pto = tlp_pto_ms(t);
 
 		if (t->flags & TT_TF_TLP) {
-			tcb_timer_clear(t, TT_TIMER_LOSS);	/* one probe; then the RTO */
+			tcp_loss_timer_stop(w, t);	/* one probe; then the RTO */
 			return;
 		}
 		/*
@@ -250,18 +313,29 @@ tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t)
 		 * acknowledged (both clear the deadline first), not put off by
 		 * every segment we send or take.
 		 */
-		if (t->deadline[TT_TIMER_LOSS] != 0 &&
-		    (int32_t)(t->deadline[TT_TIMER_LOSS] - (uint32_t)w->now_ms) > 0)
+		if (tcb_timer_deadline(t, TT_TIMER_LOSS) != 0 &&
+		    (int32_t)(tcb_timer_deadline(t, TT_TIMER_LOSS) - (uint32_t)w->now_ms) > 0)
 			return;
-		if (t->snd.max - t->snd.una <= t->mss)
-			pto += TLP_DELACK_MS;
-		if (pto >= tcp_rto_current(t, &w->cfg->tcp)) {
-			tcb_timer_clear(t, TT_TIMER_LOSS);
+		if (pto >= rto) {
+			tcp_loss_timer_stop(w, t);
 			return;
 		}
 		at = w->now_ms + pto;
 	}
 	tcb_timer_set(w, t, TT_TIMER_LOSS, at);
+}
+
+/*
+ * The loss timer gives the send slot back: with data in flight the RTO
+ * runs again from now (RFC 8985 §7.3), as when the RTO was last restarted;
+ * an RTX or PERSIST deadline in the slot stays as it is.
+ */
+void
+tcp_loss_timer_stop(struct tt_worker *w, struct tt_tcb *t)
+{
+	tcb_timer_clear(t, TT_TIMER_LOSS);
+	if (t->deadline[TT_TSLOT_SEND] == 0 && t->snd.una != t->snd.max)
+		tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + tcp_rto_current(t, &w->cfg->tcp));
 }
 
 /*
@@ -271,20 +345,26 @@ tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t)
 bool
 tcp_lost_retransmits(struct tt_worker *w, struct tt_tcb *t)
 {
-	if (!(t->flags & TT_TF_IN_RECOVERY) || !(t->flags & TT_TF_SACK) ||
-	    !seq_lt(t->snd.una, t->snd.high_rxt) ||
-	    (uint32_t)w->now_ms - t->rxt_last_ms < rack_wait_ms(t))
+	struct tt_tcb_ext *x = tcb_ext(t);
+
+	if (!(t->flags & TT_TF_IN_RECOVERY) || !(t->flags & TT_TF_SACK) || x == NULL ||
+	    !seq_lt(t->snd.una, x->high_rxt) ||
+	    (uint32_t)w->now_ms - x->rxt_last_ms < rack_wait_ms(t))
 		return false;
 	TT_STAT_INC(w, lost_retransmits);
-	t->snd.high_rxt = t->snd.una;
+	x->high_rxt = t->snd.una;
 	return true;
 }
 
 static void
 timer_loss(struct tt_worker *w, struct tt_tcb *t)
 {
-	if (t->snd.una == t->snd.max || !(t->flags & TT_TF_SACK))
+	if (t->snd.una == t->snd.max)
 		return;
+	if (!(t->flags & TT_TF_SACK)) {
+		tcp_loss_timer_stop(w, t);
+		return;
+	}
 	if (t->flags & TT_TF_IN_RECOVERY) {
 		/*
 		 * No ACK for SRTT + SRTT/4: what was retransmitted is lost
@@ -301,11 +381,24 @@ timer_loss(struct tt_worker *w, struct tt_tcb *t)
 		tcp_loss_timer_arm(w, t);
 		return;
 	}
-	if (t->flags & TT_TF_TLP)
+	if (!(t->flags & TT_TF_TLP)) {
+		uint32_t rto = tcp_rto_current(t, &w->cfg->tcp);
+		uint32_t pto = RTE_MIN(tlp_pto_ms(t), rto);
+
+		t->flags |= TT_TF_TLP;
+		TT_STAT_INC(w, tail_loss_probes);
+		tcp_send_tlp(w, t);
+		/*
+		 * RFC 8985 §7.3: the RTO, not another probe, watches what is
+		 * in flight; due an RTO after the probe timer was armed (as
+		 * Linux counts it from the first unacknowledged segment's
+		 * transmission), as if it had run meanwhile.
+		 */
+		if (t->snd.una != t->snd.max)
+			tcb_timer_set(w, t, TT_TIMER_RTX, w->now_ms + rto - pto);
 		return;
-	t->flags |= TT_TF_TLP;
-	TT_STAT_INC(w, tail_loss_probes);
-	tcp_send_tlp(w, t);
+	}
+	tcp_loss_timer_stop(w, t);
 }
 
 typedef void (*timer_fn)(struct tt_worker *w, struct tt_tcb *t);
@@ -332,10 +425,10 @@ tcb_unbusy(struct tt_worker *w, struct tt_tcb *t)
 		tcb_release(w, t);
 		return;
 	}
-	if (t->ext != NULL)
+	if (t->ext_idx != 0)
 		tcb_ext_put(w, t);
 	/* The earliest armed deadline, one already past counting as now. */
-	for (k = 0; k < TT_NB_TIMERS; k++) {
+	for (k = 0; k < TT_NB_TSLOTS; k++) {
 		int32_t rel;
 
 		if (t->deadline[k] == 0)
@@ -362,11 +455,11 @@ tcp_wheel_expire(struct tt_wheel_node *n, void *arg)
 
 	t = container_of(n, struct tt_tcb, tnode);
 	t->flags |= TT_TF_BUSY;
-	for (k = 0; k < TT_NB_TIMERS; k++) {
+	for (k = 0; k < TT_NB_TSLOTS; k++) {
 		if (t->deadline[k] == 0 || (int32_t)(t->deadline[k] - (uint32_t)w->now_ms) > 0)
 			continue;
 		t->deadline[k] = 0;
-		timer_handlers[k](w, t);
+		timer_handlers[t->tkind[k]](w, t);
 		if (t->flags & TT_TF_FREE)
 			break;
 	}

@@ -49,6 +49,7 @@ static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a
 #define TT_SACK_SLOTS 8		/**< scoreboard ranges kept per connection */
 #define TT_SACK_HIST 4		/**< RFC 2018 §4: recently reported receive ranges remembered */
 #define TT_OPT_SPACE 40		/**< RFC 9293: at most 40 bytes of options */
+#define TT_RTO_AFTER_SYN_TIMEOUT_MS 3000 /**< RFC 6298 §5.7 */
 
 /* Options seen in a segment (struct tt_seg opts). */
 #define TT_SOPT_WS	0x01	/**< RFC 7323 window scale (SYN only) */
@@ -118,8 +119,41 @@ seg_seqlen(const struct tt_seg *s)
 #define TT_TF_DSACK	0x10000	/**< RFC 2883: report dsack in the next ACK */
 #define TT_TF_TLP	0x20000	/**< RFC 8985 §7: a tail loss probe is out */
 #define TT_TF_UNDO	0x40000	/**< RFC 3522: this recovery may prove spurious (undo_*) */
+#define TT_TF_RTO_SYN	0x80000	/**< RFC 6298 §5.7: RTO at least 3 s until the next RTT sample */
+#define TT_TF_ZWND	0x100000 /**< the peer's window is shut, since zwnd_since */
 
 struct tt_tcb_ext;
+
+/*
+ * Timer kinds share deadline slots (STYLE habit 13, as Linux's icsk
+ * retransmit timer serves RTO, probe0, TLP and RACK): a kind is armed when
+ * its slot holds it (tkind[]) with a deadline. The send slot watches what
+ * is in flight or waiting: the retransmission timer, the persist timer
+ * (only with nothing in flight, RFC 9293 §3.8.6.1) and the loss timer
+ * (tail loss probe or recovery, tcp_loss_timer_arm(), which stands in for
+ * the RTO until it fires or stops, RFC 8985 §7.3). The idle slot holds
+ * keepalive or, in FIN_WAIT_2, the FIN_WAIT_2 timer that replaces it.
+ */
+enum tt_timer_slot {
+	TT_TSLOT_SEND,		/**< RTX, PERSIST, LOSS */
+	TT_TSLOT_DELACK,	/**< DELACK */
+	TT_TSLOT_IDLE,		/**< KEEPALIVE, CONN (FIN_WAIT_2) */
+	TT_NB_TSLOTS
+};
+
+static inline unsigned int
+tcb_timer_slot(enum tt_timer_kind k)
+{
+	switch (k) {
+	case TT_TIMER_DELACK:
+		return TT_TSLOT_DELACK;
+	case TT_TIMER_CONN:
+	case TT_TIMER_KEEPALIVE:
+		return TT_TSLOT_IDLE;
+	default:
+		return TT_TSLOT_SEND;
+	}
+}
 
 /**
  * A TCP control block (RFC 9293 §3.3.1 names, STYLE habit 14).
@@ -133,7 +167,7 @@ struct tt_tcb_ext;
  * is chained through flow_next. Not cache aligned: the flow-table walk
  * reads key..flow_next, bytes 12 to 36. The size is a multiple of 8, so
  * in the line-aligned array a TCB starts 8-aligned within a line; at
- * 280 bytes it starts at each multiple of 8 in turn, and the walk
+ * 232 bytes it starts at each multiple of 8 in turn, and the walk
  * straddles two lines for half of the TCBs (those starting at 32 or more).
  */
 struct tt_tcb {
@@ -163,46 +197,55 @@ struct tt_tcb {
 		uint32_t nxt;
 		uint32_t max;		/**< highest sequence sent + 1 */
 		uint32_t wnd;
-		uint32_t wl1;
-		uint32_t wl2;
+		uint32_t wl1;		/**< SND.WL2 is snd.una (tcp_input.c) */
 		uint32_t end;		/**< sequence after the last queued data byte */
 		uint32_t cwnd;
 		uint32_t ssthresh;
 		uint32_t recover;	/**< RFC 6582 */
 		uint32_t max_wnd;	/**< largest window the peer offered */
 		uint32_t sml;		/**< end of the last sub-MSS segment sent (Nagle) */
-		uint32_t high_rxt;	/**< RFC 6675 HighRxt */
 	} snd;
 	struct {
 		uint32_t nxt;
 		uint32_t adv;		/**< right edge advertised */
 		uint32_t held;		/**< delivered, not yet tt_recved() */
-		uint8_t unacked;	/**< full segments received since our last ACK */
 	} rcv;
+	uint8_t rcv_unacked;		/**< full segments received since our last ACK */
+	/** the kind (enum tt_timer_kind) each deadline slot holds (tcb_timer_slot()) */
+	uint8_t tkind[TT_NB_TSLOTS];
 
 	/* RFC 7323 §4.3 and §5. */
 	uint32_t ts_recent;
 	uint32_t ts_recent_ms;		/**< our ms clock when ts_recent was taken */
 	uint32_t ts_offset;		/**< per-connection TSval offset */
 	uint32_t last_ack_sent;
-	uint32_t rxt_last_ms;		/**< ms clock of the latest hole retransmission */
 
 	/* RFC 6298, microseconds. */
 	uint32_t srtt;
-	uint32_t rttvar;
-	uint32_t rto_ms;
+	uint32_t rttvar;			/* the RTO is a function of these (tcp_rto_base()) */
 	uint32_t rtt_seq;
-	uint32_t rtt_start_us;		/**< low 32 bits of the µs clock when rtt_seq went out */
+	/*
+	 * A timed segment is new data in flight; the window counts as shut
+	 * only with nothing in flight and none can go until it opens, which
+	 * ends TT_TF_ZWND before anything is sent: never both at once.
+	 */
+	union {
+		/** low 32 bits of the µs clock when rtt_seq went out (TT_TF_RTT_TIMING) */
+		uint32_t rtt_start_us;
+		/** ms clock when the peer's window shut (TT_TF_ZWND) */
+		uint32_t zwnd_since;
+	};
 
-	/** Low 32 bits of the ms tick each timer is due at, 0 = off (tcp_timer.c) */
-	uint32_t deadline[TT_NB_TIMERS];
+	/** Low 32 bits of the ms tick each slot's timer is due at, 0 = off (tcp_timer.c) */
+	uint32_t deadline[TT_NB_TSLOTS];
 
-	uint32_t undo_hold;		/**< RFC 3522: no new undo decision until snd.una passes this */
-	uint32_t zwnd_since;		/**< ms clock when the peer's window shut (| 1), 0 = open */
+	/**
+	 * SACK state and the reassembly queue while there is any: index + 1
+	 * in the worker's pool (w->exts), 0 when quiet (tcb_ext())
+	 */
+	uint32_t ext_idx;
 	union tt_cc_state cc_state;
 
-	/** SACK state and the reassembly queue while there is any, NULL when quiet */
-	struct tt_tcb_ext *ext;
 	/*
 	 * Send queue: [snd.una, snd.end) as single mbufs linked by next; the
 	 * last one is in the first one's mbuf_meta() qnext (sndq_tail()).
@@ -211,6 +254,7 @@ struct tt_tcb {
 
 	uint8_t app[TT_APP_CTX_SIZE] __rte_aligned(8);
 };
+_Static_assert(sizeof(struct tt_tcb) <= 232, "issue 5: a TCB is at most 232 bytes");
 
 /**
  * Hot/cold split: the SACK state and reassembly queue only a connection
@@ -224,6 +268,14 @@ struct tt_tcb {
  * drops out-of-order segments (drop tcp_ooo_no_state) with a duplicate
  * ACK each, reports no D-SACK and, as a sender, ignores the blocks
  * (recovery by duplicate ACKs and the retransmission timer).
+ *
+ * It also holds the sender's recovery-only state: HighRxt and the time of
+ * the latest hole retransmission mean nothing without a scoreboard, and
+ * the block stays while in recovery (tcb_ext_put()); without one, a SACK
+ * sender counts no duplicate ACKs from blocks it cannot keep and recovers
+ * by the tail loss probe and the RTO from snd.una. The undo
+ * hold keeps the block until snd.una passes it. A block taken starts
+ * with HighRxt and the hold at snd.una (tcb_ext_get()).
  */
 struct tt_tcb_ext {
 	/** RFC 6675 scoreboard: SACKed ranges above snd.una, sorted, disjoint. */
@@ -236,46 +288,64 @@ struct tt_tcb_ext {
 	};
 	uint8_t n_sacked;		/**< ranges in sacked[] */
 	uint8_t n_hist;			/**< entries in sack_hist[] */
-	/* RFC 3522 (Eifel detection, TT_TF_UNDO): the window before the
-	 * recovery, and our TSval on its first retransmission. */
-	uint32_t undo_cwnd;
-	uint32_t undo_ssthresh;
-	uint32_t undo_ts;
 	/*
 	 * Out-of-order segments sorted by sequence (tcp_reass.c): a connection
 	 * holds them only with this block; without one they are dropped.
 	 */
 	uint16_t ooo_segs;		/**< mbufs in the reassembly queue */
 	uint32_t ooo_bytes;
+	/* RFC 3522 (Eifel detection, TT_TF_UNDO): the window before the
+	 * recovery, and our TSval on its first retransmission. */
+	uint32_t undo_cwnd;
+	uint32_t undo_ssthresh;
+	uint32_t undo_ts;
+	uint32_t undo_hold;		/**< RFC 3522: no new undo decision until snd.una passes this */
+	uint32_t high_rxt;		/**< RFC 6675 HighRxt */
+	uint32_t rxt_last_ms;		/**< ms clock of the latest hole retransmission */
 	struct rte_mbuf *ooo_head;
 };
+_Static_assert(sizeof(struct tt_tcb_ext) == 128, "a SACK state block is 128 bytes");
+
+/** The worker that owns @p t. */
+static inline struct tt_worker *
+tcb_worker(const struct tt_tcb *t)
+{
+	return tt_worker_slots[t->wslot];
+}
+
+/** The SACK state block of @p t, NULL when it has none (ext_idx). */
+static inline struct tt_tcb_ext *
+tcb_ext(const struct tt_tcb *t)
+{
+	return t->ext_idx == 0 ? NULL : &tcb_worker(t)->exts[t->ext_idx - 1];
+}
 
 /** The first out-of-order segment, NULL when none. */
 static inline struct rte_mbuf *
 tcb_ooo_head(const struct tt_tcb *t)
 {
-	return t->ext == NULL ? NULL : t->ext->ooo_head;
+	return t->ext_idx == 0 ? NULL : tcb_ext(t)->ooo_head;
 }
 
 /** Mbufs in the reassembly queue. */
 static inline uint32_t
 tcb_ooo_segs(const struct tt_tcb *t)
 {
-	return t->ext == NULL ? 0 : t->ext->ooo_segs;
+	return t->ext_idx == 0 ? 0 : tcb_ext(t)->ooo_segs;
 }
 
 /** Payload bytes in the reassembly queue. */
 static inline uint32_t
 tcb_ooo_bytes(const struct tt_tcb *t)
 {
-	return t->ext == NULL ? 0 : t->ext->ooo_bytes;
+	return t->ext_idx == 0 ? 0 : tcb_ext(t)->ooo_bytes;
 }
 
 /** Ranges in the SACK scoreboard. */
 static inline unsigned int
 tcb_n_sacked(const struct tt_tcb *t)
 {
-	return t->ext == NULL ? 0 : t->ext->n_sacked;
+	return t->ext_idx == 0 ? 0 : tcb_ext(t)->n_sacked;
 }
 
 /**
@@ -378,12 +448,32 @@ uint32_t tcp_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key)
 
 /* tcp_timer.c */
 void tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint64_t at_ms);
-static inline void tcb_timer_clear(struct tt_tcb *t, enum tt_timer_kind k) { t->deadline[k] = 0; }
+void tcp_loss_timer_stop(struct tt_worker *w, struct tt_tcb *t);
+
+/** Low 32 bits of the ms tick timer @p k is due at, 0 if it is not armed. */
+static inline uint32_t
+tcb_timer_deadline(const struct tt_tcb *t, enum tt_timer_kind k)
+{
+	unsigned int s = tcb_timer_slot(k);
+
+	return t->tkind[s] == k ? t->deadline[s] : 0;
+}
+
+/** Disarm timer @p k; a slot holding another kind keeps it. */
+static inline void
+tcb_timer_clear(struct tt_tcb *t, enum tt_timer_kind k)
+{
+	unsigned int s = tcb_timer_slot(k);
+
+	if (t->tkind[s] == k)
+		t->deadline[s] = 0;
+}
 void tcp_wheel_expire(struct tt_wheel_node *n, void *arg);
 void tcb_unbusy(struct tt_worker *w, struct tt_tcb *t);
 void tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t);
 bool tcp_lost_retransmits(struct tt_worker *w, struct tt_tcb *t);
 void tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us);
+uint32_t tcp_rto_base(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg);
 uint32_t tcp_rto_current(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg);
 
 /*
@@ -395,6 +485,9 @@ static inline void
 tcb_keepalive_reset(struct tt_worker *w, struct tt_tcb *t)
 {
 	if (likely(!(t->flags & TT_TF_KEEPALIVE)))
+		return;
+	/* FIN_WAIT_2's own timer holds the idle slot and bounds the wait. */
+	if (t->tkind[TT_TSLOT_IDLE] == TT_TIMER_CONN && t->deadline[TT_TSLOT_IDLE] != 0)
 		return;
 	t->ka_probes = 0;
 	tcb_timer_set(w, t, TT_TIMER_KEEPALIVE, w->now_ms + w->cfg->tcp.keepalive_idle_ms);
@@ -533,12 +626,6 @@ tcb_irs(const struct tt_tcb *t)
 	return t->rcv.nxt - 1;
 }
 
-/** The worker that owns @p t. */
-static inline struct tt_worker *
-tcb_worker(const struct tt_tcb *t)
-{
-	return tt_worker_slots[t->wslot];
-}
 
 /** The service of @p t: its listener's, or the one given to tt_connect(). */
 static inline const struct tt_service *

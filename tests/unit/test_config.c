@@ -408,6 +408,19 @@ test_derived_defaults(void **state)
 	assert_int_equal(load_text(PORT0 "[tcp]\nmax_sack_state = 3\n"), 0);
 	assert_int_equal(fx_cfg.tcp.max_sack_state, 3);
 	tt_config_free(&fx_cfg);
+	/* No more SACK state blocks than mbufs, wherever [limits] is in the file. */
+	assert_int_equal(load_text(PORT0 "[tcp]\nmax_connections = 1000000\n"
+				   "[limits]\nmbufs = 32767\n"), 0);
+	assert_int_equal(fx_cfg.tcp.max_sack_state, 32767);
+	tt_config_free(&fx_cfg);
+	assert_int_equal(load_text(PORT0 "[limits]\nmbufs = 200000\n"
+				   "[tcp]\nmax_connections = 1000000\n"), 0);
+	assert_int_equal(fx_cfg.tcp.max_sack_state, 125000);	/* max_connections / 8 */
+	tt_config_free(&fx_cfg);
+	assert_int_equal(load_text(PORT0 "[tcp]\nmax_connections = 1000000\nmax_sack_state = 50000\n"
+				   "[limits]\nmbufs = 32767\n"), 0);
+	assert_int_equal(fx_cfg.tcp.max_sack_state, 50000);	/* explicit: as set */
+	tt_config_free(&fx_cfg);
 	/* Range limits are inclusive. */
 	assert_int_equal(load_text("[port0]\naddress = 198.19.0.2/24\nmtu = 576\n"
 				   "[tcp]\nmss = 536\ntime_wait_ms = 10\n"

@@ -240,7 +240,7 @@ test_syn_sent_synack_to_established(void **state)
 	assert_int_equal(t->snd.una, h->iss + 1);
 	assert_int_equal(t->snd.wnd, 65535);
 	assert_int_equal(t->mss, 1000);		/* the peer's MSS is smaller than ours */
-	assert_int_equal(t->deadline[TT_TIMER_RTX], 0);
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), 0);
 	/* The handshake does not repeat: a duplicate SYN-ACK draws only an ACK. */
 	th_send(h, "SA", 0, 1, 65535, NULL, 0);
 	th_expect(h, "A", 1, 1, 0);
@@ -334,7 +334,7 @@ test_syn_sent_synack_after_timeout_rto_3s(void **state)
 	th_expect(h, "A", 1, 1, 0);
 	assert_int_equal(th_state(h), TT_ESTABLISHED);
 	assert_int_equal(t->rxt_shift, 0);
-	assert_int_equal(t->rto_ms, 3000);
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 3000);
 	assert_int_equal(t->srtt, 0);		/* Karn: no sample from a retransmitted SYN */
 }
 

@@ -241,7 +241,7 @@ test_nagle_holds_small_segment_until_ack(void **state)
 	svc_send(h, 7);
 	th_expect_none(h);
 	/* Time alone releases nothing (short of the RTO, rto_min 200 ms here). */
-	assert_int_equal(th_tcb(h)->rto_ms, 200);
+	assert_int_equal(tcp_rto_base(th_tcb(h), &h->w->cfg->tcp), 200);
 	th_advance(h, 199);
 	th_expect_none(h);
 	th_send(h, "A", 1, 11, WIN, NULL, 0);
@@ -359,7 +359,7 @@ test_nagle_rto_retransmission_not_held(void **state)
 	svc_send(h, 5);
 	th_expect_none(h);
 	/* Go back to SND.UNA: the held bytes ride along with the retransmission. */
-	th_advance(h, th_tcb(h)->rto_ms);
+	th_advance(h, tcp_rto_base(th_tcb(h), &h->w->cfg->tcp));
 	th_expect(h, "PA", 1, 1, 15);
 	th_expect_none(h);
 }
@@ -535,7 +535,7 @@ test_keepalive_off_sends_nothing(void **state)
 	th_expect_none(h);
 	assert_int_equal(th_state(h), TT_ESTABLISHED);
 	assert_int_equal(th_stat(h, keepalive_probes), 0);
-	assert_int_equal(th_tcb(h)->deadline[TT_TIMER_KEEPALIVE], 0);
+	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_KEEPALIVE), 0);
 }
 
 /* keepalive = off, tt_set_keepalive(c, 1): idle counts from the call. */

@@ -806,6 +806,37 @@ test_ooo_runts_bounded_by_buffers(void **state)
 	assert_int_equal(h->w->ooo_mbufs, 0);
 }
 
+/*
+ * The probe timer holds the send slot instead of the RTO; once the probe
+ * is out, RFC 8985 §7.3: the RTO (not another probe) takes the slot, due
+ * an RTO after the probe timer was armed, and fires.
+ */
+static void
+test_tail_loss_probe_then_rto(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb *t;
+
+	six_segments_out(h);
+	t = th_tcb(h);
+	assert_int_equal(t->tkind[TT_TSLOT_SEND], TT_TIMER_LOSS);
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), 0);
+	th_advance(h, 5);
+	th_expect(h, "PA", 1 + 5 * MSS, 1, MSS);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, tail_loss_probes), 1);
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_LOSS), 0);
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), h->now_us / 1000 + 195);
+	th_advance(h, 194);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, rto_expired), 0);
+	th_advance(h, 1);
+	assert_int_equal(th_stat(h, rto_expired), 1);
+	th_expect(h, "A", 1, 1, MSS);
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), h->now_us / 1000 + 400);
+	assert_int_equal(th_stat(h, tail_loss_probes), 1);
+}
+
 /* RFC 6675 §5.1: the RTO forgets the scoreboard and goes back to snd.una. */
 static void
 test_sack_scoreboard_cleared_on_rto(void **state)
@@ -1207,23 +1238,23 @@ test_sack_state_taken_and_returned_rcv(void **state)
 
 	handshake_sack_only(h, 9, WIN);
 	t = th_tcb(h);
-	assert_null(t->ext);
+	assert_null(tcb_ext(t));
 	assert_int_equal(h->w->ext_used, 0);
 	fill(d, sizeof(d));
 	th_send(h, "A", 101, 1, WIN, d, 100);
 	expect_sack(h, 1, 1, (const uint32_t[][2]){ { 101, 201 } });
-	assert_non_null(t->ext);
+	assert_non_null(tcb_ext(t));
 	assert_int_equal(h->w->ext_used, 1);
 	assert_int_equal(th_stat(h, sack_state_taken), 1);
 	th_send(h, "A", 1, 1, WIN, d, 100);
 	th_expect(h, "A", 1, 201, 0);
 	assert_int_equal(h->last.nsack, 0);
-	assert_null(t->ext);
+	assert_null(tcb_ext(t));
 	assert_int_equal(h->w->ext_used, 0);
 	/* A duplicate takes one for its D-SACK block, given back once reported. */
 	th_send(h, "A", 1, 1, WIN, d, 100);
 	expect_sack(h, 201, 1, (const uint32_t[][2]){ { 1, 101 } });
-	assert_null(t->ext);
+	assert_null(tcb_ext(t));
 	assert_int_equal(th_stat(h, sack_state_taken), 2);
 }
 
@@ -1239,12 +1270,12 @@ test_sack_state_taken_and_returned_snd(void **state)
 
 	six_segments_out(h);
 	t = th_tcb(h);
-	assert_null(t->ext);
+	assert_null(tcb_ext(t));
 	sack_ack(h, 1, 1, (const uint32_t[][2]){ { 1461, 2921 } });
-	assert_non_null(t->ext);
+	assert_non_null(tcb_ext(t));
 	assert_int_equal(tcb_n_sacked(t), 1);
 	th_send(h, "A", 1, 2921, 8760, NULL, 0);
-	assert_null(t->ext);
+	assert_null(tcb_ext(t));
 	assert_int_equal(h->w->ext_used, 0);
 	sack_ack(h, 2921, 1, (const uint32_t[][2]){ { 4381, 5841 } });
 	assert_int_equal(h->w->ext_used, 1);
@@ -1286,14 +1317,14 @@ test_sack_state_pool_empty(void **state)
 	a = th_tcb(h);
 	th_send(h, "A", 101, 1, WIN, d, 100);
 	expect_sack(h, 1, 1, (const uint32_t[][2]){ { 101, 201 } });
-	assert_non_null(a->ext);
+	assert_non_null(tcb_ext(a));
 
 	h->peer_port++;
 	handshake_sack_only(h, 9, WIN);
 	b = th_tcb(h);
 	th_send(h, "A", 301, 1, WIN, d, 100);
 	expect_sack(h, 1, 0, NULL);
-	assert_null(b->ext);
+	assert_null(tcb_ext(b));
 	assert_int_equal(th_stat(h, sack_state_unavailable), 1);
 	assert_int_equal(th_drop(h, tcp_ooo_no_state), 1);
 	assert_int_equal(h->w->ooo_mbufs, 1);		/* a's segment only */
@@ -1309,8 +1340,47 @@ test_sack_state_pool_empty(void **state)
 	th_expect(h, "A", 1, 401, 0);
 	assert_int_equal(th_state(h), TT_ESTABLISHED);
 	assert_int_equal(h->w->ooo_mbufs, 1);
-	assert_null(b->ext);
+	assert_null(tcb_ext(b));
 	assert_int_equal(h->w->ext_used, 1);
+	assert_int_equal(th_stat(h, conn_reset_rx) + th_stat(h, conn_reset_tx), 0);
+}
+
+/*
+ * A SACK sender without a SACK state block (the pool taken): the blocks
+ * are ignored, HighRxt is snd.una, and recovery falls to the timers: the
+ * tail loss probe, then the RTO back to snd.una. The block arrives free
+ * of any earlier HighRxt when one can be had again.
+ */
+static void
+test_sack_sender_without_state(void **state)
+{
+	struct th *h = *state;
+	struct tt_tcb_ext *pool = h->w->ext_free;
+	struct tt_tcb *t;
+	unsigned int i;
+
+	h->w->ext_free = NULL;			/* every block taken */
+	six_segments_out(h);
+	t = th_tcb(h);
+	for (i = 0; i < 3; i++)
+		sack_ack(h, 1, 1, (const uint32_t[][2]){ { 1461, 1461 + (i + 1) * MSS } });
+	th_expect_none(h);
+	assert_null(tcb_ext(t));
+	assert_int_equal(tcb_n_sacked(t), 0);
+	assert_false(tcp_lost_retransmits(h->w, t));
+	th_advance(h, 5);
+	th_expect(h, "PA", 1 + 5 * MSS, 1, MSS);	/* the probe */
+	th_expect_none(h);
+	th_advance(h, 195);
+	assert_int_equal(th_stat(h, rto_expired), 1);
+	th_expect(h, "A", 1, 1, MSS);
+	th_expect_none(h);
+	h->w->ext_free = pool;
+	sack_ack(h, 1461, 1, (const uint32_t[][2]){ { 2921, 4381 } });
+	assert_non_null(tcb_ext(t));
+	/* Taken before the ACK moved snd.una: at or below it, nothing retransmitted. */
+	assert_true(seq_leq(tcb_ext(t)->high_rxt, t->snd.una));
+	assert_true(seq_leq(tcb_ext(t)->undo_hold, t->snd.una));
 	assert_int_equal(th_stat(h, conn_reset_rx) + th_stat(h, conn_reset_tx), 0);
 }
 
@@ -1469,6 +1539,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ooo_runts_bounded_by_buffers, setup_rcv_1m,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_scoreboard_cleared_on_rto, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_tail_loss_probe_then_rto, th_setup,
+						th_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_sender_without_state, th_setup,
 						th_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_state_taken_and_returned_rcv, th_setup,
 						th_teardown),

@@ -101,7 +101,7 @@ test_syn_rcvd_synack_rtx_then_ack_rto_3s(void **state)
 	t = th_tcb(h);
 	assert_int_equal(t->srtt, 0);
 	assert_int_equal(t->rxt_shift, 0);
-	assert_int_equal(t->rto_ms, 3000);
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 3000);
 	th_send(h, "PA", 1, 1, WIN, "hello", 5);
 	th_expect(h, "PA", 1, 6, 5);
 	advance_to_deadline(h, 3000);
@@ -122,10 +122,10 @@ test_established_rto_from_rtt_sample(void **state)
 	t = th_tcb(h);
 	assert_int_equal(t->srtt, 100000);
 	assert_int_equal(t->rttvar, 50000);
-	assert_int_equal(t->rto_ms, 300);
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 300);
 	th_send(h, "PA", 1, 1, WIN, "hello", 5);
 	th_expect(h, "PA", 1, 6, 5);
-	assert_int_equal(t->deadline[TT_TIMER_RTX], h->now_us / 1000 + 300);
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), h->now_us / 1000 + 300);
 	advance_to_deadline(h, 300);
 	th_expect(h, "PA", 1, 6, 5);
 	assert_memory_equal(h->last.data, "hello", 5);
@@ -144,7 +144,7 @@ test_established_rto_clamped_to_rto_min(void **state)
 	handshake_rtt(h, 7, 50, WIN);
 	assert_int_equal(th_tcb(h)->srtt, 50000);
 	assert_int_equal(th_tcb(h)->rttvar, 25000);
-	assert_int_equal(th_tcb(h)->rto_ms, 200);
+	assert_int_equal(tcp_rto_base(th_tcb(h), &h->w->cfg->tcp), 200);
 	th_send(h, "PA", 1, 1, WIN, "hello", 5);
 	th_expect(h, "PA", 1, 6, 5);
 	advance_to_deadline(h, 200);
@@ -168,8 +168,8 @@ test_established_second_rtt_sample(void **state)
 	t = th_tcb(h);
 	assert_int_equal(t->rttvar, 62500);	/* (3*50000 + |100000-200000|) / 4 */
 	assert_int_equal(t->srtt, 112500);	/* (7*100000 + 200000) / 8 */
-	assert_int_equal(t->rto_ms, 363);	/* 112.5 + 250 ms, rounded up */
-	assert_int_equal(t->deadline[TT_TIMER_RTX], 0);
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 363);	/* 112.5 + 250 ms, rounded up */
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), 0);
 	th_send(h, "PA", 6, 6, WIN, "again", 5);
 	th_expect(h, "PA", 6, 11, 5);
 	advance_to_deadline(h, 363);
@@ -229,7 +229,7 @@ test_established_karn_no_sample_from_retransmission(void **state)
 	assert_int_equal(t->snd.una, h->iss + 6);
 	assert_int_equal(t->srtt, 100000);
 	assert_int_equal(t->rttvar, 50000);
-	assert_int_equal(t->rto_ms, 300);
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 300);
 	/* New data is timed again. */
 	th_send(h, "PA", 6, 6, WIN, "again", 5);
 	th_expect(h, "PA", 6, 11, 5);
@@ -237,7 +237,7 @@ test_established_karn_no_sample_from_retransmission(void **state)
 	th_send(h, "A", 11, 11, WIN, NULL, 0);
 	assert_int_equal(t->srtt, 100000);	/* (7*100000 + 100000) / 8 */
 	assert_int_equal(t->rttvar, 37500);	/* (3*50000 + 0) / 4 */
-	assert_int_equal(t->rto_ms, 250);
+	assert_int_equal(tcp_rto_base(t, &h->w->cfg->tcp), 250);
 }
 
 /* An ACK of new data ends the back-off: the next segment waits one plain RTO. */
@@ -259,7 +259,7 @@ test_established_ack_resets_backoff(void **state)
 	th_send(h, "A", 2, 2, WIN, NULL, 0);
 	th_expect_none(h);
 	assert_int_equal(t->rxt_shift, 0);
-	assert_int_equal(t->deadline[TT_TIMER_RTX], 0);
+	assert_int_equal(tcb_timer_deadline(t, TT_TIMER_RTX), 0);
 	th_send(h, "PA", 2, 2, WIN, "b", 1);
 	th_expect(h, "PA", 2, 3, 1);
 	advance_to_deadline(h, 300);
@@ -332,7 +332,7 @@ test_established_two_segments_acked_at_once(void **state)
 	th_advance(h, 100);
 	th_expect_none(h);
 	assert_int_equal(th_stat(h, delayed_acks), 0);
-	assert_int_equal(th_tcb(h)->deadline[TT_TIMER_DELACK], 0);
+	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_DELACK), 0);
 }
 
 /* RFC 5681 §4.2: an out-of-order segment draws a duplicate ACK at once. */
@@ -394,7 +394,7 @@ test_fin_wait_1_fin_retransmitted_with_backoff(void **state)
 	th_send(h, "A", 1 + GET_LEN, 2 + rlen, WIN, NULL, 0);
 	th_expect_none(h);
 	assert_int_equal(th_state(h), TT_FIN_WAIT_2);
-	assert_int_equal(th_tcb(h)->deadline[TT_TIMER_RTX], 0);
+	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_RTX), 0);
 }
 
 /* The data acknowledged, the FIN not: a bare FIN at RTO (reset by that ACK), then 2*RTO. */
@@ -415,7 +415,7 @@ test_fin_wait_1_bare_fin_retransmitted(void **state)
 	/* That ACK timed the response: R = 100 ms, so SRTT 100, RTTVAR 37.5, RTO 250 ms. */
 	assert_int_equal(th_tcb(h)->srtt, 100000);
 	assert_int_equal(th_tcb(h)->rttvar, 37500);
-	assert_int_equal(th_tcb(h)->rto_ms, 250);
+	assert_int_equal(tcp_rto_base(th_tcb(h), &h->w->cfg->tcp), 250);
 	advance_to_deadline(h, 250);
 	th_expect(h, "FA", 1 + rlen, 1 + GET_LEN, 0);
 	th_expect_none(h);
@@ -725,7 +725,7 @@ test_established_zero_window_probes_backoff(void **state)
 	/* The window opens. */
 	th_send(h, "A", 1, 1, WIN, NULL, 0);
 	expect_initial_window(h);
-	assert_int_equal(th_tcb(h)->deadline[TT_TIMER_PERSIST], 0);
+	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_PERSIST), 0);
 	assert_int_equal(th_tcb(h)->rxt_shift, 0);
 }
 
@@ -833,8 +833,8 @@ test_established_window_shut_in_flight_then_persist(void **state)
 	/* Everything acknowledged, window now 0. */
 	th_send(h, "A", 1, 1 + 10 * MSS, 0, NULL, 0);
 	th_expect_none(h);
-	assert_int_equal(th_tcb(h)->deadline[TT_TIMER_RTX], 0);
-	assert_true(th_tcb(h)->deadline[TT_TIMER_PERSIST] != 0);
+	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_RTX), 0);
+	assert_true(tcb_timer_deadline(th_tcb(h), TT_TIMER_PERSIST) != 0);
 	/* RTT 100 again: RTO 250 ms. */
 	advance_to_deadline(h, 250);
 	th_expect(h, "A", 10 * MSS, 1, 0);
@@ -844,8 +844,69 @@ test_established_window_shut_in_flight_then_persist(void **state)
 	for (i = 0; i < 11; i++)
 		th_expect(h, "A", 1 + (10 + i) * MSS, 1, MSS);
 	th_expect_none(h);
-	assert_int_equal(th_tcb(h)->deadline[TT_TIMER_PERSIST], 0);
+	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_PERSIST), 0);
 	assert_int_equal(th_tcb(h)->rxt_shift, 0);
+}
+
+/*
+ * RTX and persist share the send slot: once the window opens and data is
+ * in flight, the persist deadline is gone and the RTO (not a probe) runs
+ * with the slot, backed off from the unanswered probe.
+ */
+static void
+test_established_persist_then_rtx_shares_slot(void **state)
+{
+	struct th *h = *state;
+	unsigned int i;
+
+	handshake_rtt(h, 19, 100, WIN);
+	expect_initial_window(h);
+	th_advance(h, 100);
+	th_send(h, "A", 1, 1 + 10 * MSS, 0, NULL, 0);
+	th_expect_none(h);
+	assert_true(tcb_timer_deadline(th_tcb(h), TT_TIMER_PERSIST) != 0);
+	assert_int_equal(th_tcb(h)->tkind[TT_TSLOT_SEND], TT_TIMER_PERSIST);
+	advance_to_deadline(h, 250);
+	th_expect(h, "A", 10 * MSS, 1, 0);
+	th_send(h, "A", 1, 1 + 10 * MSS, WIN, NULL, 0);
+	for (i = 0; i < 11; i++)
+		th_expect(h, "A", 1 + (10 + i) * MSS, 1, MSS);
+	th_expect_none(h);
+	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_PERSIST), 0);
+	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_RTX), h->now_us / 1000 + 250);
+	/* Nothing is acknowledged: the RTO goes back to snd.una, no probe. */
+	advance_to_deadline(h, 250);
+	th_expect(h, "A", 1 + 10 * MSS, 1, MSS);
+	th_expect_none(h);
+	assert_int_equal(th_stat(h, rto_expired), 1);
+	assert_int_equal(th_stat(h, persist_probes), 1);
+	assert_int_equal(th_tcb(h)->tkind[TT_TSLOT_SEND], TT_TIMER_RTX);
+}
+
+/*
+ * RFC 9293 §3.10.7.4 with SND.UNA for SND.WL2: a reordered older ACK (same
+ * SEG.SEQ, SEG.ACK below SND.UNA) does not shut the window that a later
+ * ACK opened; the next new ACK does update it.
+ */
+static void
+test_established_old_ack_does_not_update_window(void **state)
+{
+	struct th *h = *state;
+	uint32_t wnd;
+
+	handshake_rtt(h, 19, 100, WIN);
+	expect_initial_window(h);
+	th_advance(h, 100);
+	th_send(h, "A", 1, 1 + 5 * MSS, WIN, NULL, 0);
+	while (th_recv(h, &h->last))
+		;
+	wnd = th_tcb(h)->snd.wnd;
+	assert_true(wnd != 0);
+	th_send(h, "A", 1, 1 + 2 * MSS, 0, NULL, 0);
+	assert_int_equal(th_tcb(h)->snd.wnd, wnd);
+	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_PERSIST), 0);
+	th_send(h, "A", 1, 1 + 6 * MSS, 0, NULL, 0);
+	assert_int_equal(th_tcb(h)->snd.wnd, 0);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, th_setup, th_teardown)
@@ -915,6 +976,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_established_zero_window_answered_probes_bounded,
 						zwnd_bound_setup, th_teardown),
 		T(test_established_window_shut_in_flight_then_persist),
+		T(test_established_persist_then_rtx_shares_slot),
+		T(test_established_old_ack_does_not_update_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,9 +96,14 @@ struct http_opts {
 	uint8_t fast_path;	/* try http_fast() first (option fast_path) */
 };
 
+/*
+ * The first unparsed segment (the rx list's head, NULL when empty) is kept
+ * in parser.data, http_parser's field for the application: the callbacks
+ * find the ctx with container_of(), not through it, and http_parser_init()
+ * keeps it. A pointer less in every connection's context (rx_head()).
+ */
 struct http_ctx {
 	http_parser parser;		/* first: callbacks find the ctx from it */
-	struct rte_mbuf *rx;		/* first unparsed segment, or NULL; see rx_tail() */
 	uint16_t resp_off;		/* bytes of the due response queued so far */
 	uint8_t kind;			/* enum http_kind */
 	uint8_t conn;			/* enum http_conn of the due response */
@@ -108,6 +113,18 @@ struct http_ctx {
 };
 
 _Static_assert(sizeof(struct http_ctx) <= TT_APP_CTX_SIZE, "http ctx too large");
+
+static inline struct rte_mbuf *
+rx_head(const struct http_ctx *x)
+{
+	return x->parser.data;
+}
+
+static inline void
+rx_head_set(struct http_ctx *x, struct rte_mbuf *m)
+{
+	x->parser.data = m;
+}
 
 /*
  * The rx list's last segment is kept in its first segment's tx_offload, a
@@ -120,14 +137,14 @@ _Static_assert(sizeof(struct http_ctx) <= TT_APP_CTX_SIZE, "http ctx too large")
 static inline struct rte_mbuf *
 rx_tail(const struct http_ctx *x)
 {
-	return x->rx == NULL ? NULL : (struct rte_mbuf *)(uintptr_t)x->rx->tx_offload;
+	return rx_head(x) == NULL ? NULL : (struct rte_mbuf *)(uintptr_t)rx_head(x)->tx_offload;
 }
 
 /* Set the rx list's last segment; the list is not empty. */
 static inline void
 rx_tail_set(struct http_ctx *x, struct rte_mbuf *tail)
 {
-	x->rx->tx_offload = (uintptr_t)tail;
+	rx_head(x)->tx_offload = (uintptr_t)tail;
 }
 
 static const char http_400[] =
@@ -365,13 +382,13 @@ http_rx_drop(struct tt_conn *c, struct http_ctx *x)
 	struct rte_mbuf *s, *next;
 	uint32_t len = 0;
 
-	for (s = x->rx; s != NULL; s = next) {
+	for (s = rx_head(x); s != NULL; s = next) {
 		next = s->next;
 		len += s->data_len;
 		s->tx_offload = 0;	/* rx_tail()'s pointer, if first */
 		rte_pktmbuf_free_seg(s);
 	}
-	x->rx = NULL;
+	rx_head_set(x, NULL);
 	if (len > 0)
 		tt_recved(c, len);
 }
@@ -380,10 +397,10 @@ http_rx_drop(struct tt_conn *c, struct http_ctx *x)
 static void
 http_rx_pop(struct http_ctx *x)
 {
-	struct rte_mbuf *s = x->rx, *tail = rx_tail(x);
+	struct rte_mbuf *s = rx_head(x), *tail = rx_tail(x);
 
-	x->rx = s->next;
-	if (x->rx != NULL)
+	rx_head_set(x, s->next);
+	if (rx_head(x) != NULL)
 		rx_tail_set(x, tail);
 	s->next = NULL;
 	s->tx_offload = 0;	/* a driver that reuses it need not reset it */
@@ -605,10 +622,10 @@ http_drain(struct tt_conn *c, struct http_ctx *x)
 			}
 			x->kind = HTTP_RESP_NONE;
 		}
-		if (x->rx == NULL)
+		if (rx_head(x) == NULL)
 			break;
 
-		s = x->rx;
+		s = rx_head(x);
 		len = s->data_len;
 		n = 0;
 		/* Between requests, try the fast path on what this segment holds. */
@@ -687,8 +704,8 @@ http_on_data(struct tt_conn *c, struct rte_mbuf *m)
 	/* The rx list is a plain list of segments: only next, data_off and
 	 * data_len of each are used from here on.
 	 */
-	if (x->rx == NULL)
-		x->rx = m;
+	if (rx_head(x) == NULL)
+		rx_head_set(x, m);
 	else
 		rx_tail(x)->next = m;
 	rx_tail_set(x, rte_pktmbuf_lastseg(m));
@@ -721,12 +738,12 @@ http_on_close(struct tt_conn *c, enum tt_close_reason reason __rte_unused)
 	struct http_ctx *x = tt_conn_ctx(c);
 	struct rte_mbuf *s, *next;
 
-	for (s = x->rx; s != NULL; s = next) {
+	for (s = rx_head(x); s != NULL; s = next) {
 		next = s->next;
 		s->tx_offload = 0;	/* rx_tail()'s pointer, if first */
 		rte_pktmbuf_free_seg(s);
 	}
-	x->rx = NULL;
+	rx_head_set(x, NULL);
 }
 
 const struct tt_service tt_svc_http = {
