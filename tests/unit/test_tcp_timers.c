@@ -821,30 +821,41 @@ test_established_zero_window_silent_peer_reset(void **state)
 }
 
 /* The window shuts after data was sent: retransmission (not persist) covers what is in flight. */
+/*
+ * The initial window goes out and is all acknowledged with a zero window;
+ * the persist timer (not the RTO) takes the send slot and probes once at
+ * the RTO (RTT 100: 250 ms); then the window opens and, slow start having
+ * grown cwnd by one MSS for the one ACK, eleven segments go out.
+ */
 static void
-test_established_window_shut_in_flight_then_persist(void **state)
+shut_probe_then_open(struct th *h)
 {
-	struct th *h = *state;
 	unsigned int i;
 
 	handshake_rtt(h, 19, 100, WIN);
 	expect_initial_window(h);
 	th_advance(h, 100);
-	/* Everything acknowledged, window now 0. */
 	th_send(h, "A", 1, 1 + 10 * MSS, 0, NULL, 0);
 	th_expect_none(h);
 	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_RTX), 0);
 	assert_true(tcb_timer_deadline(th_tcb(h), TT_TIMER_PERSIST) != 0);
-	/* RTT 100 again: RTO 250 ms. */
+	assert_int_equal(th_tcb(h)->tkind[TT_TSLOT_SEND], TT_TIMER_PERSIST);
 	advance_to_deadline(h, 250);
 	th_expect(h, "A", 10 * MSS, 1, 0);
 	th_expect_none(h);
 	th_send(h, "A", 1, 1 + 10 * MSS, WIN, NULL, 0);
-	/* Slow start grew cwnd by one MSS for the one ACK: eleven segments. */
 	for (i = 0; i < 11; i++)
 		th_expect(h, "A", 1 + (10 + i) * MSS, 1, MSS);
 	th_expect_none(h);
 	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_PERSIST), 0);
+}
+
+static void
+test_established_window_shut_in_flight_then_persist(void **state)
+{
+	struct th *h = *state;
+
+	shut_probe_then_open(h);
 	assert_int_equal(th_tcb(h)->rxt_shift, 0);
 }
 
@@ -857,22 +868,8 @@ static void
 test_established_persist_then_rtx_shares_slot(void **state)
 {
 	struct th *h = *state;
-	unsigned int i;
 
-	handshake_rtt(h, 19, 100, WIN);
-	expect_initial_window(h);
-	th_advance(h, 100);
-	th_send(h, "A", 1, 1 + 10 * MSS, 0, NULL, 0);
-	th_expect_none(h);
-	assert_true(tcb_timer_deadline(th_tcb(h), TT_TIMER_PERSIST) != 0);
-	assert_int_equal(th_tcb(h)->tkind[TT_TSLOT_SEND], TT_TIMER_PERSIST);
-	advance_to_deadline(h, 250);
-	th_expect(h, "A", 10 * MSS, 1, 0);
-	th_send(h, "A", 1, 1 + 10 * MSS, WIN, NULL, 0);
-	for (i = 0; i < 11; i++)
-		th_expect(h, "A", 1 + (10 + i) * MSS, 1, MSS);
-	th_expect_none(h);
-	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_PERSIST), 0);
+	shut_probe_then_open(h);
 	assert_int_equal(tcb_timer_deadline(th_tcb(h), TT_TIMER_RTX), h->now_us / 1000 + 250);
 	/* Nothing is acknowledged: the RTO goes back to snd.una, no probe. */
 	advance_to_deadline(h, 250);
