@@ -263,8 +263,8 @@ for name, v in parts:
 # the share of idle loop iterations (which the other side's speed sets).
 work = work_in + out_of('gen_poll') + out_of('worker_tx_flush_port') + \
     out_of('tt_wheel_advance') + out_of('tw_expire')
-print("| **work: frames in, what gen_poll calls, TX bursts, timer and TIME_WAIT expiries** | %d | **%d** |"
-      % (work, work // max(conns, 1)))
+print("| **work: frames in, %sTX bursts, timer and TIME_WAIT expiries** | %d | **%d** |"
+      % ("what gen_poll calls, " if app else "", work, work // max(conns, 1)))
 print()
 print("%d loop iterations, %d of them with frames in (%.1f per %s)."
       % (calls_into('tt_worker_poll'), calls_into('tt_worker_input'),
