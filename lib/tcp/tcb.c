@@ -153,9 +153,11 @@ tcb_ext_free(struct tt_worker *w, struct tt_tcb *t)
 void
 tcb_ext_put(struct tt_worker *w, struct tt_tcb *t)
 {
-	if (t->ext_idx != 0 && tcb_ext(t)->n_sacked == 0 && tcb_ext(t)->ooo_head == NULL &&
+	const struct tt_tcb_ext *x = tcb_ext(t);
+
+	if (x != NULL && x->n_sacked == 0 && x->ooo_head == NULL &&
 	    !(t->flags & (TT_TF_DSACK | TT_TF_IN_RECOVERY | TT_TF_UNDO)) &&
-	    seq_geq(t->snd.una, tcb_ext(t)->undo_hold))
+	    seq_geq(t->snd.una, x->undo_hold))
 		tcb_ext_free(w, t);
 }
 
@@ -369,7 +371,7 @@ tw_expire(struct tt_worker *w, unsigned int budget)
 {
 	unsigned int n = 0;
 
-	if (w->tw_used == 0 || (int32_t)(w->tw_wait_ms - (uint32_t)w->now_ms) > 0)
+	if (!tw_due(w))
 		return 0;
 	while (w->tw_used > 0 && n < budget) {
 		struct tt_tw *tw = &w->tws[w->tw_tail];

@@ -555,10 +555,10 @@ tcp_ack_new(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s, bool 
 	    seq_leq(s->ts_ecr, tcp_ts_now(w, t))) {
 		/* RFC 7323 §4.1: every ACK of new data is a sample; no Karn needed. */
 		t->flags &= ~TT_TF_RTT_TIMING;
-		tcp_rto_sample(t, &w->cfg->tcp, (tcp_ts_now(w, t) - s->ts_ecr) * 1000u);
+		tcp_rto_sample(t, (tcp_ts_now(w, t) - s->ts_ecr) * 1000u);
 	} else if ((t->flags & TT_TF_RTT_TIMING) && seq_gt(s->ack, t->rtt_seq)) {
 		t->flags &= ~TT_TF_RTT_TIMING;
-		tcp_rto_sample(t, &w->cfg->tcp, ((uint32_t)w->now_us - t->rtt_start_us));
+		tcp_rto_sample(t, ((uint32_t)w->now_us - t->rtt_start_us));
 	}
 	t->snd.una = s->ack;
 	if (t->flags & TT_TF_UNDO)
@@ -640,11 +640,12 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 		       ((t->flags & TT_TF_TLP) && tcb_n_sacked(t) > 0)))) &&
 	    !(t->flags & TT_TF_IN_RECOVERY) && seq_geq(t->snd.una, t->snd.recover)) {
 		/* RFC 3522: remember what to go back to if the data was only late. */
-		if (sack && (t->flags & TT_TF_TS) && t->ext_idx != 0 &&
-		    seq_geq(t->snd.una, tcb_ext(t)->undo_hold)) {
-			tcb_ext(t)->undo_cwnd = t->snd.cwnd;
-			tcb_ext(t)->undo_ssthresh = t->snd.ssthresh;
-			tcb_ext(t)->undo_ts = tcp_ts_now(w, t);
+		struct tt_tcb_ext *x = tcb_ext(t);
+
+		if (sack && (t->flags & TT_TF_TS) && x != NULL && seq_geq(t->snd.una, x->undo_hold)) {
+			x->undo_cwnd = t->snd.cwnd;
+			x->undo_ssthresh = t->snd.ssthresh;
+			x->undo_ts = tcp_ts_now(w, t);
 			t->flags |= TT_TF_UNDO;
 		}
 		/* The algorithm sets ssthresh, and cwnd to the reduced window. */
@@ -655,8 +656,8 @@ tcp_ack_dup(struct tt_worker *w, struct tt_tcb *t)
 		if (sack) {
 			/* RFC 6675 §5 steps 4.2-4.3: cwnd = ssthresh, first hole now, the rest by pipe. */
 			t->snd.cwnd = t->snd.ssthresh;
-			if (t->ext_idx != 0)
-				tcb_ext(t)->high_rxt = t->snd.una;
+			if (x != NULL)
+				x->high_rxt = t->snd.una;
 			tcp_retransmit_hole(w, t);
 			return;
 		}

@@ -301,6 +301,7 @@ sack_xmit_hole(struct tt_worker *w, struct tt_tcb *t, uint32_t l, uint32_t r)
 {
 	uint32_t dend = seq_min(r, t->snd.end);
 	uint32_t len = seq_lt(l, dend) ? RTE_MIN(dend - l, (uint32_t)t->mss) : 0;
+	struct tt_tcb_ext *x;
 	uint8_t flags = 0;
 
 	if ((t->flags & TT_TF_FIN_QUEUED) && l + len == t->snd.end && seq_gt(r, t->snd.end))
@@ -310,9 +311,10 @@ sack_xmit_hole(struct tt_worker *w, struct tt_tcb *t, uint32_t l, uint32_t r)
 	if (tcp_xmit(w, t, l, len, flags | (len ? TT_TH_PSH : 0)) != 0)
 		return -1;
 	TT_STAT_INC(w, sack_retransmits);
-	if (t->ext_idx != 0) {
-		tcb_ext(t)->high_rxt = l + len + !!(flags & TT_TH_FIN);
-		tcb_ext(t)->rxt_last_ms = (uint32_t)w->now_ms;
+	x = tcb_ext(t);
+	if (x != NULL) {
+		x->high_rxt = l + len + !!(flags & TT_TH_FIN);
+		x->rxt_last_ms = (uint32_t)w->now_ms;
 	}
 	return 0;
 }

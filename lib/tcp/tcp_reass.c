@@ -69,11 +69,12 @@ q_end(struct rte_mbuf *q)
 static void
 q_unlink_free(struct tt_tcb *t, struct rte_mbuf **link)
 {
+	struct tt_tcb_ext *x = tcb_ext(t);
 	struct rte_mbuf *q = *link;
 
 	*link = mbuf_meta(q)->qnext;
-	tcb_ext(t)->ooo_bytes -= q->pkt_len;
-	tcb_ext(t)->ooo_segs--;
+	x->ooo_bytes -= q->pkt_len;
+	x->ooo_segs--;
 	tcb_worker(t)->ooo_mbufs--;
 	rte_pktmbuf_free(q);
 }
@@ -83,7 +84,8 @@ void
 reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t seq,
 	     uint32_t len, bool fin)
 {
-	struct rte_mbuf **link = &tcb_ext(t)->ooo_head;
+	struct tt_tcb_ext *x = tcb_ext(t);
+	struct rte_mbuf **link = &x->ooo_head;
 	struct rte_mbuf *prev = NULL;
 
 	(void)w;
@@ -127,8 +129,8 @@ reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t
 	mbuf_meta(m)->fin = fin;
 	mbuf_meta(m)->qnext = *link;
 	*link = m;
-	tcb_ext(t)->ooo_bytes += len;
-	tcb_ext(t)->ooo_segs++;
+	x->ooo_bytes += len;
+	x->ooo_segs++;
 	tcb_worker(t)->ooo_mbufs++;
 }
 
@@ -136,19 +138,21 @@ reass_insert(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *m, uint32_t
 struct rte_mbuf *
 reass_pop(struct tt_tcb *t, bool *fin, uint32_t *len)
 {
-	while (tcb_ooo_head(t) != NULL) {
-		struct rte_mbuf *q = tcb_ext(t)->ooo_head;
+	struct tt_tcb_ext *x = tcb_ext(t);
+
+	while (x != NULL && x->ooo_head != NULL) {
+		struct rte_mbuf *q = x->ooo_head;
 		uint32_t seq = mbuf_meta(q)->seq;
 
 		if (seq_gt(seq, t->rcv.nxt))
 			return NULL;
 		if (seq_lt(seq, t->rcv.nxt) && seq_leq(q_end(q), t->rcv.nxt) && !mbuf_meta(q)->fin) {
-			q_unlink_free(t, &tcb_ext(t)->ooo_head);
+			q_unlink_free(t, &x->ooo_head);
 			continue;
 		}
-		tcb_ext(t)->ooo_head = mbuf_meta(q)->qnext;
-		tcb_ext(t)->ooo_bytes -= q->pkt_len;
-		tcb_ext(t)->ooo_segs--;
+		x->ooo_head = mbuf_meta(q)->qnext;
+		x->ooo_bytes -= q->pkt_len;
+		x->ooo_segs--;
 		tcb_worker(t)->ooo_mbufs--;
 		*fin = mbuf_meta(q)->fin != 0;
 		if (seq_lt(seq, t->rcv.nxt))
@@ -156,8 +160,8 @@ reass_pop(struct tt_tcb *t, bool *fin, uint32_t *len)
 		*len = q->pkt_len;
 		return q;
 	}
-	if (t->ext_idx != 0)
-		tcb_ext(t)->n_hist = 0;	/* nothing left to report */
+	if (x != NULL)
+		x->n_hist = 0;	/* nothing left to report */
 	return NULL;
 }
 

@@ -45,9 +45,8 @@ tcb_timer_set(struct tt_worker *w, struct tt_tcb *t, enum tt_timer_kind k, uint6
 
 /* RFC 6298 §2: SRTT and RTTVAR from one measurement (microseconds). */
 void
-tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us)
+tcp_rto_sample(struct tt_tcb *t, uint32_t rtt_us)
 {
-	RTE_SET_USED(cfg);
 	t->flags &= ~TT_TF_RTO_SYN;	/* RFC 6298 §5.7: until the next sample */
 	if (rtt_us == 0)
 		rtt_us = 1;

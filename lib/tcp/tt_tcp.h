@@ -429,6 +429,12 @@ struct tt_tcb_ext *tcb_ext_get(struct tt_tcb *t);
 void tcb_ext_put(struct tt_worker *w, struct tt_tcb *t);
 struct tt_tw *tw_restart(struct tt_worker *w, struct tt_tw *tw);
 struct tt_tw *tw_lookup(struct tt_worker *w, const struct tt_flow_key *key);
+/** True if tw_expire() has a record to expire: the oldest one is due. */
+static inline bool
+tw_due(const struct tt_worker *w)
+{
+	return w->tw_used != 0 && (int32_t)(w->tw_wait_ms - (uint32_t)w->now_ms) <= 0;
+}
 unsigned int tw_expire(struct tt_worker *w, unsigned int budget);
 void tw_free_all(struct tt_worker *w);
 /** The TCB or (tagged, flow_is_tw()) TIME_WAIT record of @p key, or NULL. */
@@ -472,7 +478,7 @@ void tcp_wheel_expire(struct tt_wheel_node *n, void *arg);
 void tcb_unbusy(struct tt_worker *w, struct tt_tcb *t);
 void tcp_loss_timer_arm(struct tt_worker *w, struct tt_tcb *t);
 bool tcp_lost_retransmits(struct tt_worker *w, struct tt_tcb *t);
-void tcp_rto_sample(struct tt_tcb *t, const struct tt_tcp_cfg *cfg, uint32_t rtt_us);
+void tcp_rto_sample(struct tt_tcb *t, uint32_t rtt_us);
 uint32_t tcp_rto_base(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg);
 uint32_t tcp_rto_current(const struct tt_tcb *t, const struct tt_tcp_cfg *cfg);
 

@@ -237,8 +237,8 @@ tt_worker_timers(struct tt_worker *w)
 
 	if (tt_wheel_pending(&w->wheel, w->now_ms))
 		n = tt_wheel_advance(&w->wheel, w->now_ms, TT_WHEEL_BUDGET, tcp_wheel_expire, w);
-	/* tw_expire()'s own first test, which spares the call on most iterations. */
-	if (w->tw_used != 0 && (int32_t)(w->tw_wait_ms - (uint32_t)w->now_ms) <= 0)
+	/* The call only when the oldest TIME_WAIT record is due. */
+	if (tw_due(w))
 		n += tw_expire(w, TT_WHEEL_BUDGET);
 	return n;
 }
