@@ -144,7 +144,8 @@ for o in json.load(sys.stdin):
 	ninja -C "$dir"
 }
 
-build_dir build
+build_dir build -Doptimization=3 -Ddebug=true -Db_lto=true
 if [ "$want_asan" -eq 1 ]; then
-	build_dir build-asan -Db_sanitize=address,undefined -Db_lundef=false
+	# No LTO under the sanitizers: it adds link time and nothing they need.
+	build_dir build-asan -Db_sanitize=address,undefined -Db_lundef=false -Db_lto=false
 fi
