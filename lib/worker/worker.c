@@ -318,9 +318,11 @@ share_arp_reply(struct tt_worker *w, unsigned int port, const struct rte_mbuf *m
  * another worker owns to it), hash its flow once and prefetch the
  * flow-table bucket and, for a SYN while TIME_WAIT records exist, the
  * TIME_WAIT bucket (a new connection's SYN misses the flow table and is
- * looked up there); then prefetch the first TCB and TIME_WAIT record of
- * those buckets, then look each flow up and run the segments in arrival
- * order. The lookups come last, one by one, so a segment sees the flows
+ * looked up there), and for a FIN the TIME_WAIT bucket too (the FIN that
+ * ends FIN-WAIT-2 links a record into it: a table of a second of closes
+ * is far bigger than the caches); then prefetch the first TCB and
+ * TIME_WAIT record of those buckets, then look each flow up and run the
+ * segments in arrival order. The lookups come last, one by one, so a segment sees the flows
  * the ones before it created or freed.
  */
 static void
@@ -356,7 +358,7 @@ worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uin
 
 			hashes[nseg] = h;
 			rte_prefetch0(&w->flow_heads[h & w->flow_mask]);
-			if (tw && (segs[nseg].flags & TT_TH_SYN))
+			if ((segs[nseg].flags & TT_TH_FIN) || (tw && (segs[nseg].flags & TT_TH_SYN)))
 				rte_prefetch0(&w->tw_heads[h & w->tw_mask]);
 			nseg++;
 		}
