@@ -369,7 +369,7 @@ tw_restart(struct tt_worker *w, struct tt_tw *tw)
  * clock (tw_take() sets it to now for the first one), well inside the
  * 32-bit comparison's range.
  */
-unsigned int
+unsigned int __rte_noinline
 tw_expire(struct tt_worker *w, unsigned int budget)
 {
 	unsigned int n = 0;

@@ -178,7 +178,7 @@ fail:
 	return NULL;
 }
 
-static void
+static void __rte_noinline
 worker_tx_flush_port(struct tt_worker *w, struct tt_wport *p)
 {
 	uint16_t sent = 0;
@@ -212,7 +212,7 @@ tt_worker_tx(struct tt_worker *w, unsigned int port, struct rte_mbuf *m)
 		worker_tx_flush_port(w, p);
 }
 
-void
+void __rte_noinline
 tt_worker_flush(struct tt_worker *w)
 {
 	unsigned int i;
@@ -223,14 +223,14 @@ tt_worker_flush(struct tt_worker *w)
 			worker_tx_flush_port(w, &w->ports[i]);
 }
 
-void
+void __rte_noinline
 tt_worker_set_clock(struct tt_worker *w, uint64_t now_us)
 {
 	w->now_us = now_us;
 	w->now_ms = now_us / 1000;
 }
 
-unsigned int
+unsigned int __rte_noinline
 tt_worker_timers(struct tt_worker *w)
 {
 	unsigned int n = 0;
@@ -378,7 +378,7 @@ worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uin
 		tcp_input(w, &segs[j], flow_lookup_hash(w, hashes[j], &segs[j].key));
 }
 
-void
+void __rte_noinline
 tt_worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uint16_t n)
 {
 	while (n > TT_BURST) {
@@ -409,7 +409,14 @@ worker_drain_inbox(struct tt_worker *w)
 	return n;
 }
 
-unsigned int
+/*
+ * One loop iteration. Its steps (and tw_expire(), tt_wheel_advance(),
+ * worker_tx_flush_port()) stay out of line, __rte_noinline: each runs at
+ * most once per iteration and port, and tests/bench/bench_profile.sh
+ * splits the worker's instruction counts by them, which link-time
+ * inlining would fold into this function.
+ */
+unsigned int __rte_noinline
 tt_worker_poll(struct tt_worker *w)
 {
 	struct rte_mbuf *pkts[TT_BURST];

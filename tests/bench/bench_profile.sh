@@ -197,6 +197,10 @@ callgrind_annotate "$CG" >"$WORK/self.txt" 2>/dev/null
 import collections, re, sys
 incl_f, self_f, conns, who, unit, raw_f = sys.argv[1:7]
 conns = int(conns)
+def plain(fn):
+    # GCC's clones of a function (link-time optimisation, IPA) keep its name
+    # with a suffix: tcp_xmit.lto_priv.0, tt_worker_poll.isra.0.
+    return re.sub(r'\.(lto_priv|isra|constprop|part|cold)(\.\d+)?', '', fn)
 # Call arcs from the raw profile: (caller, callee) -> [calls, inclusive cost].
 arcs = collections.defaultdict(lambda: [0, 0])
 names, caller, callee, pending = {}, None, None, None
@@ -205,7 +209,7 @@ for line in open(raw_f):
     if m:
         kind, ident, name = m.groups()
         if name:
-            names[ident] = name.split()[0]
+            names[ident] = plain(name.split()[0])
         if kind == 'fn':
             caller = names[ident]
         else:
@@ -233,7 +237,7 @@ def table(path, inclusive):
     for line in open(path):
         m = row.match(line)
         if m:
-            fn = m.group(3).split()[0]
+            fn = plain(m.group(3).split()[0])
             v = int(m.group(1).replace(',', ''))
             out[fn] = max(out.get(fn, 0), v) if inclusive else out.get(fn, 0) + v
     return out
