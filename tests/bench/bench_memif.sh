@@ -13,6 +13,11 @@
 #      one request in flight each, and again with TT_BENCH_RPS_PIPE (8)
 #      requests pipelined on each (HTTP/1.1 pipelining: tcpterm answers
 #      them in order);
+#   1 and 2 (without pipelining) run TT_BENCH_PASSES (2) times over, one
+#   pass after the other: on a shared host the same binaries give rates
+#   that differ by a quarter from one minute to the next, so the maximum
+#   is the highest of all the runs and the runs at its setting are listed
+#   beside it, to show the spread;
 #   3. bulk Gbit/s: one connection sending to discard, one reading source;
 #   4. latency at 50 % and 90 % of the measured maximum of 1 and 2
 #      (open loop at those rates: latency counts from when each request
@@ -29,8 +34,8 @@
 # --quick measures 1 and 2 only (the closed-loop connections/s sweep and
 # keep-alive requests/s, one request in flight).
 # SECONDS (default 10, at most 20) bounds every figure; the whole script
-# takes about (8 + sweep runs) x (SECONDS + 4) s, --quick (1 + sweep
-# runs) x. tcpterm is the memif server (socket in a temp dir), started
+# takes about (7 + passes x (sweep runs + 1)) x (SECONDS + 4) s, --quick
+# passes x (sweep runs + 1) x. tcpterm is the memif server (socket in a temp dir), started
 # afresh for every figure and stopped before the generator leaves
 # (--wait-peer: DPDK 22.11's memif unmaps the rings of a peer that goes
 # while the other side still polls them), its main lcore on CPU 0 and its
@@ -62,6 +67,9 @@ CPS_CONCS=${TT_BENCH_CPS_CONC:-"64 128 256"}
 for c in $CPS_CONCS; do
 	[[ $c =~ ^[0-9]+$ ]] && [ "$c" -ge 1 ] || tt_die "TT_BENCH_CPS_CONC: '$c' is not a count"
 done
+PASSES=${TT_BENCH_PASSES:-2}
+[[ $PASSES =~ ^[0-9]+$ ]] && [ "$PASSES" -ge 1 ] && [ "$PASSES" -le 5 ] ||
+	tt_die "TT_BENCH_PASSES must be an integer in 1..5, not '$PASSES'"
 RPS_CONC=${TT_BENCH_RPS_CONC:-256}
 RPS_PIPE=${TT_BENCH_RPS_PIPE:-8}
 TT_BIN=$ROOT/build/app/tcpterm
@@ -235,23 +243,44 @@ row() { # NAME FIGURE-LABEL VALUE
 	ROWS+=("| $2 | \`${GEN_CMD[*]}\` | $3 | $(jget "$name" lat) | $(jget "$name" errors) | $(cat "$WORK/$name.busy") | $(cat "$WORK/$name.cpu") | $(jget "$name" gen_busy) |")
 }
 
-echo "tcpterm worker on CPU 1, tcpterm-gen worker on CPU 0, $DUR s per figure; load average: $LOAD"
-# The sweep: every run is a row; the highest rate is the maximum.
+echo "tcpterm worker on CPU 1, tcpterm-gen worker on CPU 0, $DUR s per figure, $PASSES passes; load average: $LOAD"
+# The sweep and the keep-alive run, PASSES times over: every run is a row;
+# the highest rate is the maximum, and the runs at its setting show the
+# spread between passes (what the machine's neighbours did meanwhile).
 CPS=0
 CPS_CONC=""
-for c in $CPS_CONCS; do
-	gen "cps_c$c" cps -c "$c"
-	v=$(jget "cps_c$c" connections_per_s)
-	row "cps_c$c" "connections/s, closed loop, $c in flight" "$v"
-	if [ "$v" -gt "$CPS" ]; then
-		CPS=$v
-		CPS_CONC=$c
+CPS_RUN=""
+RPS=0
+RPS_RUN=""
+RPS_ALL=()
+label() { [ "$PASSES" = 1 ] && echo "$1" || echo "$1, pass $2"; }
+for ((pass = 1; pass <= PASSES; pass++)); do
+	for c in $CPS_CONCS; do
+		gen "cps_c${c}_p$pass" cps -c "$c"
+		v=$(jget "cps_c${c}_p$pass" connections_per_s)
+		row "cps_c${c}_p$pass" "$(label "connections/s, closed loop, $c in flight" "$pass")" "$v"
+		if [ "$v" -gt "$CPS" ]; then
+			CPS=$v
+			CPS_CONC=$c
+			CPS_RUN=cps_c${c}_p$pass
+		fi
+	done
+	gen "rps_p$pass" rps -c "$RPS_CONC"
+	v=$(jget "rps_p$pass" requests_per_s)
+	RPS_ALL+=("$v")
+	row "rps_p$pass" "$(label "requests/s keep-alive, closed loop, $RPS_CONC connections, one request in flight each" "$pass")" "$v"
+	if [ "$v" -gt "$RPS" ]; then
+		RPS=$v
+		RPS_RUN=rps_p$pass
 	fi
 done
-ROWS+=("| connections/s, closed loop: the maximum, the highest of the $(echo $CPS_CONCS | wc -w) runs above | \`cps -c $CPS_CONC\` | $CPS | | | | | |")
-gen rps_max rps -c "$RPS_CONC"
-RPS=$(jget rps_max requests_per_s)
-row rps_max "requests/s keep-alive, closed loop, $RPS_CONC connections, one request in flight each" "$RPS"
+CPS_ALL=()
+for ((pass = 1; pass <= PASSES; pass++)); do
+	CPS_ALL+=("$(jget "cps_c${CPS_CONC}_p$pass" connections_per_s)")
+done
+ROWS+=("| connections/s, closed loop: the maximum, the highest of the $(($(echo $CPS_CONCS | wc -w) * PASSES)) runs above (at $CPS_CONC in flight: $(IFS=/; echo "${CPS_ALL[*]}")) | \`cps -c $CPS_CONC\` | $CPS | | | | | |")
+[ "$PASSES" = 1 ] ||
+	ROWS+=("| requests/s keep-alive, one request in flight: the maximum, the highest of the $PASSES runs above ($(IFS=/; echo "${RPS_ALL[*]}")) | \`rps -c $RPS_CONC\` | $RPS | | | | | |")
 if [ "$QUICK" = 0 ]; then
 	gen rps_pipe rps -c "$RPS_CONC" --pipeline "$RPS_PIPE"
 	row rps_pipe "requests/s keep-alive, closed loop, $RPS_CONC connections, $RPS_PIPE requests pipelined on each" \
@@ -274,10 +303,12 @@ if [ "$QUICK" = 0 ]; then
 	done
 fi
 tt_bench_figure memif_cps_max "$CPS"
-tt_bench_figure memif_cps_max_busy "$(cat "$WORK/cps_c$CPS_CONC.busy")"
+tt_bench_figure memif_cps_max_busy "$(cat "$WORK/$CPS_RUN.busy")"
 tt_bench_figure memif_cps_conc "$CPS_CONC"
+tt_bench_figure memif_cps_runs "$(IFS=,; echo "${CPS_ALL[*]}")"
 tt_bench_figure memif_rps_max "$RPS"
-tt_bench_figure memif_rps_max_busy "$(cat "$WORK/rps_max.busy")"
+tt_bench_figure memif_rps_max_busy "$(cat "$WORK/$RPS_RUN.busy")"
+tt_bench_figure memif_rps_runs "$(IFS=,; echo "${RPS_ALL[*]}")"
 tt_bench_figure memif_rps_conc "$RPS_CONC"
 if [ "$QUICK" = 0 ]; then
 	tt_bench_figure memif_rps_pipe "$(jget rps_pipe requests_per_s)"

@@ -40,6 +40,23 @@ def n0(v):
     return "{:,.0f}".format(v)
 
 
+def runs(figs, name):
+    """A figure listing one value per pass ("1,2,3"), as floats; [] if absent."""
+    try:
+        return [float(v) for v in figs[name].split(",") if v]
+    except (KeyError, ValueError):
+        return []
+
+
+def passes(values, goal):
+    """The per-pass values and how many reach the goal, for a target's row."""
+    if len(values) < 2:
+        return "", None
+    k = sum(1 for v in values if v >= goal)
+    return "; the %d passes at that setting: %s" % (len(values), " / ".join(n0(v) for v in values)), \
+        "%d of %d passes" % (k, len(values))
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: targets.py FIGURES COMMAND")
@@ -56,9 +73,14 @@ def main():
     if cps is None:
         target("≥ 1.0 M new connections/s per tcpterm worker (request, response, full close)", missing, "-", "-")
     else:
+        spread, reached = passes(runs(figs, "memif_cps_runs"), 1e6)
+        met = "yes" if cps >= 1e6 else "no"
+        if reached is not None and cps >= 1e6:
+            met = "yes in " + reached
         target("≥ 1.0 M new connections/s per tcpterm worker (request, response, full close)",
-               "%s conn/s (`cps -c %d`, bench_memif), tcpterm's worker %d %% busy" % (n0(cps), conc or 0, busy or 0),
-               "%.2f" % (cps / 1e6), "yes" if cps >= 1e6 else "no")
+               "%s conn/s, the best run (`cps -c %d`, bench_memif), tcpterm's worker %d %% busy%s"
+               % (n0(cps), conc or 0, busy or 0, spread),
+               "%.2f" % (cps / 1e6), met)
 
     # 2. keep-alive requests/s per worker.
     rps, rbusy = g("memif_rps_max"), g("memif_rps_max_busy")
@@ -66,9 +88,12 @@ def main():
     if rps is None:
         target("≥ 4 M keep-alive requests/s per worker", missing, "-", "-")
     else:
-        text = "%s req/s, one request in flight per connection, worker %d %% busy" % (n0(rps), rbusy or 0)
+        spread, reached = passes(runs(figs, "memif_rps_runs"), 4e6)
+        text = "%s req/s, one request in flight per connection, worker %d %% busy%s" % (n0(rps), rbusy or 0, spread)
         ratio = "%.2f" % (rps / 4e6)
         met = "yes" if rps >= 4e6 else "no"
+        if reached is not None and rps >= 4e6:
+            met = "yes in " + reached
         if pipe is not None:
             text += "; %s req/s with %d pipelined per connection, worker %d %% busy" % (n0(pipe), depth or 0, pbusy or 0)
             ratio += " one in flight; %.2f pipelined" % (pipe / 4e6)
