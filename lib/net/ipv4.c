@@ -12,21 +12,6 @@
 #include "tt_net.h"
 #include "tt_tcp.h"
 
-void
-ipv4_fill(struct rte_ipv4_hdr *ip, uint32_t src, uint32_t dst, uint8_t proto, uint16_t total_len)
-{
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->type_of_service = 0;
-	ip->total_length = rte_cpu_to_be_16(total_len);
-	ip->packet_id = 0;
-	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-	ip->time_to_live = 64;
-	ip->next_proto_id = proto;
-	ip->hdr_checksum = 0;
-	ip->src_addr = src;
-	ip->dst_addr = dst;
-	ip->hdr_checksum = tt_ipv4_cksum(ip);
-}
 
 /*
  * Ones'-complement sum of @p len bytes at @p p as little-endian 16-bit
@@ -77,6 +62,32 @@ sum_fold(uint64_t s)
 	return (uint16_t)s;
 }
 
+void
+ipv4_fill(struct rte_ipv4_hdr *ip, uint32_t src, uint32_t dst, uint8_t proto, uint16_t total_len)
+{
+	uint16_t len = rte_cpu_to_be_16(total_len);
+	/*
+	 * The checksum from the values, not read back from the header just
+	 * written: loads that span several fresh narrow stores cannot be
+	 * forwarded from them and wait for them to reach the cache. The five
+	 * terms are the header's 32-bit words as tt_ipv4_cksum() loads them.
+	 */
+	uint64_t sum = (uint64_t)(RTE_IPV4_VHL_DEF | (uint32_t)len << 16) +
+		       ((uint32_t)RTE_BE16(RTE_IPV4_HDR_DF_FLAG) << 16) + (64u | (uint32_t)proto << 8) +
+		       src + dst;
+
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = len;
+	ip->packet_id = 0;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = proto;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+	ip->hdr_checksum = (uint16_t)~sum_fold(sum);
+}
+
 /*
  * rte_ipv4_cksum() sums 16-bit words one at a time; a header without
  * options is five 32-bit words, summed into 64 bits and folded (same
@@ -95,35 +106,39 @@ tt_ipv4_cksum(const struct rte_ipv4_hdr *ip)
 }
 
 uint16_t
-tt_l4_sum(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l4_off)
+tt_l4_sum_tail(const struct rte_mbuf *m, uint32_t off, uint64_t sum)
 {
-	uint32_t l4_len = rte_be_to_cpu_16(ip->total_length) - rte_ipv4_hdr_len(ip);
-	/* The pseudo-header (RFC 9293 §3.1): addresses, protocol, TCP length. */
-	uint64_t sum = (uint64_t)ip->src_addr + ip->dst_addr +
-		       rte_cpu_to_be_16((uint16_t)(ip->next_proto_id + l4_len));
 	uint32_t done = 0;
 
-	if (likely(m->next == NULL && l4_off < m->data_len))
-		return sum_fold(sum + raw_sum(rte_pktmbuf_mtod_offset(m, const uint8_t *, l4_off),
-					      m->data_len - l4_off));
+	if (likely(m->next == NULL && off <= m->data_len))
+		return sum_fold(sum + raw_sum(rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+					      m->data_len - off));
 	for (; m != NULL; m = m->next) {
 		uint32_t len = m->data_len;
 		uint16_t part;
 
-		if (l4_off >= len) {
-			l4_off -= len;
+		if (off >= len) {
+			off -= len;
 			continue;
 		}
-		part = sum_fold(raw_sum(rte_pktmbuf_mtod_offset(m, const uint8_t *, l4_off),
-					len - l4_off));
+		part = sum_fold(raw_sum(rte_pktmbuf_mtod_offset(m, const uint8_t *, off), len - off));
 		/* A piece starting at an odd stream offset has its bytes in the other lanes. */
 		if (done & 1)
 			part = rte_bswap16(part);
 		sum += part;
-		done += len - l4_off;
-		l4_off = 0;
+		done += len - off;
+		off = 0;
 	}
 	return sum_fold(sum);
+}
+
+uint16_t
+tt_l4_sum(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l4_off)
+{
+	uint32_t l4_len = rte_be_to_cpu_16(ip->total_length) - rte_ipv4_hdr_len(ip);
+
+	return tt_l4_sum_tail(m, l4_off, tt_pseudo_sum(ip->src_addr, ip->dst_addr,
+						       ip->next_proto_id, l4_len));
 }
 
 void

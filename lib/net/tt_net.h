@@ -66,6 +66,21 @@ void arp_flush(struct tt_worker *w);
  */
 uint16_t tt_l4_sum(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l4_off);
 
+/** The IPv4 pseudo-header (RFC 9293 §3.1) as a ones'-complement sum, not folded. */
+static inline uint64_t
+tt_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint32_t l4_len)
+{
+	return (uint64_t)src + dst + rte_cpu_to_be_16((uint16_t)(proto + l4_len));
+}
+
+/**
+ * As tt_l4_sum(), from byte @p off of the chain to its end, plus @p sum (a
+ * sum of 32-bit words of the bytes before @p off, pseudo-header included,
+ * not folded; @p off even): a sender that knows its header's words sums
+ * them as values rather than reading back the stores it just made.
+ */
+uint16_t tt_l4_sum_tail(const struct rte_mbuf *m, uint32_t off, uint64_t sum);
+
 /**
  * The IPv4 header checksum of @p ip as rte_ipv4_cksum() computes it (0 for
  * a header whose checksum field is right), quicker for a header without

@@ -45,14 +45,18 @@ seg_send(struct tt_worker *w, uint8_t port, struct rte_mbuf *m, const struct tt_
 							  sizeof(struct rte_ether_hdr));
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
 	uint32_t payload = rte_pktmbuf_pkt_len(m) - HDRS_LEN - optlen;
+	uint32_t seq_be = rte_cpu_to_be_32(seq);
+	uint32_t ack_be = (flags & TT_TH_ACK) ? rte_cpu_to_be_32(ack) : 0;
+	uint8_t off = (uint8_t)(((sizeof(*th) + optlen) / 4) << 4);
+	uint16_t wnd_be = rte_cpu_to_be_16(wnd);
 
 	th->src_port = key->lport;
 	th->dst_port = key->rport;
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = (flags & TT_TH_ACK) ? rte_cpu_to_be_32(ack) : 0;
-	th->data_off = (uint8_t)(((sizeof(*th) + optlen) / 4) << 4);
+	th->sent_seq = seq_be;
+	th->recv_ack = ack_be;
+	th->data_off = off;
 	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16(wnd);
+	th->rx_win = wnd_be;
 	th->cksum = 0;
 	th->tcp_urp = 0;
 	ipv4_fill(ip, key->laddr, key->raddr, IPPROTO_TCP,
@@ -65,7 +69,13 @@ seg_send(struct tt_worker *w, uint8_t port, struct rte_mbuf *m, const struct tt_
 		ip->hdr_checksum = 0;
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else {
-		th->cksum = (uint16_t)~tt_l4_sum(m, ip, L4_OFF);
+		/* The header's words as values (see ipv4_fill()), then options and payload. */
+		uint64_t sum = tt_pseudo_sum(key->laddr, key->raddr, IPPROTO_TCP,
+					     rte_pktmbuf_pkt_len(m) - L4_OFF) +
+			       (key->lport | (uint32_t)key->rport << 16) + seq_be + ack_be +
+			       (off | (uint32_t)flags << 8 | (uint32_t)wnd_be << 16);
+
+		th->cksum = (uint16_t)~tt_l4_sum_tail(m, L4_OFF + sizeof(*th), sum);
 	}
 	TT_STAT_INC(w, tcp_segs_tx);
 	TT_STAT_ADD(w, tcp_payload_tx, payload);
