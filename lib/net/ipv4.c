@@ -43,11 +43,27 @@ raw_sum(const uint8_t *p, uint32_t len)
 		p += 8;
 		len -= 8;
 	}
-	if (len > 0) {
-		x = 0;
-		memcpy(&x, p, len);	/* little-endian: the bytes land where 16-bit words want them */
-		b += (x & 0xffffffff) + (x >> 32);
+	/*
+	 * The last 0..7 bytes without a variable-length copy: each piece starts
+	 * at an even offset, so it is whole 16-bit words, and a last odd byte is
+	 * the low half of one (little-endian, as a zero-padded load would read it).
+	 */
+	if (len & 4) {
+		uint32_t v;
+
+		memcpy(&v, p, 4);
+		a += v;
+		p += 4;
 	}
+	if (len & 2) {
+		uint16_t v;
+
+		memcpy(&v, p, 2);
+		b += v;
+		p += 2;
+	}
+	if (len & 1)
+		b += *p;
 	return a + b;
 }
 
