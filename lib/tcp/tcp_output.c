@@ -22,6 +22,10 @@
 #define HDRS_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + \
 		  sizeof(struct rte_tcp_hdr))
 #define L4_OFF (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr))
+/* Payloads up to this many bytes are copied behind the headers, longer ones attached. */
+#define TX_COPY_MAX 512u
+_Static_assert(HDRS_LEN + TT_OPT_SPACE + TX_COPY_MAX <= RTE_MBUF_DEFAULT_DATAROOM,
+	       "a copied payload fits the header mbuf");
 
 static struct rte_mbuf *
 seg_alloc(struct tt_worker *w, uint32_t optlen)
@@ -228,6 +232,35 @@ sndq_attach(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *hdr, uint32_
 	return len == 0 ? 0 : -1;
 }
 
+/*
+ * Copy [off, off + len) of the send queue into header mbuf @p hdr, after
+ * its headers, instead of attaching it: for a short payload an indirect
+ * mbuf costs more than the bytes (an allocation from a second pool, an
+ * atomic reference count taken and dropped, one more segment for the
+ * driver to walk). @p hdr has room (TX_COPY_MAX < the data room less the
+ * headers).
+ */
+static int
+sndq_copy(struct rte_mbuf *hdr, const struct rte_mbuf *q, uint32_t off, uint32_t len)
+{
+	uint8_t *dst = (uint8_t *)rte_pktmbuf_append(hdr, (uint16_t)len);
+
+	while (q != NULL && off >= q->data_len) {
+		off -= q->data_len;
+		q = q->next;
+	}
+	while (len > 0 && q != NULL) {
+		uint32_t n = RTE_MIN((uint32_t)q->data_len - off, len);
+
+		memcpy(dst, rte_pktmbuf_mtod_offset(q, const uint8_t *, off), n);
+		dst += n;
+		len -= n;
+		off = 0;
+		q = q->next;
+	}
+	return len == 0 ? 0 : -1;
+}
+
 /* One segment of [seq, seq + len) plus @p flags, with its options (tcp_options.c). */
 static int
 tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint8_t flags)
@@ -244,7 +277,8 @@ tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint
 	m = seg_alloc(w, optlen);
 	if (m == NULL)
 		return -1;
-	if (len > 0 && sndq_attach(w, t, m, seq - t->snd.una, len) != 0) {
+	if (len > 0 && (len <= TX_COPY_MAX ? sndq_copy(m, t->sndq_head, seq - t->snd.una, len) :
+				 sndq_attach(w, t, m, seq - t->snd.una, len)) != 0) {
 		rte_pktmbuf_free(m);
 		return -1;
 	}
