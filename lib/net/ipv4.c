@@ -12,7 +12,6 @@
 #include "tt_net.h"
 #include "tt_tcp.h"
 
-
 /*
  * Ones'-complement sum of @p len bytes at @p p as little-endian 16-bit
  * words (the last odd byte the low half of one), not folded. 2^16 = 1

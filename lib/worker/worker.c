@@ -322,8 +322,8 @@ share_arp_reply(struct tt_worker *w, unsigned int port, const struct rte_mbuf *m
  * ends FIN-WAIT-2 links a record into it: a table of a second of closes
  * is far bigger than the caches); then prefetch the first TCB and
  * TIME_WAIT record of those buckets, then look each flow up and run the
- * segments in arrival order. The lookups come last, one by one, so a segment sees the flows
- * the ones before it created or freed.
+ * segments in arrival order. The lookups come last, one by one, so a
+ * segment sees the flows the ones before it created or freed.
  */
 static void
 worker_input(struct tt_worker *w, unsigned int port, struct rte_mbuf **pkts, uint16_t n,
