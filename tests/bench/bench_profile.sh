@@ -304,7 +304,8 @@ elif command -v perf >/dev/null && perf record -e cpu-clock -o "$WORK/probe.data
 	finish
 	PCONNS=$(cat "$WORK/conns")
 	perf report -i "$WORK/perf.data" --no-children --percent-limit 1.5 --stdio 2>/dev/null |
-		awk '/^ +[0-9.]+%/ { printf "| `%s` | %s |\n", $NF, $1 }' >"$WORK/perf.rows" || true
+		awk '/^ +[0-9.]+%/ { f = $NF; gsub(/\.(lto_priv|isra|constprop|part|cold)(\.[0-9]+)?/, "", f)
+			printf "| `%s` | %s |\n", f, $1 }' >"$WORK/perf.rows" || true
 	PERF_MD=$(printf '%s\n\n%s\n%s\n%s\n' \
 		"perf (cpu-clock samples of $WHO worker thread at full speed, $PCONNS ${UNIT}s in $DUR s, $((PCONNS / DUR)) per second):" \
 		"| function | share of the worker's time |" "|---|---|" "$(cat "$WORK/perf.rows")")
