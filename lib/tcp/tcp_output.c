@@ -197,18 +197,25 @@ tcp_send_probe(struct tt_worker *w, struct tt_tcb *t, uint32_t seq)
 	tcp_respond_opts(w, t->port, &t->key, seq, t->rcv.nxt, TT_TH_ACK, wnd, opts, optlen);
 }
 
+/* The send-queue mbuf holding byte @p off of the queue; @p off becomes the offset in it. */
+static inline struct rte_mbuf *
+sndq_at(struct rte_mbuf *q, uint32_t *off)
+{
+	while (q != NULL && *off >= q->data_len) {
+		*off -= q->data_len;
+		q = q->next;
+	}
+	return q;
+}
+
 /* Chain indirect mbufs covering [off, off + len) of the send queue behind @p hdr. */
 static int
 sndq_attach(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *hdr, uint32_t off,
 	    uint32_t len)
 {
-	struct rte_mbuf *q = t->sndq_head;
+	struct rte_mbuf *q = sndq_at(t->sndq_head, &off);
 	struct rte_mbuf *tail = hdr;
 
-	while (q != NULL && off >= q->data_len) {
-		off -= q->data_len;
-		q = q->next;
-	}
 	while (len > 0 && q != NULL) {
 		uint32_t n = RTE_MIN((uint32_t)q->data_len - off, len);
 		struct rte_mbuf *mi = rte_pktmbuf_alloc(w->clone_pool);
@@ -241,14 +248,11 @@ sndq_attach(struct tt_worker *w, struct tt_tcb *t, struct rte_mbuf *hdr, uint32_
  * headers).
  */
 static int
-sndq_copy(struct rte_mbuf *hdr, const struct rte_mbuf *q, uint32_t off, uint32_t len)
+sndq_copy(struct rte_mbuf *hdr, struct rte_mbuf *q, uint32_t off, uint32_t len)
 {
 	uint8_t *dst = (uint8_t *)rte_pktmbuf_append(hdr, (uint16_t)len);
 
-	while (q != NULL && off >= q->data_len) {
-		off -= q->data_len;
-		q = q->next;
-	}
+	q = sndq_at(q, &off);
 	while (len > 0 && q != NULL) {
 		uint32_t n = RTE_MIN((uint32_t)q->data_len - off, len);
 
