@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include <rte_hash_crc.h>
-#include <rte_prefetch.h>
 
 #include "tt_tcp.h"
 
@@ -357,8 +356,6 @@ tw_restart(struct tt_worker *w, struct tt_tw *tw)
 	return n;
 }
 
-#define TW_AHEAD 8	/**< tw_expire() prefetches the bucket of the record this far on */
-
 /*
  * RFC 9293: 2MSL passed; delete up to @p budget records. @return records
  * deleted. Every record behind the tail expires no earlier than the tail
@@ -378,19 +375,6 @@ tw_expire(struct tt_worker *w, unsigned int budget)
 		return 0;
 	while (w->tw_used > 0 && n < budget) {
 		struct tt_tw *tw = &w->tws[w->tw_tail];
-
-		/*
-		 * The records are read in array order (the hardware prefetcher
-		 * follows), but each unlink writes a bucket anywhere in a table
-		 * far bigger than the caches: fetch the one TW_AHEAD records on.
-		 */
-		if (w->tw_used > TW_AHEAD) {
-			uint32_t a = w->tw_tail + TW_AHEAD;
-
-			if (a >= w->n_tws)
-				a -= w->n_tws;
-			rte_prefetch0(tw_bucket(w, &w->tws[a].key));
-		}
 
 		if (tw->flags & TT_TWF_LIVE) {
 			if ((int32_t)(tw->expire_ms - (uint32_t)w->now_ms) > 0) {
