@@ -35,10 +35,10 @@
 # keep-alive requests/s, one request in flight).
 # SECONDS (default 10, at most 20) bounds every figure; the whole script
 # takes about (7 + passes x (sweep runs + 1)) x (SECONDS + 4) s, --quick
-# passes x (sweep runs + 1) x. tcpterm is the memif server (socket in a temp dir), started
-# afresh for every figure and stopped before the generator leaves
-# (--wait-peer: DPDK 22.11's memif unmaps the rings of a peer that goes
-# while the other side still polls them), its main lcore on CPU 0 and its
+# passes x (sweep runs + 1) x. tcpterm is the memif server (socket in a
+# temp dir), started afresh for every figure and stopped before the
+# generator leaves (--wait-peer: DPDK 22.11's memif unmaps the rings of a
+# peer that goes while the other side still polls them), its main lcore on CPU 0 and its
 # worker on CPU 1; the generator's worker is on CPU 0 and its main lcore,
 # which sleeps, on CPU 1. Addresses: tcpterm 198.18.0.2, the generator
 # 198.18.0.101..116 (16 source addresses, one after the other for a sweep
@@ -247,10 +247,11 @@ echo "tcpterm worker on CPU 1, tcpterm-gen worker on CPU 0, $DUR s per figure, $
 # The sweep and the keep-alive run, PASSES times over: every run is a row;
 # the highest rate is the maximum, and the runs at its setting show the
 # spread between passes (what the machine's neighbours did meanwhile).
-CPS=0
+# -1: the first run sets them, even at a rate of 0.
+CPS=-1
 CPS_CONC=""
 CPS_RUN=""
-RPS=0
+RPS=-1
 RPS_RUN=""
 RPS_ALL=()
 label() { [ "$PASSES" = 1 ] && echo "$1" || echo "$1, pass $2"; }
