@@ -9,80 +9,56 @@
 
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_common.h>
 
+#include "tt_siphash.h"
 #include "tt_tcp.h"
 
-#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND(v0, v1, v2, v3) do {					\
-		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);	\
-		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;			\
-		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;			\
-		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
-	} while (0)
-
-/* SipHash-2-4 (Aumasson & Bernstein), little-endian message words. */
+/* SipHash-2-4 on @p len bytes at @p data, little-endian message words. */
 uint64_t
 tt_siphash24(const uint64_t key[2], const void *data, size_t len)
 {
 	const uint8_t *p = data;
-	uint64_t v0 = 0x736f6d6570736575ULL ^ key[0];
-	uint64_t v1 = 0x646f72616e646f6dULL ^ key[1];
-	uint64_t v2 = 0x6c7967656e657261ULL ^ key[0];
-	uint64_t v3 = 0x7465646279746573ULL ^ key[1];
-	uint64_t b = (uint64_t)len << 56;
-	uint64_t m;
+	uint64_t v[4], m, b = 0;
 	size_t i;
 
+	tt_siphash_init(v, key);
 	for (i = 0; i + 8 <= len; i += 8) {
 		memcpy(&m, p + i, 8);
-		v3 ^= m;
-		SIPROUND(v0, v1, v2, v3);
-		SIPROUND(v0, v1, v2, v3);
-		v0 ^= m;
+		tt_siphash_word(v, rte_le_to_cpu_64(m));
 	}
 	/* The last 0..7 bytes, as the reference implementation reads them. */
-	switch (len - i) {
-	case 7:
-		b |= (uint64_t)p[i + 6] << 48;
-		/* fall through */
-	case 6:
-		b |= (uint64_t)p[i + 5] << 40;
-		/* fall through */
-	case 5:
-		b |= (uint64_t)p[i + 4] << 32;
-		/* fall through */
-	case 4:
-		b |= (uint64_t)p[i + 3] << 24;
-		/* fall through */
-	case 3:
-		b |= (uint64_t)p[i + 2] << 16;
-		/* fall through */
-	case 2:
-		b |= (uint64_t)p[i + 1] << 8;
-		/* fall through */
-	case 1:
-		b |= (uint64_t)p[i];
-		break;
-	default:
-		break;
+	while (i < len) {
+		b |= (uint64_t)p[i] << (8 * (i & 7));
+		i++;
 	}
-	v3 ^= b;
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
+	return tt_siphash_final(v, b | (uint64_t)len << 56);
+}
+
+/*
+ * tt_siphash24() of the 12 bytes of @p key, from its words: the addresses
+ * as one, then the ports with the length.
+ */
+_Static_assert(sizeof(struct tt_flow_key) == 12, "a 4-tuple is 12 bytes, unpadded");
+
+static inline uint64_t
+siphash_flow(const uint64_t secret[2], const struct tt_flow_key *key)
+{
+	uint64_t v[4], addrs;
+	uint32_t ports;
+
+	memcpy(&addrs, key, 8);
+	memcpy(&ports, (const uint8_t *)key + 8, 4);
+	tt_siphash_init(v, secret);
+	tt_siphash_word(v, rte_le_to_cpu_64(addrs));
+	return tt_siphash_final(v, rte_le_to_cpu_32(ports) | (uint64_t)sizeof(*key) << 56);
 }
 
 uint32_t
 tcp_isn(const struct tt_worker *w, const struct tt_flow_key *key)
 {
-	return (uint32_t)(w->now_us / 4) + (uint32_t)tt_siphash24(w->isn_secret, key, sizeof(*key));
+	return (uint32_t)(w->now_us / 4) + (uint32_t)siphash_flow(w->isn_secret, key);
 }
 
 /*
@@ -92,8 +68,19 @@ tcp_isn(const struct tt_worker *w, const struct tt_flow_key *key)
 uint32_t
 tcp_isn_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key, uint32_t *ts_offset)
 {
-	uint64_t h = tt_siphash24(w->isn_secret, key, sizeof(*key));
+	uint64_t h = siphash_flow(w->isn_secret, key);
 
 	*ts_offset = (uint32_t)(h >> 32);
 	return (uint32_t)(w->now_us / 4) + (uint32_t)h;
+}
+
+/*
+ * RFC 7323 §5.4: a keyed per-connection offset hides our clock. A function
+ * of the 4-tuple, so a cookie SYN-ACK sends the TSval its TCB will continue;
+ * the high half of the hash whose low half tcp_isn() adds.
+ */
+uint32_t
+tcp_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key)
+{
+	return (uint32_t)(siphash_flow(w->isn_secret, key) >> 32);
 }

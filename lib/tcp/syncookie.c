@@ -70,6 +70,7 @@
 #include <rte_common.h>
 #include <rte_random.h>
 
+#include "tt_siphash.h"
 #include "tt_syncookie.h"
 #include "tt_tcp.h"
 
@@ -116,17 +117,24 @@ tt_syncookie_rotate(struct tt_syncookie *sc, uint64_t now_ms)
 	sc->gen = g;
 }
 
+/*
+ * The MAC: tt_siphash24() of the 23 bytes 4-tuple, peer ISN and the low 7
+ * bytes of count << 9 | ts_bits << 3 | mssi, from their words.
+ */
 static uint32_t
 cookie_mac(const uint64_t secret[2], const struct tt_flow_key *key, uint32_t peer_isn,
 	   uint64_t count, uint32_t mssi, uint32_t ts_bits)
 {
-	uint8_t msg[sizeof(*key) + 4 + 8];
-	uint64_t last = rte_cpu_to_le_64(count << 9 | ts_bits << 3 | mssi);
+	uint64_t v[4], addrs, last = count << 9 | ts_bits << 3 | mssi;
+	uint32_t ports;
 
-	memcpy(msg, key, sizeof(*key));
-	memcpy(msg + sizeof(*key), &peer_isn, 4);
-	memcpy(msg + sizeof(*key) + 4, &last, 8);
-	return (uint32_t)tt_siphash24(secret, msg, sizeof(msg) - 1) & MAC_MASK;
+	memcpy(&addrs, key, 8);
+	memcpy(&ports, (const uint8_t *)key + 8, 4);
+	tt_siphash_init(v, secret);
+	tt_siphash_word(v, rte_le_to_cpu_64(addrs));
+	tt_siphash_word(v, rte_le_to_cpu_32(ports) | (uint64_t)peer_isn << 32);
+	return (uint32_t)tt_siphash_final(v, (last & 0x00ffffffffffffffULL) | 23ULL << 56) &
+	       MAC_MASK;
 }
 
 uint32_t

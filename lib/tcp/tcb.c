@@ -461,16 +461,6 @@ tcb_init_send_iss(struct tt_worker *w, struct tt_tcb *t, uint32_t iss)
 	tcb_init_send_common(w, t, iss, tcp_ts_offset(w, &t->key));
 }
 
-/*
- * RFC 7323 §5.4: a keyed per-connection offset hides our clock. A function
- * of the 4-tuple, so a cookie SYN-ACK sends the TSval its TCB will continue.
- */
-uint32_t
-tcp_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key)
-{
-	return (uint32_t)(tt_siphash24(w->isn_secret, key, sizeof(*key)) >> 32);
-}
-
 /* Window we can offer: buffer less what the service holds and what waits out of order. */
 uint32_t
 tcb_rcv_window(const struct tt_tcb *t)
