@@ -208,8 +208,8 @@ tcp_syncookie_send(struct tt_worker *w, struct tt_seg *s, uint16_t mss)
 		.sack_ok = ts && cfg->sack && (s->opts & TT_SOPT_SACKOK),
 		.ts_ok = ts,
 	};
-	uint8_t opts[TT_OPT_SPACE];
-	uint32_t ts_bits, tsval = 0, optlen;
+	struct tt_opts opts;
+	uint32_t ts_bits, tsval = 0;
 	uint32_t iss = tt_syncookie_encode(&w->syncookie, w->now_ms, &s->key, s->seq, &o, &ts_bits);
 
 	if (ts) {
@@ -219,14 +219,14 @@ tcp_syncookie_send(struct tt_worker *w, struct tt_seg *s, uint16_t mss)
 		if (seq_gt(tsval, clock))
 			tsval -= TT_SYNCOOKIE_TS_MASK + 1;
 	}
-	optlen = tcp_opts_build_syn(w, s->port, o.wscale != TT_SYNCOOKIE_WSCALE_NONE, ts,
-				    o.sack_ok, tsval, s->ts_val, opts);
+	tcp_opts_build_syn(w, s->port, o.wscale != TT_SYNCOOKIE_WSCALE_NONE, ts, o.sack_ok,
+			   tsval, s->ts_val, &opts);
 	TT_STAT_INC(w, syncookies_sent);
 	w->syncookie.valid_until_ms = w->now_ms +
 		(uint64_t)(TT_SYNCOOKIE_MAX_AGE + 1) * TT_SYNCOOKIE_PERIOD_MS;
 	/* The SYN's own mbuf carries the SYN-ACK: no state, and no allocation either. */
 	tcp_reply_opts(w, s, iss, s->seq + 1, TT_TH_SYN | TT_TH_ACK, tcp_syncookie_window(w),
-		       opts, optlen);
+		       &opts);
 }
 
 int

@@ -264,18 +264,17 @@ tcp_input_listen(struct tt_worker *w, struct tt_seg *s)
 static void
 tcp_time_wait_ack(struct tt_worker *w, struct tt_tw *tw, const struct tt_seg *s)
 {
-	uint8_t opts[TT_OPT_SPACE];
-	uint32_t optlen = 0;
+	struct tt_opts opts;
 
 	if (tw->flags & TT_TWF_TS) {
 		if ((s->opts & TT_SOPT_TS) && !(s->flags & TT_TH_SYN) &&
 		    seq_geq(s->ts_val, tw->ts_recent) && seq_leq(s->seq, tw->rcv_nxt))
 			tw->ts_recent = s->ts_val;
-		optlen = tcp_opts_build_ts(opts, (uint32_t)w->now_ms + tcp_ts_offset(w, &tw->key),
-					   tw->ts_recent);
+		tcp_opts_build_ts(&opts, (uint32_t)w->now_ms + tcp_ts_offset(w, &tw->key),
+				  tw->ts_recent);
 	}
 	tcp_respond_opts(w, tw->port, &tw->key, tw->snd_nxt, tw->rcv_nxt, TT_TH_ACK, tw->rcv_wnd,
-			 opts, optlen);
+			 (tw->flags & TT_TWF_TS) ? &opts : NULL);
 }
 
 /*

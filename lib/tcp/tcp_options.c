@@ -201,79 +201,82 @@ tcp_opts_cookie(struct tt_worker *w, struct tt_tcb *t, const struct tt_syncookie
 		   ts && cfg->sack && o->sack_ok);
 }
 
-static uint32_t
-put_ts(uint8_t *p, uint32_t val, uint32_t ecr)
+/* Append the word of the bytes @p b0 .. @p b3, in that order on the wire. */
+static inline void
+opt_word(struct tt_opts *o, uint8_t b0, uint8_t b1, uint8_t b2, uint8_t b3)
 {
-	uint32_t v = rte_cpu_to_be_32(val);
-	uint32_t e = rte_cpu_to_be_32(ecr);
+	const uint8_t b[4] = { b0, b1, b2, b3 };
+	uint32_t v;
 
-	p[0] = OPT_TS;
-	p[1] = 10;
-	memcpy(p + 2, &v, 4);
-	memcpy(p + 6, &e, 4);
-	return 10;
+	memcpy(&v, b, 4);
+	o->w[o->len / 4] = v;
+	o->sum += v;
+	o->len += 4;
 }
 
-/* NOP, NOP, TS into @p p: the timestamps of any segment but a SYN. @return 12. */
-uint32_t
-tcp_opts_build_ts(uint8_t *p, uint32_t ts_val, uint32_t ts_ecr)
+/* Append the 32-bit value @p val (host order) as a word. */
+static inline void
+opt_be32(struct tt_opts *o, uint32_t val)
 {
-	p[0] = OPT_NOP;
-	p[1] = OPT_NOP;
-	return 2 + put_ts(p + 2, ts_val, ts_ecr);
+	uint32_t v = rte_cpu_to_be_32(val);
+
+	o->w[o->len / 4] = v;
+	o->sum += v;
+	o->len += 4;
+}
+
+/* NOP, NOP, TS into @p o: the timestamps of any segment but a SYN, 12 bytes. */
+void
+tcp_opts_build_ts(struct tt_opts *o, uint32_t ts_val, uint32_t ts_ecr)
+{
+	o->len = 0;
+	o->sum = 0;
+	opt_word(o, OPT_NOP, OPT_NOP, OPT_TS, 10);
+	opt_be32(o, ts_val);
+	opt_be32(o, ts_ecr);
 }
 
 /*
- * The options of a SYN or SYN-ACK sent on @p port into @p p: our MSS, then
- * what @p ws, @p ts and @p sack ask for (TS carrying @p ts_val, @p ts_ecr).
- * Used for a TCB's SYN and for a cookie's SYN-ACK, which has none.
- * @return their length, a multiple of 4, at most 20.
+ * The options of a SYN or SYN-ACK sent on @p port into @p o: our
+ * MSS, then what @p ws, @p ts and @p sack ask for (TS carrying @p ts_val,
+ * @p ts_ecr). Used for a TCB's SYN and for a cookie's SYN-ACK, which has
+ * none. At most 20 bytes.
  */
-uint32_t
+void
 tcp_opts_build_syn(struct tt_worker *w, uint8_t port, bool ws, bool ts, bool sack,
-		   uint32_t ts_val, uint32_t ts_ecr, uint8_t *p)
+		   uint32_t ts_val, uint32_t ts_ecr, struct tt_opts *o)
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 	uint16_t mss = RTE_MIN(cfg->mss, (uint16_t)(w->ports[port].mtu - 40));
-	uint32_t n = 0;
 
-	p[n++] = OPT_MSS;
-	p[n++] = 4;
-	p[n++] = (uint8_t)(mss >> 8);
-	p[n++] = (uint8_t)mss;
-	if (sack && ts) {
-		p[n++] = OPT_SACKOK;
-		p[n++] = 2;
-	} else if (ts || sack) {
-		p[n++] = OPT_NOP;
-		p[n++] = OPT_NOP;
-		if (sack) {
-			p[n++] = OPT_SACKOK;
-			p[n++] = 2;
-		}
+	o->len = 0;
+	o->sum = 0;
+	opt_word(o, OPT_MSS, 4, (uint8_t)(mss >> 8), (uint8_t)mss);
+	if (ts) {
+		if (sack)
+			opt_word(o, OPT_SACKOK, 2, OPT_TS, 10);
+		else
+			opt_word(o, OPT_NOP, OPT_NOP, OPT_TS, 10);
+		opt_be32(o, ts_val);
+		opt_be32(o, ts_ecr);
+	} else if (sack) {
+		opt_word(o, OPT_NOP, OPT_NOP, OPT_SACKOK, 2);
 	}
-	if (ts)
-		n += put_ts(p + n, ts_val, ts_ecr);
-	if (ws) {
-		p[n++] = OPT_NOP;
-		p[n++] = OPT_WS;
-		p[n++] = 3;
-		p[n++] = tcp_rcv_wscale(cfg);
-	}
-	return n;
+	if (ws)
+		opt_word(o, OPT_NOP, OPT_WS, 3, tcp_rcv_wscale(cfg));
 }
 
 /*
- * The options of a segment with @p flags and @p len payload bytes into @p p
- * (TT_OPT_SPACE bytes); returns their length, a multiple of 4. SACK blocks
- * go only where they fit beside the payload within the MSS.
+ * The options of a segment with @p flags and @p len payload bytes into @p o.
+ * SACK blocks go only where they fit beside the payload within the MSS.
  */
-uint32_t
-tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t len, uint8_t *p)
+void
+tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t len,
+	       struct tt_opts *o)
 {
 	const struct tt_tcp_cfg *cfg = &w->cfg->tcp;
 	struct tt_sack_blk b[4];
-	uint32_t n = 0, nb, max, k;
+	uint32_t nb, max, k;
 
 	if (flags & TT_TH_SYN) {
 		/* Our SYN of an active open offers what is configured; a SYN-ACK answers. */
@@ -282,29 +285,27 @@ tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t le
 		bool ts = offer ? cfg->timestamps : (t->flags & TT_TF_TS) != 0;
 		bool sack = offer ? cfg->sack : (t->flags & TT_TF_SACK) != 0;
 
-		return tcp_opts_build_syn(w, t->port, ws, ts, sack, tcp_ts_now(w, t),
-					  (t->flags & TT_TF_TS) ? t->ts_recent : 0, p);
+		tcp_opts_build_syn(w, t->port, ws, ts, sack, tcp_ts_now(w, t),
+				   (t->flags & TT_TF_TS) ? t->ts_recent : 0, o);
+		return;
 	}
-	if (t->flags & TT_TF_TS)
-		n += tcp_opts_build_ts(p, tcp_ts_now(w, t), t->ts_recent);
+	if (t->flags & TT_TF_TS) {
+		tcp_opts_build_ts(o, tcp_ts_now(w, t), t->ts_recent);
+	} else {
+		o->len = 0;
+		o->sum = 0;
+	}
 	if (!(t->flags & TT_TF_SACK) || !(flags & TT_TH_ACK))
-		return n;
+		return;
 	max = (t->flags & TT_TF_TS) ? 3 : 4;
 	if (len > 0)
 		max = RTE_MIN(max, len + 4 >= (uint32_t)t->mss ? 0 : ((uint32_t)t->mss - len - 4) / 8);
 	nb = max > 0 ? sack_rcv_blocks(t, b, max) : 0;
 	if (nb == 0)
-		return n;
-	p[n++] = OPT_NOP;
-	p[n++] = OPT_NOP;
-	p[n++] = OPT_SACK;
-	p[n++] = (uint8_t)(2 + 8 * nb);
+		return;
+	opt_word(o, OPT_NOP, OPT_NOP, OPT_SACK, (uint8_t)(2 + 8 * nb));
 	for (k = 0; k < nb; k++) {
-		uint32_t l = rte_cpu_to_be_32(b[k].l), r = rte_cpu_to_be_32(b[k].r);
-
-		memcpy(p + n, &l, 4);
-		memcpy(p + n + 4, &r, 4);
-		n += 8;
+		opt_be32(o, b[k].l);
+		opt_be32(o, b[k].r);
 	}
-	return n;
 }

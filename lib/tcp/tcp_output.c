@@ -3,10 +3,11 @@
  */
 
 /*
- * Building and sending segments. Payload is never copied: each segment is
- * a fresh header mbuf followed by indirect mbufs attached to the ranges of
- * the send queue it carries (DESIGN §5), so a retransmission is the same
- * operation as a first transmission.
+ * Building and sending segments. Each segment is a fresh header mbuf
+ * followed by indirect mbufs attached to the ranges of the send queue it
+ * carries (DESIGN §5), so a retransmission is the same operation as a
+ * first transmission; only a payload of up to TX_COPY_MAX bytes is copied
+ * behind the headers instead (sndq_copy()).
  */
 
 #include <string.h>
@@ -40,14 +41,19 @@ seg_alloc(struct tt_worker *w, uint32_t optlen)
 	return m;
 }
 
-/* Fill the TCP and IP headers of @p m (payload already chained), checksum it and send it. */
+/*
+ * Fill the TCP header, the options @p o (room for them made by seg_alloc())
+ * and the IP header of @p m (payload already behind them), checksum it and
+ * send it.
+ */
 static void
 seg_send(struct tt_worker *w, uint8_t port, struct rte_mbuf *m, const struct tt_flow_key *key,
-	 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint32_t optlen)
+	 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, const struct tt_opts *o)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
 							  sizeof(struct rte_ether_hdr));
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	uint32_t optlen = o != NULL ? o->len : 0;
 	uint32_t payload = rte_pktmbuf_pkt_len(m) - HDRS_LEN - optlen;
 	uint32_t seq_be = rte_cpu_to_be_32(seq);
 	uint32_t ack_be = (flags & TT_TH_ACK) ? rte_cpu_to_be_32(ack) : 0;
@@ -63,6 +69,8 @@ seg_send(struct tt_worker *w, uint8_t port, struct rte_mbuf *m, const struct tt_
 	th->rx_win = wnd_be;
 	th->cksum = 0;
 	th->tcp_urp = 0;
+	if (optlen != 0)
+		memcpy(th + 1, o->w, optlen);
 	ipv4_fill(ip, key->laddr, key->raddr, IPPROTO_TCP,
 		  (uint16_t)(rte_pktmbuf_pkt_len(m) - sizeof(struct rte_ether_hdr)));
 	if (w->ports[port].tx_cksum) {
@@ -73,13 +81,14 @@ seg_send(struct tt_worker *w, uint8_t port, struct rte_mbuf *m, const struct tt_
 		ip->hdr_checksum = 0;
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else {
-		/* The header's words as values (see ipv4_fill()), then options and payload. */
+		/* The header's and the options' words as values (see ipv4_fill()), then the payload. */
 		uint64_t sum = tt_pseudo_sum(key->laddr, key->raddr, IPPROTO_TCP,
 					     rte_pktmbuf_pkt_len(m) - L4_OFF) +
 			       (key->lport | (uint32_t)key->rport << 16) + seq_be + ack_be +
-			       (off | (uint32_t)flags << 8 | (uint32_t)wnd_be << 16);
+			       (off | (uint32_t)flags << 8 | (uint32_t)wnd_be << 16) +
+			       (o != NULL ? o->sum : 0);
 
-		th->cksum = (uint16_t)~tt_l4_sum_tail(m, L4_OFF + sizeof(*th), sum);
+		th->cksum = (uint16_t)~tt_l4_sum_tail(m, HDRS_LEN + optlen, sum);
 	}
 	TT_STAT_INC(w, tcp_segs_tx);
 	TT_STAT_ADD(w, tcp_payload_tx, payload);
@@ -92,7 +101,7 @@ void
 tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 	    uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd)
 {
-	tcp_respond_opts(w, port, key, seq, ack, flags, wnd, NULL, 0);
+	tcp_respond_opts(w, port, key, seq, ack, flags, wnd, NULL);
 }
 
 /*
@@ -101,16 +110,13 @@ tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
  */
 void
 tcp_respond_opts(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
-		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
-		 const uint8_t *opts, uint32_t optlen)
+		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, const struct tt_opts *o)
 {
-	struct rte_mbuf *m = seg_alloc(w, optlen);
+	struct rte_mbuf *m = seg_alloc(w, o != NULL ? o->len : 0);
 
 	if (m == NULL)
 		return;
-	if (optlen != 0)
-		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, HDRS_LEN), opts, optlen);
-	seg_send(w, port, m, key, seq, ack, flags, wnd, optlen);
+	seg_send(w, port, m, key, seq, ack, flags, wnd, o);
 }
 
 /*
@@ -123,7 +129,7 @@ tcp_respond_opts(struct tt_worker *w, uint8_t port, const struct tt_flow_key *ke
  */
 void
 tcp_reply_opts(struct tt_worker *w, struct tt_seg *s, uint32_t seq, uint32_t ack,
-	       uint8_t flags, uint16_t wnd, const uint8_t *opts, uint32_t optlen)
+	       uint8_t flags, uint16_t wnd, const struct tt_opts *o)
 {
 	struct rte_mbuf *m = s->m;
 
@@ -132,14 +138,12 @@ tcp_reply_opts(struct tt_worker *w, struct tt_seg *s, uint32_t seq, uint32_t ack
 		     m->next != NULL ||
 		     m->buf_len < RTE_PKTMBUF_HEADROOM + HDRS_LEN + TT_OPT_SPACE)) {
 		rte_pktmbuf_free(m);
-		tcp_respond_opts(w, s->port, &s->key, seq, ack, flags, wnd, opts, optlen);
+		tcp_respond_opts(w, s->port, &s->key, seq, ack, flags, wnd, o);
 		return;
 	}
 	rte_pktmbuf_reset(m);
-	rte_pktmbuf_append(m, HDRS_LEN + optlen);
-	if (optlen != 0)
-		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, HDRS_LEN), opts, optlen);
-	seg_send(w, s->port, m, &s->key, seq, ack, flags, wnd, optlen);
+	rte_pktmbuf_append(m, HDRS_LEN + (o != NULL ? o->len : 0));
+	seg_send(w, s->port, m, &s->key, seq, ack, flags, wnd, o);
 }
 
 /* RFC 9293 §3.10.7.1: the reset for a segment that belongs to no connection. */
@@ -190,11 +194,12 @@ rcv_wnd_advertise(struct tt_worker *w, struct tt_tcb *t, bool syn)
 void
 tcp_send_probe(struct tt_worker *w, struct tt_tcb *t, uint32_t seq)
 {
-	uint8_t opts[TT_OPT_SPACE];
-	uint32_t optlen = tcp_opts_build(w, t, TT_TH_ACK, 0, opts);
-	uint16_t wnd = rcv_wnd_advertise(w, t, false);
+	struct tt_opts o;
+	uint16_t wnd;
 
-	tcp_respond_opts(w, t->port, &t->key, seq, t->rcv.nxt, TT_TH_ACK, wnd, opts, optlen);
+	tcp_opts_build(w, t, TT_TH_ACK, 0, &o);
+	wnd = rcv_wnd_advertise(w, t, false);
+	tcp_respond_opts(w, t->port, &t->key, seq, t->rcv.nxt, TT_TH_ACK, wnd, &o);
 }
 
 /* The send-queue mbuf holding byte @p off of the queue; @p off becomes the offset in it. */
@@ -269,16 +274,15 @@ sndq_copy(struct rte_mbuf *hdr, struct rte_mbuf *q, uint32_t off, uint32_t len)
 static int
 tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint8_t flags)
 {
-	uint8_t opts[TT_OPT_SPACE];
-	uint32_t optlen;
+	struct tt_opts o;
 	struct rte_mbuf *m;
 	uint16_t wnd;
 
 	/* Every segment but our first SYN of an active open carries an ACK. */
 	if (t->state != TT_SYN_SENT)
 		flags |= TT_TH_ACK;
-	optlen = tcp_opts_build(w, t, flags, len, opts);
-	m = seg_alloc(w, optlen);
+	tcp_opts_build(w, t, flags, len, &o);
+	m = seg_alloc(w, o.len);
 	if (m == NULL)
 		return -1;
 	if (len > 0 && (len <= TX_COPY_MAX ? sndq_copy(m, t->sndq_head, seq - t->snd.una, len) :
@@ -286,8 +290,6 @@ tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint
 		rte_pktmbuf_free(m);
 		return -1;
 	}
-	if (optlen != 0)
-		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, HDRS_LEN), opts, optlen);
 	if (seq_lt(seq, t->snd.max)) {
 		TT_STAT_INC(w, retransmits);
 		t->flags &= ~TT_TF_RTT_TIMING;	/* Karn's rule */
@@ -298,7 +300,7 @@ tcp_xmit(struct tt_worker *w, struct tt_tcb *t, uint32_t seq, uint32_t len, uint
 		t->rtt_start_us = (uint32_t)w->now_us;
 	}
 	wnd = rcv_wnd_advertise(w, t, (flags & TT_TH_SYN) != 0);
-	seg_send(w, t->port, m, &t->key, seq, t->rcv.nxt, flags, wnd, optlen);
+	seg_send(w, t->port, m, &t->key, seq, t->rcv.nxt, flags, wnd, &o);
 	if (flags & TT_TH_ACK)
 		t->last_ack_sent = t->rcv.nxt;
 	t->flags &= ~(TT_TF_ACKNOW | TT_TF_DELACK | TT_TF_DSACK);

@@ -49,6 +49,17 @@ static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a
 #define TT_SACK_SLOTS 8		/**< scoreboard ranges kept per connection */
 #define TT_SACK_HIST 4		/**< RFC 2018 §4: recently reported receive ranges remembered */
 #define TT_OPT_SPACE 40		/**< RFC 9293: at most 40 bytes of options */
+
+/**
+ * The options of a segment we send, as tcp_options.c builds them: whole
+ * 32-bit words in wire byte order, and their sum, so that the segment's
+ * checksum adds one value instead of reading the bytes back.
+ */
+struct tt_opts {
+	uint32_t len;			/**< bytes: a multiple of 4, at most TT_OPT_SPACE */
+	uint64_t sum;			/**< the words as tt_l4_sum() would add them */
+	uint32_t w[TT_OPT_SPACE / 4];	/**< the words */
+};
 #define TT_RTO_AFTER_SYN_TIMEOUT_MS 3000 /**< RFC 6298 §5.7 */
 
 /* Options seen in a segment (struct tt_seg opts). */
@@ -520,16 +531,16 @@ void tcp_send_probe(struct tt_worker *w, struct tt_tcb *t, uint32_t seq);
 void tcp_respond(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
 void tcp_reply_rst(struct tt_worker *w, const struct tt_seg *s);
-/** As tcp_respond() with the @p optlen option bytes at @p opts (a multiple of 4). */
+/** As tcp_respond() with the options @p o (none if NULL). */
 void tcp_respond_opts(struct tt_worker *w, uint8_t port, const struct tt_flow_key *key,
 		      uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
-		      const uint8_t *opts, uint32_t optlen);
+		      const struct tt_opts *o);
 /**
  * As tcp_respond_opts(), answering the segment @p s in its own mbuf, which
  * is taken from it (s->m becomes NULL), when that mbuf can be rewritten.
  */
 void tcp_reply_opts(struct tt_worker *w, struct tt_seg *s, uint32_t seq, uint32_t ack,
-		    uint8_t flags, uint16_t wnd, const uint8_t *opts, uint32_t optlen);
+		    uint8_t flags, uint16_t wnd, const struct tt_opts *o);
 void sndq_drop(struct tt_tcb *t, uint32_t bytes);
 void sndq_free(struct tt_tcb *t);
 
@@ -559,11 +570,11 @@ uint8_t tcp_rcv_wscale(const struct tt_tcp_cfg *cfg);
 void tcp_opts_negotiate(struct tt_worker *w, struct tt_tcb *t, const struct tt_seg *s);
 void tcp_opts_cookie(struct tt_worker *w, struct tt_tcb *t, const struct tt_syncookie_opts *o,
 		     const struct tt_seg *s);
-uint32_t tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t len,
-			uint8_t *p);
-uint32_t tcp_opts_build_ts(uint8_t *p, uint32_t ts_val, uint32_t ts_ecr);
-uint32_t tcp_opts_build_syn(struct tt_worker *w, uint8_t port, bool ws, bool ts, bool sack,
-			    uint32_t ts_val, uint32_t ts_ecr, uint8_t *p);
+void tcp_opts_build(struct tt_worker *w, struct tt_tcb *t, uint8_t flags, uint32_t len,
+		    struct tt_opts *o);
+void tcp_opts_build_ts(struct tt_opts *o, uint32_t ts_val, uint32_t ts_ecr);
+void tcp_opts_build_syn(struct tt_worker *w, uint8_t port, bool ws, bool ts, bool sack,
+			uint32_t ts_val, uint32_t ts_ecr, struct tt_opts *o);
 static inline uint32_t tcp_ts_now(const struct tt_worker *w, const struct tt_tcb *t)
 {
 	return (uint32_t)w->now_ms + t->ts_offset;
