@@ -14,33 +14,31 @@
 
 /*
  * Ones'-complement sum of @p len bytes at @p p as little-endian 16-bit
- * words (the last odd byte the low half of one), not folded. 2^16 = 1
- * modulo 0xffff, so 32-bit words summed into 64 bits and folded give the
- * same result as 16-bit words (RFC 1071 §2(C)); 2^32 words cannot carry
- * out of 64 bits. Unaligned 8-byte loads are cheap on the CPUs DPDK runs on.
+ * words (the last odd byte the low half of one), not folded: at most
+ * 2^33. 2^16 = 1 modulo 0xffff, so 64-bit words summed with their carries
+ * give the same result as 16-bit words (RFC 1071 §2(C)): the 128-bit sum
+ * is an add and an add-with-carry per word, which no compiler turns into
+ * vector shuffles that cost more than they save on a header-sized input.
+ * Unaligned 8-byte loads are cheap on the CPUs DPDK runs on.
  */
 static inline uint64_t
 raw_sum(const uint8_t *p, uint32_t len)
 {
-	uint64_t a = 0, b = 0, x, y;
+	unsigned __int128 s = 0;
+	uint64_t x, y, lo, hi;
 
-	while (len >= 32) {
+	while (len >= 16) {
 		memcpy(&x, p, 8);
 		memcpy(&y, p + 8, 8);
-		a += (x & 0xffffffff) + (x >> 32);
-		b += (y & 0xffffffff) + (y >> 32);
-		memcpy(&x, p + 16, 8);
-		memcpy(&y, p + 24, 8);
-		a += (x & 0xffffffff) + (x >> 32);
-		b += (y & 0xffffffff) + (y >> 32);
-		p += 32;
-		len -= 32;
+		s += x;
+		s += y;
+		p += 16;
+		len -= 16;
 	}
-	while (len >= 8) {
+	if (len & 8) {
 		memcpy(&x, p, 8);
-		a += (x & 0xffffffff) + (x >> 32);
+		s += x;
 		p += 8;
-		len -= 8;
 	}
 	/*
 	 * The last 0..7 bytes without a variable-length copy: each piece starts
@@ -51,30 +49,24 @@ raw_sum(const uint8_t *p, uint32_t len)
 		uint32_t v;
 
 		memcpy(&v, p, 4);
-		a += v;
+		s += v;
 		p += 4;
 	}
 	if (len & 2) {
 		uint16_t v;
 
 		memcpy(&v, p, 2);
-		b += v;
+		s += v;
 		p += 2;
 	}
 	if (len & 1)
-		b += *p;
-	return a + b;
-}
-
-/* Fold a 64-bit sum to 16 bits, end-around carries included. */
-static inline uint16_t
-sum_fold(uint64_t s)
-{
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
+		s += *p;
+	/* 2^64 = 1 as well: the high half adds in, with its end-around carry. */
+	lo = (uint64_t)s;
+	hi = (uint64_t)(s >> 64);
+	lo += hi;
+	lo += lo < hi;
+	return (lo & 0xffffffff) + (lo >> 32);
 }
 
 void
@@ -100,7 +92,7 @@ ipv4_fill(struct rte_ipv4_hdr *ip, uint32_t src, uint32_t dst, uint8_t proto, ui
 	ip->next_proto_id = proto;
 	ip->src_addr = src;
 	ip->dst_addr = dst;
-	ip->hdr_checksum = (uint16_t)~sum_fold(sum);
+	ip->hdr_checksum = (uint16_t)~tt_sum_fold(sum);
 }
 
 /*
@@ -117,17 +109,15 @@ tt_ipv4_cksum(const struct rte_ipv4_hdr *ip)
 	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF))
 		return rte_ipv4_cksum(ip);
 	memcpy(x, ip, sizeof(x));
-	return (uint16_t)~sum_fold((uint64_t)x[0] + x[1] + x[2] + x[3] + x[4]);
+	return (uint16_t)~tt_sum_fold((uint64_t)x[0] + x[1] + x[2] + x[3] + x[4]);
 }
 
-uint16_t
-tt_l4_sum_tail(const struct rte_mbuf *m, uint32_t off, uint64_t sum)
+/* tt_l4_sum_tail() of a chain, piece by piece: out of line, as chains are rare. */
+static uint16_t __rte_noinline
+l4_sum_chain(const struct rte_mbuf *m, uint32_t off, uint64_t sum)
 {
 	uint32_t done = 0;
 
-	if (likely(m->next == NULL && off <= m->data_len))
-		return sum_fold(sum + raw_sum(rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
-					      m->data_len - off));
 	for (; m != NULL; m = m->next) {
 		uint32_t len = m->data_len;
 		uint16_t part;
@@ -136,7 +126,7 @@ tt_l4_sum_tail(const struct rte_mbuf *m, uint32_t off, uint64_t sum)
 			off -= len;
 			continue;
 		}
-		part = sum_fold(raw_sum(rte_pktmbuf_mtod_offset(m, const uint8_t *, off), len - off));
+		part = tt_sum_fold(raw_sum(rte_pktmbuf_mtod_offset(m, const uint8_t *, off), len - off));
 		/* A piece starting at an odd stream offset has its bytes in the other lanes. */
 		if (done & 1)
 			part = rte_bswap16(part);
@@ -144,7 +134,16 @@ tt_l4_sum_tail(const struct rte_mbuf *m, uint32_t off, uint64_t sum)
 		done += len - off;
 		off = 0;
 	}
-	return sum_fold(sum);
+	return tt_sum_fold(sum);
+}
+
+uint16_t
+tt_l4_sum_tail(const struct rte_mbuf *m, uint32_t off, uint64_t sum)
+{
+	if (likely(m->next == NULL && off <= m->data_len))
+		return tt_sum_fold(sum + raw_sum(rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+						 m->data_len - off));
+	return l4_sum_chain(m, off, sum);
 }
 
 uint16_t

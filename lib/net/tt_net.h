@@ -73,6 +73,17 @@ tt_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint32_t l4_len)
 	return (uint64_t)src + dst + rte_cpu_to_be_16((uint16_t)(proto + l4_len));
 }
 
+/** Fold the ones'-complement sum @p s to 16 bits, end-around carries included. */
+static inline uint16_t
+tt_sum_fold(uint64_t s)
+{
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
 /**
  * As tt_l4_sum(), from byte @p off of the chain to its end, plus @p sum (a
  * sum of 32-bit words of the bytes before @p off, pseudo-header included,

@@ -88,7 +88,8 @@ seg_send(struct tt_worker *w, uint8_t port, struct rte_mbuf *m, const struct tt_
 			       (off | (uint32_t)flags << 8 | (uint32_t)wnd_be << 16) +
 			       (o != NULL ? o->sum : 0);
 
-		th->cksum = (uint16_t)~tt_l4_sum_tail(m, HDRS_LEN + optlen, sum);
+		th->cksum = (uint16_t)~(payload == 0 ? tt_sum_fold(sum) :
+					   tt_l4_sum_tail(m, HDRS_LEN + optlen, sum));
 	}
 	TT_STAT_INC(w, tcp_segs_tx);
 	TT_STAT_ADD(w, tcp_payload_tx, payload);
