@@ -143,14 +143,13 @@ tt_syncookie_encode(struct tt_syncookie *sc, uint64_t now_ms, const struct tt_fl
 {
 	uint64_t count = now_ms / TT_SYNCOOKIE_PERIOD_MS;
 	uint64_t gen = count / TT_SYNCOOKIE_ROTATE_PERIODS;
-	uint32_t mssi = 0;
+	uint32_t mssi;
 	uint32_t tsb = 0;
-	uint32_t i;
 
 	tt_syncookie_rotate(sc, now_ms);
-	for (i = 1; i < TT_SYNCOOKIE_N_MSS; i++)
-		if (tt_syncookie_mss[i] <= o->mss)
-			mssi = i;
+	/* The largest entry not above the MSS, from the top: most SYNs offer 1460. */
+	for (mssi = TT_SYNCOOKIE_N_MSS - 1; mssi > 0 && tt_syncookie_mss[mssi] > o->mss; mssi--)
+		;
 	if (o->ts_ok)
 		tsb = TS_ON | (o->sack_ok ? TS_SACK : 0) |
 		      (RTE_MIN(o->wscale, (uint8_t)TT_SYNCOOKIE_WSCALE_NONE) & TS_WSCALE_MASK);

@@ -1000,7 +1000,8 @@ tcp_input(struct tt_worker *w, struct tt_seg *s, void *flow)
 {
 	if (flow == NULL) {
 		tcp_input_listen(w, s);
-		rte_pktmbuf_free(s->m);
+		if (s->m != NULL)	/* not taken by an answer built in it */
+			rte_pktmbuf_free(s->m);
 	} else if (flow_is_tw(flow)) {
 		tcp_input_time_wait(w, flow_tw(flow), s);
 		rte_pktmbuf_free(s->m);
