@@ -117,9 +117,15 @@ def main():
         target("SYN-ACKs with cookies ≥ 0.8 × testpmd's forwarding on the same memif path", missing, "-", "-")
     else:
         x = syn / refl
+        pairs = runs(figs, "syn_pair_ratios")
+        text = "%.2f × macswap (%.2f M/s against %.2f M/s, bench_testpmd)" % (x, syn / 1e6, refl / 1e6)
+        met = "yes" if x >= 0.8 else "no"
+        if len(pairs) > 1:
+            text += "; the median of %d adjacent pairs, whose ratios were %s" % (
+                len(pairs), " / ".join("%.2f" % r for r in pairs))
+            met += ", %d of %d pairs reach it" % (sum(1 for r in pairs if r >= 0.8), len(pairs))
         target("SYN-ACKs with cookies ≥ 0.8 × testpmd's forwarding on the same memif path",
-               "%.2f × macswap (%.2f M/s against %.2f M/s, bench_testpmd)" % (x, syn / 1e6, refl / 1e6),
-               "%.2f" % (x / 0.8), "yes" if x >= 0.8 else "no")
+               text, "%.2f" % (x / 0.8), met)
 
     # 5-7. memory and concurrency.
     pc, pt, n = g("hold_per_conn"), g("hold_per_tw"), g("hold_n")
