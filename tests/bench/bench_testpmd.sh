@@ -32,9 +32,10 @@
 # forwards on CPU 0 and tcpterm's worker (or the sink's forwarding lcore)
 # polls CPU 1; each main lcore sits on the other process's CPU and sleeps.
 # Each measurement runs SECONDS (default 10) after 2 s of warm-up; the
-# whole script takes about 3 min (11 measurements at the defaults). Rates: tcpterm's from its telemetry at
-# the start and end of the window, testpmd's from its own "show port stats
-# all" (its rates since the previous show) at the same two moments.
+# whole script takes about 3 min (11 measurements at the defaults). Rates:
+# tcpterm's from its telemetry at the start and end of the window,
+# testpmd's from its own "show port stats all" (its rates since the
+# previous show) at the same two moments.
 # testpmd runs interactively, commands written to a FIFO
 # (tests/bench/testpmd_lib.sh), because forwarding must stop before either
 # end of a memif link closes (see there). Every process gets its own
