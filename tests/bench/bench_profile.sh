@@ -28,7 +28,9 @@
 # counts per request. SECONDS (default 10) is each run's length. valgrind
 # slows the profiled process about 50 times, so run 1 completes a few
 # thousand operations; the generator runs closed loop with 64 connections
-# and waits. --no-perf skips run 2. TT_PROFILE_KEEP=FILE keeps the
+# and waits. --no-perf skips run 2. TT_BIN and GEN_BIN name other
+# builds of tcpterm and tcpterm-gen (build/ by default), to compare two
+# commits' counts. TT_PROFILE_KEEP=FILE keeps the
 # worker's callgrind profile. --record appends the figures to
 # tests/bench/RESULTS.md.
 # Nothing leaves the machine (memif).
@@ -61,8 +63,8 @@ done
 DUR=${1:-10}
 [[ $DUR =~ ^[0-9]+$ ]] && [ "$DUR" -ge 2 ] && [ "$DUR" -le 60 ] ||
 	tt_die "SECONDS must be an integer in 2..60, not '$DUR'"
-TT_BIN=$ROOT/build/app/tcpterm
-GEN_BIN=$ROOT/build/app/tcpterm-gen
+TT_BIN=${TT_BIN:-$ROOT/build/app/tcpterm}
+GEN_BIN=${GEN_BIN:-$ROOT/build/app/tcpterm-gen}
 [ -x "$TT_BIN" ] && [ -x "$GEN_BIN" ] || tt_die "build first: scripts/bootstrap.sh"
 command -v valgrind >/dev/null || tt_die "valgrind is missing: scripts/bootstrap.sh --with-bench installs it"
 TT_PREFIX=ttpf$$
