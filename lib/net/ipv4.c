@@ -15,29 +15,33 @@
 /*
  * Ones'-complement sum of @p len bytes at @p p as little-endian 16-bit
  * words (the last odd byte the low half of one), not folded: at most
- * 2^33. 2^16 = 1 modulo 0xffff, so 64-bit words summed with their carries
- * give the same result as 16-bit words (RFC 1071 §2(C)): the 128-bit sum
- * is an add and an add-with-carry per word, which no compiler turns into
- * vector shuffles that cost more than they save on a header-sized input.
- * Unaligned 8-byte loads are cheap on the CPUs DPDK runs on.
+ * 2^33. 2^16 = 1 modulo 0xffff, and 0xffff divides 2^64 - 1, so 64-bit
+ * words summed with end-around carries give the same result as 16-bit
+ * words (RFC 1071 §2(C)). `s += x; s += s < x;` is that sum; compilers
+ * make it an add and an add-with-carry per word, where splitting words
+ * into 32-bit halves costs more and invites vector shuffles that do not
+ * pay on a header-sized input. Unaligned 8-byte loads are cheap on the
+ * CPUs DPDK runs on.
  */
 static inline uint64_t
 raw_sum(const uint8_t *p, uint32_t len)
 {
-	unsigned __int128 s = 0;
-	uint64_t x, y, lo, hi;
+	uint64_t s = 0, x, y;
 
 	while (len >= 16) {
 		memcpy(&x, p, 8);
 		memcpy(&y, p + 8, 8);
 		s += x;
+		s += s < x;
 		s += y;
+		s += s < y;
 		p += 16;
 		len -= 16;
 	}
 	if (len & 8) {
 		memcpy(&x, p, 8);
 		s += x;
+		s += s < x;
 		p += 8;
 	}
 	/*
@@ -45,28 +49,26 @@ raw_sum(const uint8_t *p, uint32_t len)
 	 * at an even offset, so it is whole 16-bit words, and a last odd byte is
 	 * the low half of one (little-endian, as a zero-padded load would read it).
 	 */
+	x = 0;
 	if (len & 4) {
 		uint32_t v;
 
 		memcpy(&v, p, 4);
-		s += v;
+		x = v;
 		p += 4;
 	}
 	if (len & 2) {
 		uint16_t v;
 
 		memcpy(&v, p, 2);
-		s += v;
+		x += v;
 		p += 2;
 	}
 	if (len & 1)
-		s += *p;
-	/* 2^64 = 1 as well: the high half adds in, with its end-around carry. */
-	lo = (uint64_t)s;
-	hi = (uint64_t)(s >> 64);
-	lo += hi;
-	lo += lo < hi;
-	return (lo & 0xffffffff) + (lo >> 32);
+		x += *p;
+	s += x;
+	s += s < x;
+	return (s & 0xffffffff) + (s >> 32);
 }
 
 void
