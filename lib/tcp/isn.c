@@ -15,30 +15,9 @@
 #include "tt_siphash.h"
 #include "tt_tcp.h"
 
-/* SipHash-2-4 on @p len bytes at @p data, little-endian message words. */
-uint64_t
-tt_siphash24(const uint64_t key[2], const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint64_t v[4], m, b = 0;
-	size_t i;
-
-	tt_siphash_init(v, key);
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&m, p + i, 8);
-		tt_siphash_word(v, rte_le_to_cpu_64(m));
-	}
-	/* The last 0..7 bytes, as the reference implementation reads them. */
-	while (i < len) {
-		b |= (uint64_t)p[i] << (8 * (i & 7));
-		i++;
-	}
-	return tt_siphash_final(v, b | (uint64_t)len << 56);
-}
-
 /*
- * tt_siphash24() of the 12 bytes of @p key, from its words: the addresses
- * as one, then the ports with the length.
+ * SipHash-2-4 of the 12 bytes of @p key, from its words: the addresses as
+ * one, then the ports with the length.
  */
 _Static_assert(sizeof(struct tt_flow_key) == 12, "a 4-tuple is 12 bytes, unpadded");
 

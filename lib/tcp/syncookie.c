@@ -118,8 +118,9 @@ tt_syncookie_rotate(struct tt_syncookie *sc, uint64_t now_ms)
 }
 
 /*
- * The MAC: tt_siphash24() of the 23 bytes 4-tuple, peer ISN and the low 7
- * bytes of count << 9 | ts_bits << 3 | mssi, from their words.
+ * The MAC: SipHash-2-4 of the 23 bytes 4-tuple, peer ISN and the low 7
+ * bytes of count << 9 | ts_bits << 3 | mssi (little-endian), from their
+ * words.
  */
 static uint32_t
 cookie_mac(const uint64_t secret[2], const struct tt_flow_key *key, uint32_t peer_isn,

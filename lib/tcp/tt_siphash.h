@@ -11,8 +11,9 @@
  * the ISN, timestamp-offset and cookie callers know their message's shape,
  * so they pass its words as values. No loop over a length, no byte-wise
  * tail, and no load of a message just stored piecewise into a buffer,
- * which the store buffer could not forward. tt_siphash24() (isn.c) is the
- * same function on bytes; the unit tests hold both to the reference.
+ * which the store buffer could not forward. The unit tests hold these
+ * steps, and the hashes isn.c and syncookie.c build from them, to the
+ * byte-wise reference and the paper's test vectors.
  */
 
 #include <stdint.h>

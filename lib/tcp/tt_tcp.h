@@ -621,7 +621,6 @@ int tcp_syncookie_check(struct tt_worker *w, const struct tt_seg *s, const uint3
 uint32_t tcp_isn(const struct tt_worker *w, const struct tt_flow_key *key);
 uint32_t tcp_isn_ts_offset(const struct tt_worker *w, const struct tt_flow_key *key,
 			   uint32_t *ts_offset);
-uint64_t tt_siphash24(const uint64_t key[2], const void *data, size_t len);
 
 /*
  * ISS and IRS are not kept: they only matter before our SYN is

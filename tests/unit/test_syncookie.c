@@ -11,9 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
+#include <rte_malloc.h>
 #include <rte_random.h>
 
 #include "tt_harness.h"
+#include "tt_siphash.h"
 #include "tt_syncookie.h"
 
 #define T0_MS 1000000ULL	/* a clock well past zero, inside generation 7 */
@@ -91,11 +94,28 @@ ref_siphash24(const uint64_t k[2], const uint8_t *p, size_t len)
 	return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
+/* SipHash-2-4 of @p len bytes from tt_siphash.h's steps, as isn.c and syncookie.c use them. */
+static uint64_t
+steps_siphash24(const uint64_t k[2], const uint8_t *p, size_t len)
+{
+	uint64_t v[4], m, b = (uint64_t)len << 56;
+	size_t i;
+
+	tt_siphash_init(v, k);
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&m, p + i, 8);
+		tt_siphash_word(v, rte_le_to_cpu_64(m));
+	}
+	for (; i < len; i++)
+		b |= (uint64_t)p[i] << (8 * (i & 7));
+	return tt_siphash_final(v, b);
+}
+
 /*
- * tt_siphash24() (ISNs, TSval offsets, cookies) is SipHash-2-4: the paper's
- * test vectors (key 00..0f, message 00..len-1) for the empty and the
- * one-byte message, and the reference above for every length to 64 under
- * random keys (every tail length, at every alignment).
+ * tt_siphash.h's steps make SipHash-2-4: the paper's test vectors (key
+ * 00..0f, message 00..len-1) for the empty and the one-byte message, and
+ * the reference above for every length to 64 under random keys (every
+ * tail length, at every alignment).
  */
 static void
 test_siphash_reference(void **state)
@@ -107,8 +127,10 @@ test_siphash_reference(void **state)
 	(void)state;
 	for (len = 0; len < sizeof(buf); len++)
 		buf[len] = (uint8_t)len;
-	assert_true(tt_siphash24(k, buf, 0) == 0x726fdb47dd0e0e31ULL);
-	assert_true(tt_siphash24(k, buf, 1) == 0x74f839c593dc67fdULL);
+	assert_true(steps_siphash24(k, buf, 0) == 0x726fdb47dd0e0e31ULL);
+	assert_true(steps_siphash24(k, buf, 1) == 0x74f839c593dc67fdULL);
+	assert_true(ref_siphash24(k, buf, 0) == 0x726fdb47dd0e0e31ULL);
+	assert_true(ref_siphash24(k, buf, 1) == 0x74f839c593dc67fdULL);
 	for (r = 0; r < 50; r++) {
 		uint64_t key[2] = { rte_rand(), rte_rand() };
 
@@ -116,9 +138,42 @@ test_siphash_reference(void **state)
 			buf[len] = (uint8_t)rte_rand();
 		for (len = 0; len <= 64; len++)
 			for (off = 0; off < 8; off++)
-				assert_true(tt_siphash24(key, buf + off, len) ==
+				assert_true(steps_siphash24(key, buf + off, len) ==
 					    ref_siphash24(key, buf + off, len));
 	}
+}
+
+/*
+ * RFC 6528's ISN and RFC 7323's timestamp offset come from the reference
+ * SipHash-2-4 of the 4-tuple's 12 bytes under the worker's secret: its
+ * low half plus the 4-microsecond clock, and its high half.
+ */
+static void
+test_isn_and_ts_offset_are_siphash_of_the_tuple(void **state)
+{
+	struct tt_worker *w = rte_zmalloc("test_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+	unsigned int r;
+
+	(void)state;
+	assert_non_null(w);
+	for (r = 0; r < 200; r++) {
+		struct tt_flow_key k = {
+			.raddr = (uint32_t)rte_rand(), .laddr = (uint32_t)rte_rand(),
+			.rport = (uint16_t)rte_rand(), .lport = (uint16_t)rte_rand(),
+		};
+		uint64_t h;
+		uint32_t ts_offset;
+
+		w->isn_secret[0] = rte_rand();
+		w->isn_secret[1] = rte_rand();
+		w->now_us = rte_rand() >> 8;
+		h = ref_siphash24(w->isn_secret, (const uint8_t *)&k, sizeof(k));
+		assert_int_equal(tcp_ts_offset(w, &k), (uint32_t)(h >> 32));
+		assert_int_equal(tcp_isn(w, &k), (uint32_t)(w->now_us / 4) + (uint32_t)h);
+		assert_int_equal(tcp_isn_ts_offset(w, &k, &ts_offset), tcp_isn(w, &k));
+		assert_int_equal(ts_offset, (uint32_t)(h >> 32));
+	}
+	rte_free(w);
 }
 
 /*
@@ -829,6 +884,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_siphash_reference, pure_setup),
 		cmocka_unit_test_setup(test_mac_is_siphash_of_the_message, pure_setup),
+		cmocka_unit_test_setup(test_isn_and_ts_offset_are_siphash_of_the_tuple, pure_setup),
 		cmocka_unit_test_setup(test_roundtrip_every_mss_and_option, pure_setup),
 		cmocka_unit_test_setup(test_mss_rounds_down, pure_setup),
 		cmocka_unit_test_setup(test_mss_only_cookie_ignores_foreign_tsecr, pure_setup),
