@@ -264,7 +264,7 @@ tcp_input_listen(struct tt_worker *w, struct tt_seg *s)
 static void
 tcp_time_wait_ack(struct tt_worker *w, struct tt_tw *tw, const struct tt_seg *s)
 {
-	struct tt_opts opts;
+	struct tt_opts opts, *o = NULL;
 
 	if (tw->flags & TT_TWF_TS) {
 		if ((s->opts & TT_SOPT_TS) && !(s->flags & TT_TH_SYN) &&
@@ -272,9 +272,9 @@ tcp_time_wait_ack(struct tt_worker *w, struct tt_tw *tw, const struct tt_seg *s)
 			tw->ts_recent = s->ts_val;
 		tcp_opts_build_ts(&opts, (uint32_t)w->now_ms + tcp_ts_offset(w, &tw->key),
 				  tw->ts_recent);
+		o = &opts;
 	}
-	tcp_respond_opts(w, tw->port, &tw->key, tw->snd_nxt, tw->rcv_nxt, TT_TH_ACK, tw->rcv_wnd,
-			 (tw->flags & TT_TWF_TS) ? &opts : NULL);
+	tcp_respond_opts(w, tw->port, &tw->key, tw->snd_nxt, tw->rcv_nxt, TT_TH_ACK, tw->rcv_wnd, o);
 }
 
 /*

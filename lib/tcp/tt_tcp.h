@@ -49,6 +49,7 @@ static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a
 #define TT_SACK_SLOTS 8		/**< scoreboard ranges kept per connection */
 #define TT_SACK_HIST 4		/**< RFC 2018 §4: recently reported receive ranges remembered */
 #define TT_OPT_SPACE 40		/**< RFC 9293: at most 40 bytes of options */
+#define TT_RTO_AFTER_SYN_TIMEOUT_MS 3000 /**< RFC 6298 §5.7 */
 
 /**
  * The options of a segment we send, as tcp_options.c builds them: whole
@@ -60,7 +61,6 @@ struct tt_opts {
 	uint64_t sum;			/**< the words as tt_l4_sum() would add them */
 	uint32_t w[TT_OPT_SPACE / 4];	/**< the words */
 };
-#define TT_RTO_AFTER_SYN_TIMEOUT_MS 3000 /**< RFC 6298 §5.7 */
 
 /* Options seen in a segment (struct tt_seg opts). */
 #define TT_SOPT_WS	0x01	/**< RFC 7323 window scale (SYN only) */
