@@ -94,7 +94,7 @@
  *             sack             on|off             on
  *   [limits]  mbufs            1023    16 Mi      65535 (per worker pool)
  *   [workers] count            0       128        0 (one per EAL worker lcore)
- *             burst            1       64         32
+ *             burst            1       64         64
  *             rx_desc          64      32768      1024
  *             tx_desc          64      32768      1024
  *             handoff_ring     256     1 Mi       4096 (a power of two)
@@ -1167,7 +1167,7 @@ tt_config_defaults(struct tt_config *cfg)
 	cfg->limits.mbufs = 65535;
 
 	cfg->workers.count = 0;
-	cfg->workers.burst = 32;
+	cfg->workers.burst = 64;
 	cfg->workers.rx_desc = 1024;
 	cfg->workers.tx_desc = 1024;
 	cfg->workers.handoff_ring = 4096;

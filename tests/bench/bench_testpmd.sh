@@ -296,7 +296,7 @@ measure rxonly pcap "$WORK/junk.pcap"
 J_SINK=$M_RX
 
 # No busy% column: the worker's busy% counts loop iterations with work, and
-# a burst of 32 frames takes far longer than an empty poll, so a saturated
+# a full burst takes far longer than an empty poll, so a saturated
 # worker shows a low busy% here (it is printed per run above all the same).
 HEAD='| traffic into memif | tcpterm figure | tcpterm | testpmd rxonly (ceiling) | ratio | testpmd macswap (ceiling) | ratio |
 |---|---|---|---|---|---|---|'

@@ -864,7 +864,7 @@ test_workers_and_local_ports(void **state)
 	tt_config_free(c);
 	assert_int_equal(load_text(PORT0), 0);
 	assert_int_equal(c->workers.count, 0);
-	assert_int_equal(c->workers.burst, 32);
+	assert_int_equal(c->workers.burst, 64);
 	assert_int_equal(c->workers.handoff_ring, 4096);
 	assert_int_equal(c->tcp.local_port_min, 32768);
 	assert_int_equal(c->tcp.local_port_max, 60999);
