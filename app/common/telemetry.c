@@ -117,14 +117,15 @@ worker_value(unsigned int i, unsigned int what)
 	case 9: return tel_app->busy_pct[i];
 	/* Approximate while the worker runs (caches are read without locks), exact when idle. */
 	case 10: return rte_mempool_in_use_count(w->pool);
-	default: return rte_mempool_in_use_count(w->clone_pool);
+	case 11: return rte_mempool_in_use_count(w->clone_pool);
+	default: return w->busy_tsc;
 	}
 }
 
 static const char *const worker_fields[] = {
 	"lcore", "rx_packets", "tx_packets", "handoff_in", "handoff_out", "ring_drops",
 	"connections", "time_wait", "connections_opened", "busy_percent",
-	"mbufs_in_use", "clones_in_use",
+	"mbufs_in_use", "clones_in_use", "busy_cycles",
 };
 
 /*
@@ -146,9 +147,11 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 			return -EINVAL;
 		for (f = 0; f < RTE_DIM(worker_fields); f++)
 			rte_tel_data_add_dict_u64(d, worker_fields[f], worker_value((unsigned int)n, f));
+		rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
 		return 0;
 	}
 	rte_tel_data_add_dict_u64(d, "workers", tel_app->n_workers);
+	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
 	for (f = 0; f < RTE_DIM(worker_fields); f++) {
 		struct rte_tel_data *a = rte_tel_data_alloc();
 
