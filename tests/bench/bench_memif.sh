@@ -149,64 +149,85 @@ stop_tt() {
 	[ "$TT_STOP_RC" -eq 0 ] || tt_warn "tcpterm exit status $TT_STOP_RC on SIGINT"
 }
 
-busy() {
-	"$TT_PYTHON" "$ROOT/scripts/tt-telemetry.py" -p "$TT_PREFIX" -v /tcpterm/workers,0 2>/dev/null |
-		"$TT_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["busy_percent"])' || echo 0
-}
+# The measured windows spawn no process: on this 2-CPU host each fork and
+# exec (sleep, awk, python) takes milliseconds of CPU from one of the two
+# busy-polling workers, and a python every second showed up as 50 ms
+# stalls in the latency tails. So waits are reads that time out on a pipe
+# nobody writes, /proc and the clock ($EPOCHREALTIME, microseconds) are
+# read by the shell itself, and tcpterm's telemetry is read only before
+# and after the generator's run.
+exec {NAP_FD}<> <(:)
+nap() { read -r -t "$1" -u "$NAP_FD" _ || true; }
 
 # CPU time (clock ticks) tcpterm's worker thread has had so far: with
 # other processes on its CPU it gets less than the whole CPU.
+WTICKS=0
 worker_ticks() {
-	[ -n "$WORKER_TID" ] || { echo 0; return; }
-	awk '{ print $14 + $15 }' "/proc/$TT_PID/task/$WORKER_TID/stat" 2>/dev/null || echo 0
+	local -a f
+	WTICKS=0
+	[ -n "$WORKER_TID" ] && read -r -a f <"/proc/$TT_PID/task/$WORKER_TID/stat" 2>/dev/null &&
+		WTICKS=$((f[13] + f[14]))
+}
+
+# tcpterm's worker: "busy_cycles tsc_hz" (/tcpterm/workers,0).
+busy_cycles() {
+	"$TT_PYTHON" "$ROOT/scripts/tt-telemetry.py" -p "$TT_PREFIX" -v /tcpterm/workers,0 2>/dev/null |
+		"$TT_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(d["busy_cycles"], d["tsc_hz"])' ||
+		echo "0 0"
 }
 
 # gen NAME ARGS...: one run of DUR seconds; its --json in $WORK/NAME.json,
-# tcpterm's average busy% over the run in $WORK/NAME.busy and the share of
-# a CPU its worker thread got in $WORK/NAME.cpu.
+# tcpterm's busy% over the run (busy cycles before and after the
+# generator's run, over the run's duration) in $WORK/NAME.busy and the
+# share of a CPU its worker thread got, from second 1 to DUR - 0.5 of the
+# run, in $WORK/NAME.cpu.
 GEN_CMD=()
 gen() {
-	local name=$1 t0 sum=0 n=0 b c0 c1 w0 w1 i
+	local name=$1 t0 b0 b1 hz c0 w0 w1 i line started=0
 	shift
 	GEN_CMD=("$@")
 	start_tt
+	read -r b0 hz < <(busy_cycles)
 	# shellcheck disable=SC2086
 	timeout $((DUR + 60)) "$GEN_BIN" --lcores=0@1,1@0 --no-pci $(tt_memif_vdev client "$SOCK") \
 		--file-prefix="$GEN_PREFIX" $MEM --log-level=error -- "$@" -t 198.18.0.2 -d "$DUR" -q \
 		-f "$WORK/gen.conf" --json "$WORK/$name.json" --wait-peer 30 >"$WORK/$name.out" 2>&1 &
 	GEN_PID=$!
 	t0=$SECONDS
-	until grep -q '^tcpterm-gen: .* s$' "$WORK/$name.out" 2>/dev/null; do
-		tt_pid_alive "$GEN_PID" || break
-		((SECONDS - t0 < 30)) || break
-		sleep 0.1
+	while ((started == 0)) && tt_pid_alive "$GEN_PID" && ((SECONDS - t0 < 30)); do
+		if [ -f "$WORK/$name.out" ]; then
+			while IFS= read -r line; do
+				[[ $line =~ ^tcpterm-gen:\ .*\ s$ ]] && started=1
+			done <"$WORK/$name.out"
+		fi
+		((started)) || nap 0.1
 	done
-	# busy% is per second: one sample a second, the first second left out.
-	sleep 1.5
-	c0=$(worker_ticks)
-	w0=$(date +%s%N)
-	for ((i = 1; i < DUR; i++)); do
-		tt_pid_alive "$GEN_PID" || break
-		b=$(busy)
-		sum=$((sum + b))
-		n=$((n + 1))
-		sleep 1
-	done
-	c1=$(worker_ticks)
-	w1=$(date +%s%N)
-	awk -v c="$((c1 - c0))" -v w="$((w1 - w0))" -v hz="$HZ_TICKS" \
-		'BEGIN { v = (w > 0) ? 100 * c / hz / (w / 1e9) : 0; printf "%d\n", v + 0.5 }' >"$WORK/$name.cpu"
+	nap 1
+	worker_ticks
+	c0=$WTICKS
+	w0=${EPOCHREALTIME//[!0-9]/}
+	nap "$((DUR - 2)).5"
+	worker_ticks
+	w1=${EPOCHREALTIME//[!0-9]/}
+	awk -v c="$((WTICKS - c0))" -v w="$((w1 - w0))" -v hz="$HZ_TICKS" \
+		'BEGIN { v = (w > 0) ? 100 * c / hz / (w / 1e6) : 0; printf "%d\n", v + 0.5 }' >"$WORK/$name.cpu"
 	# The run is over when its --json appears; then tcpterm goes first.
 	for ((i = 0; i < 600; i++)); do
 		[ -f "$WORK/$name.json" ] && break
 		tt_pid_alive "$GEN_PID" || break
-		sleep 0.1
+		nap 0.1
 	done
+	read -r b1 _ < <(busy_cycles)
 	stop_tt
 	wait "$GEN_PID" || { cat "$WORK/$name.out" >&2; tt_die "tcpterm-gen $name failed"; }
 	GEN_PID=""
 	tt_dpdk_cleanup "$GEN_PREFIX"
-	echo $((n > 0 ? sum / n : 0)) >"$WORK/$name.busy"
+	"$TT_PYTHON" - "$WORK/$name.json" "$((b1 - b0))" "$hz" >"$WORK/$name.busy" <<'EOF2'
+import json, sys
+secs = json.load(open(sys.argv[1]))["duration_s"]
+cyc, hz = int(sys.argv[2]), int(sys.argv[3])
+print(round(100 * cyc / hz / secs) if hz > 0 and secs > 0 else 0)
+EOF2
 	jget "$name" summary >&2
 }
 
