@@ -8,7 +8,8 @@
  * as the mode and the clock say; gen_svc is the client service every
  * connection runs, which parses answers, records latencies and closes.
  *
- * Open loop (--rate): operation k of a worker is due at t0 + k / rate.
+ * Open loop (--rate): operation k of a worker is due at t0 + k / rate;
+ * t0 is the start of the run, for rps the moment its connections are open.
  * Its latency is measured from that due time, not from when it could be
  * started, so a stack that falls behind shows it in the percentiles
  * instead of hiding it (no coordinated omission).
@@ -30,7 +31,8 @@
 
 #include "gen.h"
 
-#define GEN_OPEN_BUDGET 32	/* connections opened or requests sent per loop iteration */
+#define GEN_OPEN_BUDGET 32	/* connections opened per loop iteration */
+#define GEN_SEND_BUDGET 256	/* rps open loop: requests sent per loop iteration */
 #define GEN_DRAIN_BUDGET 8	/* connections closed per loop iteration after the run */
 #define GEN_DRAIN_WINDOW 256	/* ... while fewer than this are closing */
 #define GEN_HTTP_MAX_HDR 8192	/* a response header longer than this is malformed */
@@ -589,7 +591,9 @@ gen_enter_phase(struct gen_worker *g, uint32_t phase)
 			g->warm = -1;
 		break;
 	case GEN_PH_RUN:
-		g->t0 = rte_rdtsc();
+		g->run_tsc = rte_rdtsc();
+		/* rps: the schedule starts once its connections are open (gen_rps_open_loop()). */
+		g->t0 = g->o->mode == GEN_RPS ? 0 : g->run_tsc;
 		g->scheduled = 0;
 		break;
 	case GEN_PH_DRAIN:
@@ -639,10 +643,23 @@ gen_due_time(const struct gen_worker *g, uint64_t k)
 static unsigned int
 gen_rps_open_loop(struct gen_worker *g, uint64_t now)
 {
-	uint64_t due = gen_due(g, now);
+	uint64_t due;
 	unsigned int work = 0;
 
-	while (g->scheduled < due && g->n_ready > 0 && work < GEN_OPEN_BUDGET) {
+	/*
+	 * Request 0 is due when every connection is open (or a second into
+	 * the run, if some never open): requests due while the connections
+	 * were still opening would wait for them and show the handshakes in
+	 * the latencies as a backlog that takes the surplus rate to clear.
+	 */
+	if (g->t0 == 0) {
+		if ((g->active < g->target || g->handshakes > 0) &&
+		    now - g->run_tsc < rte_get_tsc_hz())
+			return 0;
+		g->t0 = now;
+	}
+	due = gen_due(g, now);
+	while (g->scheduled < due && g->n_ready > 0 && work < GEN_SEND_BUDGET) {
 		uint32_t slot = g->ready[--g->n_ready];
 		struct tt_conn *c = g->conns[slot];
 		struct gen_conn *x;

@@ -103,7 +103,8 @@ struct gen_worker {
 	unsigned int id;
 	double tsc_per_op;		/**< open loop: TSC cycles between operations */
 	double ns_per_tsc;
-	uint64_t t0;			/**< TSC at the start of GEN_PH_RUN */
+	uint64_t run_tsc;		/**< TSC at the start of GEN_PH_RUN */
+	uint64_t t0;			/**< open loop: TSC when operation 0 was due (0: not yet) */
 	uint64_t scheduled;		/**< open loop: operations started so far */
 	uint32_t target;		/**< this worker's share of --concurrency */
 	uint32_t seen_phase;
