@@ -508,7 +508,13 @@ gen_on_close(struct tt_conn *c, enum tt_close_reason reason)
 	if (x->flags & GC_SHUT)
 		g->closing--;
 	if (x->flags & GC_WARM) {
-		g->warm = (reason == TT_CLOSE_NORMAL && est) ? 1 : -1;
+		/* gen_poll() opens the next one. */
+		if (reason != TT_CLOSE_NORMAL || !est) {
+			g->warm = -1;
+		} else {
+			g->warm_done++;
+			g->warm = 1;
+		}
 		return;
 	}
 	if (x->flags & GC_ABORTED)
@@ -586,10 +592,6 @@ gen_enter_phase(struct gen_worker *g, uint32_t phase)
 {
 	g->seen_phase = phase;
 	switch (phase) {
-	case GEN_PH_WARMUP:
-		if (gen_open(g, rte_rdtsc(), GC_WARM) != 0)
-			g->warm = -1;
-		break;
 	case GEN_PH_RUN:
 		g->run_tsc = rte_rdtsc();
 		/* rps: the schedule starts once its connections are open (gen_rps_open_loop()). */
@@ -692,6 +694,13 @@ gen_poll(struct tt_worker *w, void *arg)
 		gen_enter_phase(g, phase);
 	if (phase == GEN_PH_DRAIN)
 		return gen_drain_some(g);
+	/* Warm-up: --warmup connections, one after the other. */
+	if (phase == GEN_PH_WARMUP && g->warm >= 0 && g->active == 0 &&
+	    g->warm_done < g->o->warm_conns) {
+		if (gen_open(g, rte_rdtsc(), GC_WARM) != 0)
+			g->warm = -1;
+		return 1;
+	}
 	if (phase != GEN_PH_RUN)
 		return 0;
 	/*

@@ -52,6 +52,7 @@ struct gen_opts {
 	uint32_t size;			/**< echo: request bytes */
 	bool bulk_recv;			/**< bulk: read from source instead of sending to discard */
 	uint32_t drain_ms;		/**< after the run: how long connections may take to close */
+	uint32_t warm_conns;		/**< --warmup: connections per worker before the run */
 	uint32_t wait_peer_s;		/**< after the summary: keep the port open until the peer goes */
 	const char *path;		/**< http: request path */
 	const char *json;		/**< --json FILE or NULL */
@@ -95,6 +96,20 @@ enum gen_counter { GEN_COUNTERS(GEN_ENUM_CNT) GEN_NB_COUNTERS };
 
 extern const char *const gen_counter_names[GEN_NB_COUNTERS];
 
+/*
+ * Warm-up connections per worker (--warmup's default), one after the other,
+ * before the run. Each
+ * is at least two frames each way, so the link's rings go round at least
+ * twice (memif here: 4096 slots). A memif link's buffers are pages of
+ * shared memory that fault at first touch: about 2,300 per process, and
+ * until they had, a round trip took 0.5 ms instead of 2 us (the first
+ * 60-70 ms of traffic, which a one-connection warm-up left to the run).
+ * A slow target (under valgrind) gets GEN_WARM_MORE_MS for them after
+ * its first answer.
+ */
+#define GEN_WARM_CONNS 4096
+#define GEN_WARM_MORE_MS 2000
+
 /** One worker's generator state; allocated on its socket, touched by it alone. */
 struct gen_worker {
 	struct tt_worker *w;
@@ -120,7 +135,8 @@ struct gen_worker {
 	uint32_t drain_pos;		/**< GEN_PH_DRAIN: next slot to close */
 	uint32_t closing;		/**< tt_shutdown() called, not closed yet */
 	/* Read by the main lcore. */
-	volatile int32_t warm;		/**< 0 running, 1 done, -1 failed */
+	volatile int32_t warm;		/**< 0 running, 1 answered, -1 failed */
+	volatile uint32_t warm_done;	/**< warm-up connections closed normally */
 	volatile uint32_t active;	/**< connections open or opening */
 	uint64_t cnt[GEN_NB_COUNTERS] __rte_cache_aligned;
 	struct tt_histo lat __rte_cache_aligned;	/**< latency, nanoseconds */

@@ -63,6 +63,9 @@ usage(FILE *f, const char *prog)
 		"      --path PATH              http request path (default /)\n"
 		"      --drain-ms MS            time connections get to close after the run\n"
 		"                               (default 2000)\n"
+		"      --warmup N               connections each worker opens and closes,\n"
+		"                               one after the other, before the run, 1..65536\n"
+		"                               (default 4096)\n"
 		"      --json FILE              write the summary as JSON\n"
 		"      --wait-peer S            after the summary, keep the port open (workers\n"
 		"                               stopped) until the peer closes the link, at most\n"
@@ -152,6 +155,7 @@ enum {
 	OPT_GATEWAY,
 	OPT_ADDRESSES,
 	OPT_WAIT_PEER,
+	OPT_WARMUP,
 };
 
 static int
@@ -175,6 +179,7 @@ parse_args(int argc, char **argv, void *opts)
 		{ "gateway", required_argument, NULL, OPT_GATEWAY },
 		{ "addresses", required_argument, NULL, OPT_ADDRESSES },
 		{ "wait-peer", required_argument, NULL, OPT_WAIT_PEER },
+		{ "warmup", required_argument, NULL, OPT_WARMUP },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -189,6 +194,7 @@ parse_args(int argc, char **argv, void *opts)
 	o->pipeline = 1;
 	o->size = 64;
 	o->drain_ms = 2000;
+	o->warm_conns = GEN_WARM_CONNS;
 	o->path = "/";
 	optind = 1;
 	opterr = 0;
@@ -233,6 +239,9 @@ parse_args(int argc, char **argv, void *opts)
 			break;
 		case OPT_DRAIN:
 			ret = parse_u32("--drain-ms", optarg, 0, 600000, &o->drain_ms);
+			break;
+		case OPT_WARMUP:
+			ret = parse_u32("--warmup", optarg, 1, 65536, &o->warm_conns);
 			break;
 		case OPT_JSON:
 			o->json = optarg;
@@ -452,6 +461,7 @@ struct gen_result {
 	double cps, rps, gbps;
 	uint64_t active_max, active_end;
 	uint64_t mbufs_start, mbufs_end;
+	uint64_t warm_conns;	/* warm-up connections closed normally before the run */
 	double busy_pct;	/* workers' share of the run in iterations that found work, averaged */
 };
 
@@ -489,8 +499,8 @@ print_summary(const struct gen_opts *o, const struct gen_snap *end, const struct
 	       h->count ? us(h->sum / h->count) : 0.0, us(tt_histo_percentile(h, 50)),
 	       us(tt_histo_percentile(h, 90)), us(tt_histo_percentile(h, 99)),
 	       us(tt_histo_percentile(h, 99.9)), us(h->max));
-	printf("  mbufs in use: %" PRIu64 " after warm-up, %" PRIu64 " after the drain\n",
-	       r->mbufs_start, r->mbufs_end);
+	printf("  warm-up connections: %" PRIu64 "; mbufs in use: %" PRIu64 " after warm-up, %"
+	       PRIu64 " after the drain\n", r->warm_conns, r->mbufs_start, r->mbufs_end);
 	printf("  frames dropped by the generator's stack:");
 	for (k = 0, n = 0; k < TT_NB_DROPS; k++) {
 		if (end->drops[k] == 0)
@@ -543,6 +553,7 @@ write_json(const struct gen_opts *o, const struct tt_app *app, const struct gen_
 		us(tt_histo_percentile(h, 99)), us(tt_histo_percentile(h, 99.9)), us(h->max));
 	fprintf(f, "  \"mbufs_in_use\": {\"start\": %" PRIu64 ", \"end\": %" PRIu64 "},\n",
 		r->mbufs_start, r->mbufs_end);
+	fprintf(f, "  \"warmup_connections\": %" PRIu64 ",\n", r->warm_conns);
 	fprintf(f, "  \"counters\": {");
 	for (k = 0; k < GEN_NB_COUNTERS; k++)
 		fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", gen_counter_names[k], end->cnt[k]);
@@ -597,23 +608,32 @@ wait_link_down(uint16_t port_id, unsigned int timeout_ms)
 	return -ETIMEDOUT;
 }
 
-/* Warm-up: every worker opens and closes one connection. @return 0 or -ETIMEDOUT. */
+/*
+ * Warm-up: every worker opens and closes --warmup connections, one after
+ * the other; the first must close normally within WARMUP_MS, the rest get
+ * GEN_WARM_MORE_MS after that. @return 0, -ECONNREFUSED or -ETIMEDOUT.
+ */
 static int
-gen_warmup(struct gen_worker *const *gw, unsigned int n)
+gen_warmup(const struct gen_opts *o, struct gen_worker *const *gw, unsigned int n)
 {
-	unsigned int i, waited, done;
+	unsigned int i, waited, answered, done, limit = WARMUP_MS;
 
 	gen_phase = GEN_PH_WARMUP;
-	for (waited = 0; waited < WARMUP_MS && !tt_app_quit; waited += 10) {
-		for (i = 0, done = 0; i < n; i++) {
+	for (waited = 0; waited < limit && !tt_app_quit; waited += 10) {
+		for (i = 0, answered = 0, done = 0; i < n; i++) {
 			if (gw[i]->warm < 0)
 				return -ECONNREFUSED;
-			done += gw[i]->warm > 0;
+			answered += gw[i]->warm > 0;
+			done += gw[i]->warm_done >= o->warm_conns;
 		}
 		if (done == n)
 			return 0;
+		if (answered == n && limit == WARMUP_MS)
+			limit = waited + GEN_WARM_MORE_MS;	/* then the rest, for so long */
 		sleep_ms(10);
 	}
+	if (limit != WARMUP_MS)
+		return 0;
 	return -ETIMEDOUT;
 }
 
@@ -712,12 +732,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "tcpterm-gen: port 0: link still down after %u ms (no peer?)\n", LINK_MS);
 		goto stop;
 	}
-	ret = gen_warmup(gw, app.n_workers);
+	ret = gen_warmup(&o, gw, app.n_workers);
 	if (ret != 0) {
 		fprintf(stderr, "tcpterm-gen: %s:%u does not answer (warm-up connection %s)\n", host,
 			o.rport, ret == -ETIMEDOUT ? "timed out" : "failed");
 		goto stop;
 	}
+	for (i = 0; i < app.n_workers; i++)
+		r.warm_conns += gw[i]->warm_done;
 	if (o.rate != 0)
 		snprintf(err, sizeof(err), "open loop at %" PRIu64 "/s", o.rate);
 	else

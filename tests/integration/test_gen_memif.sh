@@ -11,7 +11,8 @@
 #   rps, 256 keep-alive connections, 8 requests pipelined on each, 3 s
 #   (every one answered by a complete, well-framed response)
 # Each must complete requests with zero errors and write a --json summary
-# that is valid and agrees with itself (counts, rates, percentile order);
+# that is valid and agrees with itself (counts, rates, percentile order)
+# and counts the --warmup connections asked for (4096, 16, 1 per worker);
 # the generator's mbufs in use must be back to their count after warm-up.
 # Afterwards tcpterm's connection table drains to LISTEN only (TIME_WAIT
 # expires after time_wait_ms = 1000), its mbufs in use return to their
@@ -129,9 +130,10 @@ gen_exit() {
 	fi
 }
 
-# json_ok NAME MODE: the summary is valid JSON and agrees with itself.
+# json_ok NAME MODE WARMUP: the summary is valid JSON and agrees with
+# itself, and every worker made WARMUP warm-up connections.
 json_ok() {
-	"$TT_PYTHON" - "$TT_TMP/$1.json" "$2" <<'EOF'
+	"$TT_PYTHON" - "$TT_TMP/$1.json" "$2" "$3" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 mode = sys.argv[2]
@@ -152,6 +154,8 @@ want(0 < lat["min"] <= lat["p50"] <= lat["p90"] <= lat["p99"] <= lat["p99.9"] <=
 want(0 < d["duration_s"] < 10, "duration %.3f" % d["duration_s"])
 want(d["mbufs_in_use"]["start"] == d["mbufs_in_use"]["end"],
      "generator mbufs back to the start: %s" % d["mbufs_in_use"])
+want(d["warmup_connections"] == int(sys.argv[3]) * d["workers"],
+     "%s warm-up connections per worker: %d in all" % (sys.argv[3], d["warmup_connections"]))
 if mode == "cps":
     want(d["connections"] == d["requests"], "one request per connection")
     want(abs(d["connections_per_s"] * d["duration_s"] - c["conn_closed"]) <= 0.05 * c["conn_closed"] + 2000,
@@ -187,17 +191,18 @@ counters_ok() {
 	[ "$v" = "0 0 0" ]
 }
 
-# run_case NAME MODE DESC ARGS...: a fresh tcpterm, one generator run, every check.
+# run_case NAME MODE WARMUP DESC ARGS...: a fresh tcpterm, one generator
+# run (WARMUP warm-up connections per worker), every check.
 run_case() {
-	local name=$1 mode=$2 desc=$3
-	shift 3
+	local name=$1 mode=$2 warm=$3 desc=$4
+	shift 4
 	tt_start
 	mbufs_before=$(tt_mbufs)
 	tt_info "tcpterm mbufs in use before the run: $mbufs_before"
-	gen_start "$name" "$mode" -t "$TT_ADDR" "$@"
+	gen_start "$name" "$mode" -t "$TT_ADDR" --warmup "$warm" "$@"
 	tt_check "$desc: finished with a --json summary" gen_done "$name"
 	tt_check "$name: --json valid and consistent, zero errors, generator mbufs back" \
-		json_ok "$name" "$mode"
+		json_ok "$name" "$mode" "$warm"
 	tt_check "$name: tcpterm's table drains to LISTEN only (time_wait_ms 1000)" tt_state idle --within 5
 	tt_check "$name: tcpterm's mbufs in use back to their count before the run" mbufs_back
 	tt_check "$name: tcpterm counted no resets and no timeouts" counters_ok
@@ -205,8 +210,9 @@ run_case() {
 	gen_exit "$name" "$name: then tcpterm-gen exits 0"
 }
 
-run_case cps cps "cps, open loop 20000/s, 64 in flight, 3 s" --rate 20000 --concurrency 64 --duration 3
-run_case rps rps "rps, 16 keep-alive connections, closed loop, 3 s" --concurrency 16 --duration 3
-run_case rps_pipe rps "rps, 256 keep-alive connections, 8 requests pipelined on each, closed loop, 3 s" \
+run_case cps cps 4096 "cps, open loop 20000/s, 64 in flight, 3 s" --rate 20000 --concurrency 64 \
+	--duration 3
+run_case rps rps 16 "rps, 16 keep-alive connections, closed loop, 3 s" --concurrency 16 --duration 3
+run_case rps_pipe rps 1 "rps, 256 keep-alive connections, 8 requests pipelined on each, closed loop, 3 s" \
 	--concurrency 256 --pipeline 8 --duration 3
 tt_it_end
