@@ -155,8 +155,8 @@ stop_tt() {
 # threads got 90-93 % of their CPUs and closed-loop p99.9 was 3-4 ms
 # (98-99 % and about 1 ms without). So waits are reads that time out on a pipe
 # nobody writes, /proc and the clock ($EPOCHREALTIME, microseconds) are
-# read by the shell itself, and tcpterm's telemetry is read only before
-# and after the generator's run.
+# read by the shell itself, and tcpterm's telemetry by a python started
+# before the generator that answers a line on its stdin with one query.
 exec {NAP_FD}<> <(:)
 nap() { read -r -t "$1" -u "$NAP_FD" _ || true; }
 
@@ -170,25 +170,41 @@ worker_ticks() {
 		WTICKS=$((f[13] + f[14]))
 }
 
-# tcpterm's worker: "busy_cycles tsc_hz" (/tcpterm/workers,0).
-busy_cycles() {
-	"$TT_PYTHON" "$ROOT/scripts/tt-telemetry.py" -p "$TT_PREFIX" -v /tcpterm/workers,0 2>/dev/null |
-		"$TT_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(d["busy_cycles"], d["tsc_hz"])' ||
-		echo "0 0"
+# The telemetry coprocess: one connection to tcpterm's telemetry; for each
+# line on its stdin it prints tcpterm's worker's "busy_cycles tsc_hz".
+# shellcheck disable=SC2016 # python, not shell
+BUSY_PY='
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("tel", sys.argv[1])
+tel = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tel)
+with tel.Telemetry(sys.argv[2], wait=10) as t:
+    for _ in sys.stdin:
+        w = t.query("/tcpterm/workers,0")
+        print(w["busy_cycles"], w["tsc_hz"], flush=True)
+'
+BUSYQ_PID=""
+# busy_read: "busy_cycles tsc_hz" from the coprocess ("0 0" if it is gone).
+busy_read() {
+	local line="0 0"
+	if tt_pid_alive "$BUSYQ_PID" && echo 1>&"${BUSYQ[1]}"; then
+		read -r -t 10 line <&"${BUSYQ[0]}" || line="0 0"
+	fi
+	echo "$line"
 }
 
 # gen NAME ARGS...: one run of DUR seconds; its --json in $WORK/NAME.json,
-# tcpterm's busy% over the run (busy cycles before and after the
-# generator's run, over the run's duration) in $WORK/NAME.busy and the
-# share of a CPU its worker thread got, from second 1 to DUR - 0.5 of the
-# run, in $WORK/NAME.cpu.
+# and over the window from second 1 to DUR - 0.5 of the run tcpterm's
+# worker's busy% in $WORK/NAME.busy and the share of a CPU its thread got
+# in $WORK/NAME.cpu.
 GEN_CMD=()
 gen() {
 	local name=$1 t0 b0 b1 hz c0 w0 w1 i line started=0
 	shift
 	GEN_CMD=("$@")
 	start_tt
-	read -r b0 hz < <(busy_cycles)
+	coproc BUSYQ { exec "$TT_PYTHON" -c "$BUSY_PY" "$ROOT/scripts/tt-telemetry.py" "$TT_PREFIX"; }
+	busy_read >/dev/null	# up and connected before the generator starts
 	# shellcheck disable=SC2086
 	timeout $((DUR + 60)) "$GEN_BIN" --lcores=0@1,1@0 --no-pci $(tt_memif_vdev client "$SOCK") \
 		--file-prefix="$GEN_PREFIX" $MEM --log-level=error -- "$@" -t 198.18.0.2 -d "$DUR" -q \
@@ -204,10 +220,12 @@ gen() {
 		((started)) || nap 0.1
 	done
 	nap 1
+	busy_read >"$WORK/$name.b0"
 	worker_ticks
 	c0=$WTICKS
 	w0=${EPOCHREALTIME//[!0-9]/}
 	nap "$((DUR - 2)).5"
+	busy_read >"$WORK/$name.b1"
 	worker_ticks
 	w1=${EPOCHREALTIME//[!0-9]/}
 	awk -v c="$((WTICKS - c0))" -v w="$((w1 - w0))" -v hz="$HZ_TICKS" \
@@ -218,17 +236,18 @@ gen() {
 		tt_pid_alive "$GEN_PID" || break
 		nap 0.1
 	done
-	read -r b1 _ < <(busy_cycles)
+	eval "exec ${BUSYQ[1]}>&-"
+	wait "$BUSYQ_PID" 2>/dev/null || true
+	BUSYQ_PID=""
+	read -r b0 hz <"$WORK/$name.b0"
+	read -r b1 _ <"$WORK/$name.b1"
 	stop_tt
 	wait "$GEN_PID" || { cat "$WORK/$name.out" >&2; tt_die "tcpterm-gen $name failed"; }
 	GEN_PID=""
 	tt_dpdk_cleanup "$GEN_PREFIX"
-	"$TT_PYTHON" - "$WORK/$name.json" "$((b1 - b0))" "$hz" >"$WORK/$name.busy" <<'EOF2'
-import json, sys
-secs = json.load(open(sys.argv[1]))["duration_s"]
-cyc, hz = int(sys.argv[2]), int(sys.argv[3])
-print(round(100 * cyc / hz / secs) if hz > 0 and secs > 0 else 0)
-EOF2
+	awk -v c="$((b1 - b0))" -v w="$((w1 - w0))" -v hz="$hz" \
+		'BEGIN { v = (w > 0 && hz > 0) ? 100 * c / hz / (w / 1e6) : 0; printf "%d\n", v + 0.5 }' \
+		>"$WORK/$name.busy"
 	jget "$name" summary >&2
 }
 
