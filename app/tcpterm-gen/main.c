@@ -617,6 +617,7 @@ static int
 gen_warmup(const struct gen_opts *o, struct gen_worker *const *gw, unsigned int n)
 {
 	unsigned int i, waited, answered, done, limit = WARMUP_MS;
+	bool all_answered = false;
 
 	gen_phase = GEN_PH_WARMUP;
 	for (waited = 0; waited < limit && !tt_app_quit; waited += 10) {
@@ -628,13 +629,13 @@ gen_warmup(const struct gen_opts *o, struct gen_worker *const *gw, unsigned int 
 		}
 		if (done == n)
 			return 0;
-		if (answered == n && limit == WARMUP_MS)
+		if (answered == n && !all_answered) {
+			all_answered = true;
 			limit = waited + GEN_WARM_MORE_MS;	/* then the rest, for so long */
+		}
 		sleep_ms(10);
 	}
-	if (limit != WARMUP_MS)
-		return 0;
-	return -ETIMEDOUT;
+	return all_answered ? 0 : -ETIMEDOUT;
 }
 
 /* The measured run and the drain; fills @p r and @p end. */
