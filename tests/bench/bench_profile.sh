@@ -103,7 +103,7 @@ EOF
 # the generator acknowledges at once, as its configuration did before
 # 2026-11-25, and makes one warm-up connection, since callgrind counts the
 # whole process and the figures divide by the run's operations alone.
-sed -e 's/^address = .*/address = 198.18.0.101\/24/' -e 's/^addresses = .*/addresses = 16/' \
+sed -e 's/^address = .*/address = 198.18.0.101\/24/' -e 's/^addresses = .*/addresses = 64/' \
 	-e 's/^mbufs = .*/mbufs = 32767/' -e 's/^delayed_ack_ms = .*/delayed_ack_ms = 0/' \
 	"$ROOT/config/tcpterm-gen.conf" >"$WORK/gen.conf"
 grep -q '^delayed_ack_ms = 0$' "$WORK/gen.conf" || tt_die "config/tcpterm-gen.conf has no delayed_ack_ms line"
