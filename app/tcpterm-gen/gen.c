@@ -385,11 +385,14 @@ gen_on_accept(struct tt_conn *c, const void *opts)
 /*
  * One answer is complete: record it and go on as the mode says. A closed
  * loop's next request is counted in @p resend; the caller sends them all
- * at once when it has read everything that arrived.
+ * at once when it has read everything that arrived. @p run: the run was
+ * on when the caller began, read once for all its answers: had the phase
+ * turned in between, the connection could be shut (gen_drain_conn())
+ * with requests counted in @p resend, which it then could not send.
  */
 static void
 gen_answered(struct gen_worker *g, struct tt_conn *c, struct gen_conn *x, uint64_t now,
-	     uint32_t *resend)
+	     bool run, uint32_t *resend)
 {
 	const struct gen_opts *o = g->o;
 	uint64_t t = *slot_ts(g, x->slot, x->ts_head);
@@ -404,7 +407,7 @@ gen_answered(struct gen_worker *g, struct tt_conn *c, struct gen_conn *x, uint64
 			gen_shutdown(c, x);
 		return;
 	}
-	if (*g->phase != GEN_PH_RUN) {
+	if (!run) {
 		gen_drain_conn(c, x);
 		return;
 	}
@@ -423,6 +426,7 @@ gen_on_data(struct tt_conn *c, struct rte_mbuf *m)
 	const struct gen_opts *o = g->o;
 	uint32_t len = rte_pktmbuf_pkt_len(m), bad = 0, resend = 0;
 	uint64_t now;
+	bool run;
 	struct rte_mbuf *s;
 	int n;
 
@@ -433,6 +437,7 @@ gen_on_data(struct tt_conn *c, struct rte_mbuf *m)
 		return;
 	}
 	now = rte_rdtsc();
+	run = *g->phase == GEN_PH_RUN;
 	if (o->payload == GEN_HTTP) {
 		for (s = m; s != NULL; s = s->next) {
 			n = gen_http_feed(&x->hp, rte_pktmbuf_mtod(s, const uint8_t *), s->data_len, &bad);
@@ -444,7 +449,7 @@ gen_on_data(struct tt_conn *c, struct rte_mbuf *m)
 				return;
 			}
 			while (n-- > 0)
-				gen_answered(g, c, x, now, &resend);
+				gen_answered(g, c, x, now, run, &resend);
 		}
 	} else {
 		uint32_t left = len;
@@ -462,7 +467,7 @@ gen_on_data(struct tt_conn *c, struct rte_mbuf *m)
 			left -= take;
 			if (x->echo_got == o->size) {
 				x->echo_got = 0;
-				gen_answered(g, c, x, now, &resend);
+				gen_answered(g, c, x, now, run, &resend);
 			}
 		}
 	}
