@@ -97,15 +97,14 @@ enum gen_counter { GEN_COUNTERS(GEN_ENUM_CNT) GEN_NB_COUNTERS };
 extern const char *const gen_counter_names[GEN_NB_COUNTERS];
 
 /*
- * Warm-up connections per worker (--warmup's default), one after the other,
- * before the run. Each
- * is at least two frames each way, so the link's rings go round at least
- * twice (memif here: 4096 slots). A memif link's buffers are pages of
- * shared memory that fault at first touch: about 2,300 per process, and
- * until they had, a round trip took 0.5 ms instead of 2 us (the first
- * 60-70 ms of traffic, which a one-connection warm-up left to the run).
- * A slow target (under valgrind) gets GEN_WARM_MORE_MS for them after
- * its first answer.
+ * Warm-up connections per worker (--warmup's default), one after the
+ * other, before the run. Each is at least two frames each way, so the
+ * link's rings go round at least twice (memif here: 4096 slots). A memif
+ * link's buffers are pages of shared memory that fault at first touch:
+ * about 2,300 per process, and until they had, a round trip took 0.5 ms
+ * instead of 2 us (the first 60-70 ms of traffic, which a one-connection
+ * warm-up left to the run). A slow target (under valgrind) gets
+ * GEN_WARM_MORE_MS for them after its first answer.
  */
 #define GEN_WARM_CONNS 4096
 #define GEN_WARM_MORE_MS 2000
