@@ -19,9 +19,12 @@
 #   is the highest of all the runs and the runs at its setting are listed
 #   beside it, to show the spread;
 #   3. bulk Gbit/s: one connection sending to discard, one reading source;
-#   4. latency at 50 % and 90 % of the measured maximum of 1 and 2
-#      (open loop at those rates: latency counts from when each request
-#      was due).
+#   4. latency at 50 % and 90 % of the maximum of 1 and of 2 (open
+#      loop at those rates: latency counts from when each request was
+#      due), each maximum measured again, at its setting, just before its
+#      two open-loop runs: 90 % of the fastest pass's rate can be more
+#      than the host gives a few minutes later, and such a row shows a
+#      queue growing, not tcpterm's latency.
 # with tcpterm's worker busy% (/tcpterm/workers: the share of time spent
 # in loop iterations that found work, averaged over the run) and the share of a
 # CPU its worker thread was given (from /proc: below 100 when other
@@ -34,7 +37,7 @@
 # --quick measures 1 and 2 only (the closed-loop connections/s sweep and
 # keep-alive requests/s, one request in flight).
 # SECONDS (default 10, at most 20) bounds every figure; the whole script
-# takes about (7 + passes x (sweep runs + 1)) x (SECONDS + 4) s, --quick
+# takes about (9 + passes x (sweep runs + 1)) x (SECONDS + 4) s, --quick
 # passes x (sweep runs + 1) x. tcpterm is the memif server (socket in a
 # temp dir), started afresh for every figure and stopped before the
 # generator leaves (--wait-peer: DPDK 22.11's memif unmaps the rings of a
@@ -333,17 +336,24 @@ if [ "$QUICK" = 0 ]; then
 	row bulk_send "Gbit/s, one connection to discard" "$(jget bulk_send gbit_per_s)"
 	gen bulk_recv bulk --recv
 	row bulk_recv "Gbit/s, one connection from source" "$(jget bulk_recv gbit_per_s)"
-	for pct in 50 90; do
-		rate=$((CPS * pct / 100))
-		[ "$rate" -ge 1 ] || rate=1
-		gen "cps_$pct" cps -c $((CPS_CONC * 4)) -r "$rate"
-		row "cps_$pct" "connections/s at $pct % of the maximum (open loop)" "$(jget "cps_$pct" connections_per_s)"
-	done
-	for pct in 50 90; do
-		rate=$((RPS * pct / 100))
-		[ "$rate" -ge 1 ] || rate=1
-		gen "rps_$pct" rps -c "$RPS_CONC" -r "$rate"
-		row "rps_$pct" "requests/s at $pct % of the maximum (open loop)" "$(jget "rps_$pct" requests_per_s)"
+	# The maximum again, then the open-loop runs at its shares (4 above).
+	for kind in cps rps; do
+		if [ "$kind" = cps ]; then
+			closed=(cps -c "$CPS_CONC") open=(cps -c $((CPS_CONC * 4)))
+			field=connections_per_s what=connections/s
+		else
+			closed=(rps -c "$RPS_CONC") open=(rps -c "$RPS_CONC")
+			field=requests_per_s what=requests/s
+		fi
+		gen "${kind}_ref" "${closed[@]}"
+		max=$(jget "${kind}_ref" "$field")
+		row "${kind}_ref" "$what, closed loop, the maximum's setting again: the 100 % of the next two rows" "$max"
+		for pct in 50 90; do
+			rate=$((max * pct / 100))
+			[ "$rate" -ge 1 ] || rate=1
+			gen "${kind}_$pct" "${open[@]}" -r "$rate"
+			row "${kind}_$pct" "$what at $pct % of the row above (open loop)" "$(jget "${kind}_$pct" "$field")"
+		done
 	done
 fi
 tt_bench_figure memif_cps_max "$CPS"
