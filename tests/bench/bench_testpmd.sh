@@ -24,6 +24,10 @@
 #     io-forwarding a pcap of junk frames (gen_syn_pcap.py --junk, one kind
 #     per drop reason); measured: tcpterm's drops/s (telemetry `drops`),
 #     against an `rxonly` testpmd's receive rate.
+# (c) tcpterm's own time per SYN: (a)'s pcap into a worker on a fake port,
+#     without memif or testpmd (tests/bench/bench_syn_path.c, built beside
+#     TT_BIN), against its worker's busy time per SYN-ACK in (a)'s median
+#     pair: what tcpterm's code costs, and what the memif path adds.
 #
 # Topology: testpmd (the generator) has the pcap port 0 and memif port 1
 # (role=client), paired: pcap0 -> memif1, memif1 -> pcap0 (txonly: memif
@@ -264,12 +268,13 @@ LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench_testpmd: ${DUR} s per measurement, $NSYN SYNs in the pcap; generator --lcores=$GEN_LCORES, receiver --lcores=$RX_LCORES; load average $LOAD0"
 # (a) in adjacent pairs, tcpterm first in odd passes and macswap first in
 # even ones, so that a drift of the host's speed favours neither side.
-declare -a P_TT P_TT_OFFER P_TT_BACK P_TT_RX P_REFL P_RATIO
+declare -a P_TT P_TT_OFFER P_TT_BACK P_TT_RX P_TT_BUSY P_REFL P_RATIO
 for ((pass = 0; pass < PASSES; pass++)); do
 	for side in $( ((pass % 2 == 0)) && echo "tcpterm macswap" || echo "macswap tcpterm"); do
 		measure "$side" pcap "$WORK/syn.pcap"
 		if [ "$side" = tcpterm ]; then
 			P_TT[pass]=$M_SYNACK P_TT_OFFER[pass]=$M_OFFER P_TT_BACK[pass]=$M_BACK P_TT_RX[pass]=$M_RX
+			P_TT_BUSY[pass]=$M_BUSY
 		else
 			P_REFL[pass]=$M_TX
 		fi
@@ -280,6 +285,7 @@ done
 MED=$(for ((pass = 0; pass < PASSES; pass++)); do echo "${P_RATIO[pass]} $pass"; done |
 	sort -g | sed -n "$(((PASSES + 1) / 2))p" | cut -d' ' -f2)
 A_TT=${P_TT[MED]} A_TT_OFFER=${P_TT_OFFER[MED]} A_TT_BACK=${P_TT_BACK[MED]} A_TT_RX=${P_TT_RX[MED]}
+A_TT_BUSY=${P_TT_BUSY[MED]}
 A_REFL=${P_REFL[MED]}
 PAIRS=$(for ((pass = 0; pass < PASSES; pass++)); do
 	printf '%s / %s = %.2f\n' "${P_TT[pass]}" "${P_REFL[pass]}" "${P_RATIO[pass]}"
@@ -295,9 +301,26 @@ J_TT=$M_DROPS J_TT_OFFER=$M_OFFER
 measure rxonly pcap "$WORK/junk.pcap"
 J_SINK=$M_RX
 
-# No busy% column: the worker's busy% counts loop iterations with work, and
-# a full burst takes far longer than an empty poll, so a saturated
-# worker shows a low busy% here (it is printed per run above all the same).
+# (c) tcpterm's own time per SYN: the same pcap into a worker on a fake
+# port, no memif and no testpmd (tests/bench/bench_syn_path.c); set
+# against the worker's busy time per SYN-ACK in (a)'s median pair, through
+# memif (busy% / rate).
+SYN_PATH=$(dirname "$TT_BIN")/../tests/bench/bench_syn_path
+C_LINE="(c) tests/bench/bench_syn_path was not built beside $TT_BIN (meson -Dtests=true builds it)"
+if [ -x "$SYN_PATH" ]; then
+	out=$("$SYN_PATH" "$WORK/syn.pcap" "$((DUR < 5 ? DUR : 5))" 2>&1) ||
+		tt_die "bench_syn_path failed: $(tail -n 3 <<<"$out")"
+	own_ns=$(sed -n 's/.*median of [0-9]* seconds: \([0-9.]*\) ns.*/\1/p' <<<"$out")
+	C_LINE=$(awk -v own="$own_ns" -v rate="$A_TT" -v busy="$A_TT_BUSY" 'BEGIN {
+		if (busy !~ /^[0-9]+$/)
+			busy = 100
+		all = rate > 0 ? busy * 1e7 / rate : 0
+		printf "(c) tcpterm'"'"'s own code took %.1f ns per cookie SYN-ACK (bench_syn_path: this pcap into a worker on a fake port, no memif, the median of its seconds: %.2f M/s of its time). Through memif, the worker of (a)'"'"'s median pair was busy %.1f ns per SYN-ACK (%d %% busy at %d/s), so the rest (memif'"'"'s receive and transmit copies, the polls, caches shared with testpmd) took %.1f ns of each, %.0f %%.", own, 1e3 / own, all, busy, rate, all - own, (all > 0 ? 100 * (all - own) / all : 0)
+	}')
+fi
+
+# No busy% column: it is printed per run above, and (c) uses the median
+# pair's.
 HEAD='| traffic into memif | tcpterm figure | tcpterm | testpmd rxonly (ceiling) | ratio | testpmd macswap (ceiling) | ratio |
 |---|---|---|---|---|---|---|'
 ROWS=$(
@@ -316,6 +339,7 @@ echo
 [ "$PASSES" = 1 ] || echo "bench_testpmd: (a) tcpterm's SYN-ACKs/s / macswap's, pair by pair: $(echo "$PAIRS" | paste -sd ';' | sed 's/;/; /g')"
 echo "bench_testpmd: (a) testpmd offered tcpterm ${A_TT_OFFER} SYNs/s, tcpterm received ${A_TT_RX}/s and sent ${A_TT} SYN-ACKs/s (testpmd got ${A_TT_BACK}/s back); SYN-ACKs / ceiling: $(ratio "$A_TT" "$A_SINK") (rxonly), $(ratio "$A_TT" "$A_REFL") (macswap); issue 5's target: >= 0.8"
 echo "bench_testpmd: (b) offered to tcpterm: txonly ${B_TT_OFFER}/s, junk pcap ${J_TT_OFFER}/s"
+echo "bench_testpmd: $C_LINE"
 
 tt_bench_figure syn_acks "$A_TT"
 tt_bench_figure syn_macswap "$A_REFL"
@@ -337,6 +361,8 @@ if [ "$RECORD" = 1 ]; then
 		echo
 		echo "$HEAD"
 		echo "$ROWS"
+		echo
+		echo "$C_LINE"
 	} >>"$ROOT/tests/bench/RESULTS.md"
 	echo "bench_testpmd: recorded in tests/bench/RESULTS.md"
 fi

@@ -194,4 +194,25 @@ fi
 tt_pmd_quit gen
 tt_check "the SYN-ACKs testpmd wrote to its tx_pcap: one valid cookie SYN-ACK per SYN (scapy)" \
 	"$TT_PYTHON" "$PCAP_CHECK" answers "$TT_TMP/in.pcap" "$TT_TMP/out.pcap"
+
+# --- tests/bench/bench_syn_path.c, the same SYNs without memif ---------------------
+# The build's bench_syn_path replays a pcap of SYNs alone into a worker on
+# a fake port: it must answer every one with a cookie, leave its mempools
+# empty (exit 0), and refuse bad arguments with exit 2.
+SYN_PATH=$(dirname "$TT_BIN")/../tests/bench/bench_syn_path
+syn_path() {
+	local a rc=0 out st
+	"$TT_PYTHON" "$TT_ROOT/tests/bench/gen_syn_pcap.py" -o "$TT_TMP/syns.pcap" -n 2000 \
+		--dst-mac "$MAC_TT" --src-mac "$MAC_GW" >/dev/null || return 1
+	"$SYN_PATH" "$TT_TMP/syns.pcap" 1 || return 1
+	for a in "$TT_TMP/expect.json 1" "$TT_TMP/syns.pcap 0" "$TT_TMP/syns.pcap 61" "$TT_TMP/none.pcap"; do
+		# shellcheck disable=SC2086 # words
+		out=$("$SYN_PATH" $a 2>&1)
+		st=$?
+		echo "bench_syn_path ${a//$TT_TMP\//} -> exit $st: $(head -1 <<<"$out")"
+		[ "$st" -eq 2 ] || rc=1
+	done
+	return "$rc"
+}
+tt_check "bench_syn_path: each of 2000 SYNs answered with a cookie, pools empty at the end; bad arguments exit 2" syn_path
 tt_it_end
