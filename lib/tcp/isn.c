@@ -17,7 +17,8 @@
 
 /*
  * SipHash-2-4 of the 12 bytes of @p key, from its words: the addresses as
- * one, then the ports with the length.
+ * one, then the ports with the length. tcp_syncookie_send() computes the
+ * same hash beside its cookie's, from the same steps.
  */
 _Static_assert(sizeof(struct tt_flow_key) == 12, "a 4-tuple is 12 bytes, unpadded");
 
@@ -27,11 +28,9 @@ siphash_flow(const uint64_t secret[2], const struct tt_flow_key *key)
 	uint64_t v[4], addrs;
 	uint32_t ports;
 
-	memcpy(&addrs, key, 8);
-	memcpy(&ports, (const uint8_t *)key + 8, 4);
-	tt_siphash_init(v, secret);
-	tt_siphash_word(v, rte_le_to_cpu_64(addrs));
-	return tt_siphash_final(v, rte_le_to_cpu_32(ports) | (uint64_t)sizeof(*key) << 56);
+	tt_siphash_load12(key, &addrs, &ports);
+	tt_siphash12_begin(v, secret, addrs);
+	return tt_siphash12_end(v, ports);
 }
 
 uint32_t

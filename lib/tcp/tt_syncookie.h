@@ -65,11 +65,16 @@ void tt_syncookie_rotate(struct tt_syncookie *sc, uint64_t now_ms);
  *                 entry (the smallest one if it is below all of them)
  * @param ts_bits  receives the value for the low 6 bits of our TSval:
  *                 0 when !o->ts_ok (send no timestamp then)
+ * @param ts_secret NULL, or a SipHash key: then @p ts_offset receives the
+ *                 high half of the SipHash-2-4 of @p key's 12 bytes under
+ *                 it, computed beside the cookie's (tcp_ts_offset() is
+ *                 that, under the worker's ISN secret)
  * @return the ISN of the SYN-ACK.
  */
 uint32_t tt_syncookie_encode(struct tt_syncookie *sc, uint64_t now_ms,
 			     const struct tt_flow_key *key, uint32_t peer_isn,
-			     const struct tt_syncookie_opts *o, uint32_t *ts_bits);
+			     const struct tt_syncookie_opts *o, uint32_t *ts_bits,
+			     const uint64_t ts_secret[2], uint32_t *ts_offset);
 
 /**
  * Check the cookie an ACK returns and recover the options.

@@ -41,7 +41,7 @@ encode(struct tt_syncookie *sc, uint64_t now, const struct tt_syncookie_opts *o,
        uint32_t peer_isn, uint32_t *tsval)
 {
 	uint32_t ts_bits;
-	uint32_t c = tt_syncookie_encode(sc, now, &fkey, peer_isn, o, &ts_bits);
+	uint32_t c = tt_syncookie_encode(sc, now, &fkey, peer_isn, o, &ts_bits, NULL, NULL);
 
 	/* What the SYN-ACK would send as TSval: a clock with the option bits below. */
 	*tsval = (0x12345678u & ~TT_SYNCOOKIE_TS_MASK) | ts_bits;
@@ -180,7 +180,9 @@ test_isn_and_ts_offset_are_siphash_of_the_tuple(void **state)
  * A cookie's low 26 bits are the SipHash-2-4 MAC of the 23 bytes syncookie.c
  * describes (4-tuple, peer ISN, then count << 9 | TS bits << 3 | MSS index,
  * little-endian, its low 7 bytes), under the generation's secret: the
- * word-wise computation there against the byte-wise reference here.
+ * word-wise computation there against the byte-wise reference here. Asked
+ * for the timestamp offset as well, it gives the same cookie, and the high
+ * half of the reference SipHash of the 4-tuple under the secret it is given.
  */
 static void
 test_mac_is_siphash_of_the_message(void **state)
@@ -197,14 +199,23 @@ test_mac_is_siphash_of_the_message(void **state)
 			.mss = (uint16_t)(88 + rte_rand_max(9000)), .wscale = (uint8_t)rte_rand_max(16),
 			.sack_ok = rte_rand() & 1, .ts_ok = rte_rand() & 1,
 		};
-		uint32_t peer_isn = (uint32_t)rte_rand(), ts_bits, c, mssi;
-		uint64_t last;
+		uint32_t peer_isn = (uint32_t)rte_rand(), ts_bits, ts_bits2, ts_offset, c, mssi;
+		uint64_t last, ts_secret[2] = { rte_rand(), rte_rand() };
+		struct tt_flow_key k = {
+			.raddr = (uint32_t)rte_rand(), .laddr = (uint32_t)rte_rand(),
+			.rport = (uint16_t)rte_rand(), .lport = (uint16_t)rte_rand(),
+		};
 		uint8_t msg[sizeof(fkey) + 4 + 8];
 
-		c = tt_syncookie_encode(&sc, now, &fkey, peer_isn, &o, &ts_bits);
+		c = tt_syncookie_encode(&sc, now, &k, peer_isn, &o, &ts_bits, NULL, NULL);
+		assert_int_equal(tt_syncookie_encode(&sc, now, &k, peer_isn, &o, &ts_bits2, ts_secret,
+						     &ts_offset), c);
+		assert_int_equal(ts_bits2, ts_bits);
+		assert_int_equal(ts_offset,
+				 (uint32_t)(ref_siphash24(ts_secret, (const uint8_t *)&k, sizeof(k)) >> 32));
 		mssi = (c >> 26) & 7;
 		last = rte_cpu_to_le_64(count << 9 | (uint64_t)ts_bits << 3 | mssi);
-		memcpy(msg, &fkey, sizeof(fkey));
+		memcpy(msg, &k, sizeof(k));
 		memcpy(msg + sizeof(fkey), &peer_isn, 4);
 		memcpy(msg + sizeof(fkey) + 4, &last, 8);
 		assert_int_equal(c >> 29, count & 7);
