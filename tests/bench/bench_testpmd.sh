@@ -311,6 +311,7 @@ if [ -x "$SYN_PATH" ]; then
 	out=$("$SYN_PATH" "$WORK/syn.pcap" "$((DUR < 5 ? DUR : 5))" 2>&1) ||
 		tt_die "bench_syn_path failed: $(tail -n 3 <<<"$out")"
 	own_ns=$(sed -n 's/.*median of [0-9]* seconds: \([0-9.]*\) ns.*/\1/p' <<<"$out")
+	tt_bench_figure syn_own_ns "$own_ns"
 	C_LINE=$(awk -v own="$own_ns" -v rate="$A_TT" -v busy="$A_TT_BUSY" 'BEGIN {
 		if (busy !~ /^[0-9]+$/)
 			busy = 100

@@ -124,6 +124,10 @@ def main():
             text += "; the median of %d adjacent pairs, whose ratios were %s" % (
                 len(pairs), " / ".join("%.2f" % r for r in pairs))
             met += ", %d of %d pairs reach it" % (sum(1 for r in pairs if r >= 0.8), len(pairs))
+        own = g("syn_own_ns")
+        if own:
+            text += ("; tcpterm's own code %.1f ns per SYN-ACK without memif (bench_syn_path), "
+                     "macswap's whole path %.1f ns per frame" % (own, 1e9 / refl))
         target("SYN-ACKs with cookies ≥ 0.8 × testpmd's forwarding on the same memif path",
                text, "%.2f" % (x / 0.8), met)
 
