@@ -20,24 +20,30 @@
  * words (RFC 1071 §2(C)). `s += x; s += s < x;` is that sum; compilers
  * make it an add and an add-with-carry per word, where splitting words
  * into 32-bit halves costs more and invites vector shuffles that do not
- * pay on a header-sized input. Unaligned 8-byte loads are cheap on the
- * CPUs DPDK runs on.
+ * pay on a header-sized input. Each step waits on the carry before it, so
+ * the 16-byte loop keeps two sums, one per word, for the CPU to run side
+ * by side: on this host's EPYC, 1460 bytes took 115 TSC cycles against
+ * 210-225 with one sum, 200 bytes 15-21 against 18-32, and a 40-byte
+ * header the same 5. Unaligned 8-byte loads are cheap on the CPUs DPDK
+ * runs on.
  */
 static inline uint64_t
 raw_sum(const uint8_t *p, uint32_t len)
 {
-	uint64_t s = 0, x, y;
+	uint64_t s = 0, t = 0, x, y;
 
 	while (len >= 16) {
 		memcpy(&x, p, 8);
 		memcpy(&y, p + 8, 8);
 		s += x;
 		s += s < x;
-		s += y;
-		s += s < y;
+		t += y;
+		t += t < y;
 		p += 16;
 		len -= 16;
 	}
+	s += t;
+	s += s < t;
 	if (len & 8) {
 		memcpy(&x, p, 8);
 		s += x;
