@@ -123,12 +123,20 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The median of @p n values (sorts them). */
+static double
+median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct rte_ether_addr local_mac = {{ 0x02, 0, 0, 0, 0, 0x02 }};
-	double ns[MAX_SECONDS], cyc_per[MAX_SECONDS];
-	uint64_t hz, tsc0, next, syns = 0, sent0, cyc = 0, syns_sec = 0, cyc_sec = 0;
+	double ns[MAX_SECONDS], cyc_per[MAX_SECONDS], med_ns;
+	uint64_t hz, tsc0, next, syns = 0, sent0, syns_sec = 0, cyc_sec = 0;
 	unsigned int secs = 5, sec = 0, pos = 0;
 	struct th *h = calloc(1, sizeof(*h));
 	struct tt_config defaults;
@@ -194,7 +202,6 @@ main(int argc, char **argv)
 			       "second in tcpterm's code\n", sec + 1, ns[sec], cyc_per[sec],
 			       100.0 * (double)cyc_sec / (double)hz);
 			syns += syns_sec;
-			cyc += cyc_sec;
 			syns_sec = cyc_sec = 0;
 			next += hz;
 			sec++;
@@ -205,13 +212,12 @@ main(int argc, char **argv)
 			syns, th_stat(h, syncookies_sent) - sent0);
 		return 1;
 	}
-	qsort(ns, secs, sizeof(ns[0]), cmp_double);
-	qsort(cyc_per, secs, sizeof(cyc_per[0]), cmp_double);
 	printf("bench_syn_path: %u frames in the pcap (%u SYNs), %" PRIu64 " SYNs answered with "
 	       "cookies; TSC %.3f GHz\n", n_frames, n_syns, syns, (double)hz / 1e9);
+	med_ns = median(ns, secs);
 	printf("bench_syn_path: tcpterm's time per cookie SYN-ACK, the median of %u seconds: "
 	       "%.1f ns, %.1f TSC cycles (%.2f M SYN-ACKs/s of its time)\n",
-	       secs, ns[secs / 2], cyc_per[secs / 2], 1e3 / ns[secs / 2]);
+	       secs, med_ns, median(cyc_per, secs), 1e3 / med_ns);
 	th_stop(h);
 	free(h);
 	free(frames);
