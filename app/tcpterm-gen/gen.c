@@ -436,7 +436,14 @@ gen_on_data(struct tt_conn *c, struct rte_mbuf *m)
 		tt_recved(c, len);
 		return;
 	}
-	now = rte_rdtsc();
+	/*
+	 * The poll's TSC, read just before its receive bursts: when this
+	 * answer came in, as near as the generator can tell, and no read of
+	 * the TSC (tens of cycles: 3.5 % of the worker's time at 2.9 M
+	 * answers/s under perf) per answer. The requests it sends now carry
+	 * it too, though they leave with the poll's flush.
+	 */
+	now = g->w->now_tsc;
 	run = *g->phase == GEN_PH_RUN;
 	if (o->payload == GEN_HTTP) {
 		for (s = m; s != NULL; s = s->next) {

@@ -138,6 +138,7 @@ struct tt_worker {
 	/* Clock: microseconds and wheel ticks since start. */
 	uint64_t now_us;
 	uint64_t now_ms;
+	uint64_t now_tsc;	/**< the TSC as this poll began (tt_worker_poll()), its bursts came in */
 	uint64_t tsc0;
 	uint64_t tsc_hz;
 	uint64_t tsc_us_mult;		/**< tt_tsc_us_mult(tsc_hz) */

@@ -423,6 +423,7 @@ tt_worker_poll(struct tt_worker *w)
 	unsigned int i, total = 0, fired;
 	uint64_t start = rte_rdtsc();
 
+	w->now_tsc = start;
 	tt_worker_set_clock(w, tt_tsc_to_us(start - w->tsc0, w->tsc_us_mult));
 	for (i = 0; i < w->n_ports; i++) {
 		struct tt_wport *p = &w->ports[i];
