@@ -7,11 +7,6 @@
  * 4-microsecond clock and F SipHash-2-4 keyed with a per-boot secret.
  */
 
-#include <string.h>
-
-#include <rte_byteorder.h>
-#include <rte_common.h>
-
 #include "tt_siphash.h"
 #include "tt_tcp.h"
 

@@ -66,7 +66,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_random.h>
 
