@@ -118,14 +118,16 @@ worker_value(unsigned int i, unsigned int what)
 	/* Approximate while the worker runs (caches are read without locks), exact when idle. */
 	case 10: return rte_mempool_in_use_count(w->pool);
 	case 11: return rte_mempool_in_use_count(w->clone_pool);
-	default: return w->busy_tsc;
+	case 12: return w->busy_tsc;
+	case 13: return w->loops;
+	default: return w->busy_loops;
 	}
 }
 
 static const char *const worker_fields[] = {
 	"lcore", "rx_packets", "tx_packets", "handoff_in", "handoff_out", "ring_drops",
 	"connections", "time_wait", "connections_opened", "busy_percent",
-	"mbufs_in_use", "clones_in_use", "busy_cycles",
+	"mbufs_in_use", "clones_in_use", "busy_cycles", "polls", "busy_polls",
 };
 
 /*
