@@ -28,6 +28,7 @@
 
 #include "app.h"
 #include "services.h"
+#include "tt_prf.h"
 
 #define DEFAULT_CONFIG "config/tcpterm.conf"
 
@@ -163,6 +164,8 @@ main(int argc, char **argv)
 		}
 		printf("listening on %s:%u (%s, [listen.%s])\n", addr, l->port, l->svc->name, l->name);
 	}
+	printf("ISNs, timestamp offsets and SYN cookies keyed with %s\n",
+	       tt_prf_is_aes() ? "AES-128 (AES-NI)" : "SipHash-2-4 (no AES instructions)");
 	printf("tcpterm ready: %u worker(s), config %s\n", app.n_workers, app.cfg.path);
 	fflush(stdout);
 	tt_app_launch(&app, tt_worker_main, NULL);

@@ -10,7 +10,10 @@
  * completes the handshake returns ISN + 1; if the cookie in it checks out,
  * the TCB is built then.
  *
- * The ISN (32 bits):
+ * The cookie (32 bits); the SYN-ACK's ISN is the cookie plus the peer's
+ * ISN, as in Linux, so each connection's ISS is unpredictable to others
+ * and an ACK whose SEQ - 1 is not the SYN's ISN decodes to other fields,
+ * which fail the MAC:
  *
  *    31    29 28    26 25                                          0
  *   +--------+--------+---------------------------------------------+
@@ -25,16 +28,15 @@
  *          eight periods old does not pass for a new one.
  *   mssi   index into tt_syncookie_mss[]: the largest entry not above the
  *          MSS we may send (the peer's option capped by our MTU).
- *   MAC    the low 26 bits of SipHash-2-4, keyed with the secret of the
- *          counter's generation, over 23 bytes:
- *              4-tuple (12 bytes, flow-key order) | peer ISN (4) |
- *              full counter << 9 | ts_bits << 3 | mssi (7, little-endian)
- *          so each field above, the peer's ISN and the options in the
- *          TSval are all authenticated: a blind forger has a 2^-26 chance
- *          per guess. The last field packs the counter (47 bits: 2^47
- *          periods are millions of years) with the 9 option bits into one
- *          injective word, and 23 bytes are two SipHash blocks and a final
- *          one, not three and a final one.
+ *   MAC    the low 26 bits of tt_prf() (AES-128, or SipHash-2-4 on CPUs
+ *          without AES), keyed with the secret of the counter's
+ *          generation, of the 16-byte block
+ *              4-tuple (12 bytes, flow-key order) |
+ *              counter << 9 | ts_bits << 3 | mssi (4, little-endian)
+ *          so each field above, the full counter (mod 2^23: 17 years of
+ *          periods, while a secret lives two) and the options in the TSval
+ *          are authenticated, and the peer's ISN through the sum: a blind
+ *          forger has a 2^-26 chance per guess.
  *
  * Secrets: generation G = now_ms / 128000 (TT_SYNCOOKIE_ROTATE_MS, two
  * counter periods); key[G & 1] is G's secret. Entering a new generation
@@ -69,7 +71,7 @@
 #include <rte_common.h>
 #include <rte_random.h>
 
-#include "tt_siphash.h"
+#include "tt_prf.h"
 #include "tt_syncookie.h"
 #include "tt_tcp.h"
 
@@ -88,18 +90,19 @@ const uint16_t tt_syncookie_mss[TT_SYNCOOKIE_N_MSS] = {
 };
 
 static void
-secret_draw(uint64_t k[2])
+secret_draw(struct tt_prf_key *k)
 {
-	k[0] = rte_rand();
-	k[1] = rte_rand();
+	uint64_t secret[2] = { rte_rand(), rte_rand() };
+
+	tt_prf_set_key(k, secret);
 }
 
 void
 tt_syncookie_init(struct tt_syncookie *sc, uint64_t now_ms)
 {
 	memset(sc, 0, sizeof(*sc));
-	secret_draw(sc->key[0]);
-	secret_draw(sc->key[1]);
+	secret_draw(&sc->key[0]);
+	secret_draw(&sc->key[1]);
 	sc->gen = now_ms / TT_SYNCOOKIE_ROTATE_MS;
 }
 
@@ -110,46 +113,39 @@ tt_syncookie_rotate(struct tt_syncookie *sc, uint64_t now_ms)
 
 	if (likely(g <= sc->gen))
 		return;
-	secret_draw(sc->key[g & 1]);
+	secret_draw(&sc->key[g & 1]);
 	if (g > sc->gen + 1)
-		secret_draw(sc->key[(g - 1) & 1]);	/* nothing made in g - 1 */
+		secret_draw(&sc->key[(g - 1) & 1]);	/* nothing made in g - 1 */
 	sc->gen = g;
 }
 
 /*
- * The MAC: SipHash-2-4 of the 23 bytes 4-tuple, peer ISN and the low 7
- * bytes of count << 9 | ts_bits << 3 | mssi (little-endian), from their
- * words. With @p ts_secret, also *ts_offset: the high half of the
- * SipHash-2-4 of the 4-tuple under it (tcp_ts_offset() for the worker's
- * ISN secret). Each SipRound waits on the one before, but the two hashes
- * do not wait on each other, so their rounds are interleaved here for the
- * CPU to run side by side (under perf, a cookie SYN-ACK's two hashes took
- * a third of tcpterm's own time per SYN, one after the other).
+ * The cookie before the peer's ISN is added: count, mssi and the MAC of
+ * the 4-tuple with count << 9 | ts_bits << 3 | mssi. With @p ts_key, also
+ * *ts_offset, tcp_ts_offset() of the 4-tuple under that key (the worker's
+ * ISN key), computed beside the MAC: the two do not wait on each other.
  */
 static inline uint32_t
-cookie_mac(const uint64_t secret[2], const struct tt_flow_key *key, uint32_t peer_isn,
-	   uint64_t count, uint32_t mssi, uint32_t ts_bits, const uint64_t ts_secret[2],
-	   uint32_t *ts_offset)
+cookie_make(const struct tt_prf_key *secret, const struct tt_flow_key *key, uint64_t count,
+	    uint32_t mssi, uint32_t ts_bits, const struct tt_prf_key *ts_key, uint32_t *ts_offset)
 {
-	uint64_t v[4], u[4], addrs, last = count << 9 | ts_bits << 3 | mssi;
-	uint32_t ports;
+	uint32_t word = (uint32_t)count << 9 | ts_bits << 3 | mssi;
+	uint64_t mac, flow;
 
-	tt_siphash_load12(key, &addrs, &ports);
-	tt_siphash_init(v, secret);
-	tt_siphash_word(v, addrs);
-	if (ts_secret != NULL)
-		tt_siphash12_begin(u, ts_secret, addrs);
-	tt_siphash_word(v, ports | (uint64_t)peer_isn << 32);
-	if (ts_secret != NULL)
-		*ts_offset = (uint32_t)(tt_siphash12_end(u, ports) >> 32);
-	return (uint32_t)tt_siphash_final(v, (last & 0x00ffffffffffffffULL) | 23ULL << 56) &
-	       MAC_MASK;
+	if (ts_key != NULL) {
+		mac = tt_prf2(secret, word, ts_key, 0, key, &flow);
+		*ts_offset = (uint32_t)(flow >> 32);
+	} else {
+		mac = tt_prf(secret, key, word);
+	}
+	return (uint32_t)(count & COUNT_MASK) << COUNT_SHIFT | mssi << MSSI_SHIFT |
+	       ((uint32_t)mac & MAC_MASK);
 }
 
 uint32_t
 tt_syncookie_encode(struct tt_syncookie *sc, uint64_t now_ms, const struct tt_flow_key *key,
 		    uint32_t peer_isn, const struct tt_syncookie_opts *o, uint32_t *ts_bits,
-		    const uint64_t ts_secret[2], uint32_t *ts_offset)
+		    const struct tt_prf_key *ts_key, uint32_t *ts_offset)
 {
 	uint64_t count = now_ms / TT_SYNCOOKIE_PERIOD_MS;
 	uint64_t gen = count / TT_SYNCOOKIE_ROTATE_PERIODS;
@@ -164,15 +160,15 @@ tt_syncookie_encode(struct tt_syncookie *sc, uint64_t now_ms, const struct tt_fl
 		tsb = TS_ON | (o->sack_ok ? TS_SACK : 0) |
 		      (RTE_MIN(o->wscale, (uint8_t)TT_SYNCOOKIE_WSCALE_NONE) & TS_WSCALE_MASK);
 	*ts_bits = tsb;
-	return (uint32_t)(count & COUNT_MASK) << COUNT_SHIFT | mssi << MSSI_SHIFT |
-	       cookie_mac(sc->key[gen & 1], key, peer_isn, count, mssi, tsb, ts_secret, ts_offset);
+	return cookie_make(&sc->key[gen & 1], key, count, mssi, tsb, ts_key, ts_offset) + peer_isn;
 }
 
 int
 tt_syncookie_decode(struct tt_syncookie *sc, uint64_t now_ms, const struct tt_flow_key *key,
-		    uint32_t peer_isn, uint32_t cookie, const uint32_t *tsecr,
+		    uint32_t peer_isn, uint32_t iss, const uint32_t *tsecr,
 		    struct tt_syncookie_opts *o)
 {
+	uint32_t cookie = iss - peer_isn;
 	uint64_t now_count = now_ms / TT_SYNCOOKIE_PERIOD_MS;
 	uint32_t age = (uint32_t)(now_count - (cookie >> COUNT_SHIFT)) & COUNT_MASK;
 	uint32_t mssi = (cookie >> MSSI_SHIFT) & MSSI_MASK;
@@ -189,8 +185,7 @@ tt_syncookie_decode(struct tt_syncookie *sc, uint64_t now_ms, const struct tt_fl
 	gen = count / TT_SYNCOOKIE_ROTATE_PERIODS;
 	if (gen != sc->gen && gen + 1 != sc->gen)
 		return -ETIMEDOUT;		/* its secret is gone */
-	if (cookie_mac(sc->key[gen & 1], key, peer_isn, count, mssi, tsb, NULL, NULL) !=
-	    (cookie & MAC_MASK))
+	if (cookie_make(&sc->key[gen & 1], key, count, mssi, tsb, NULL, NULL) != cookie)
 		return -EINVAL;
 	o->mss = tt_syncookie_mss[mssi];
 	o->ts_ok = (tsb & TS_ON) != 0;
@@ -221,7 +216,7 @@ tcp_syncookie_send(struct tt_worker *w, struct tt_seg *s, uint16_t mss)
 	struct tt_opts opts;
 	uint32_t ts_bits, ts_offset = 0, tsval = 0;
 	uint32_t iss = tt_syncookie_encode(&w->syncookie, w->now_ms, &s->key, s->seq, &o, &ts_bits,
-					   ts ? w->isn_secret : NULL, &ts_offset);
+					   ts ? &w->isn_key : NULL, &ts_offset);
 
 	if (ts) {
 		uint32_t clock = (uint32_t)w->now_ms + ts_offset;	/* tcp_ts_offset() */

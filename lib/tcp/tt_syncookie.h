@@ -9,8 +9,8 @@
  * @file
  * SYN cookies (RFC 4987 §3.6): the state of a half-open connection folded
  * into the ISN of our SYN-ACK (and, when the SYN offered timestamps, the low
- * bits of its TSval), authenticated with SipHash-2-4 under a per-worker secret that
- * rotates. The bit layout is described at the top of syncookie.c.
+ * bits of its TSval), authenticated with tt_prf() under a per-worker secret
+ * that rotates. The bit layout is described at the top of syncookie.c.
  *
  * These functions are pure but for the secrets: they read the clock they
  * are given and touch no packet, so they are unit-tested on their own.
@@ -18,6 +18,8 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+
+#include "tt_prf.h"
 
 struct tt_flow_key;
 
@@ -42,7 +44,7 @@ struct tt_syncookie_opts {
 
 /** A worker's cookie secrets: the current generation's and the previous one's. */
 struct tt_syncookie {
-	uint64_t key[2][2];	/**< key[g & 1]: SipHash key of generation g */
+	struct tt_prf_key key[2];	/**< key[g & 1]: the secret of generation g */
 	uint64_t gen;		/**< current generation: now_ms / TT_SYNCOOKIE_ROTATE_MS */
 	uint64_t valid_until_ms; /**< cookies sent recently: ACKs are checked until then */
 };
@@ -65,22 +67,21 @@ void tt_syncookie_rotate(struct tt_syncookie *sc, uint64_t now_ms);
  *                 entry (the smallest one if it is below all of them)
  * @param ts_bits  receives the value for the low 6 bits of our TSval:
  *                 0 when !o->ts_ok (send no timestamp then)
- * @param ts_secret NULL, or a SipHash key: then @p ts_offset receives the
- *                 high half of the SipHash-2-4 of @p key's 12 bytes under
- *                 it, computed beside the cookie's (tcp_ts_offset() is
- *                 that, under the worker's ISN secret)
- * @return the ISN of the SYN-ACK.
+ * @param ts_key   NULL, or a key: then @p ts_offset receives the high half
+ *                 of tt_prf(ts_key, key, 0), computed beside the cookie's
+ *                 MAC (tcp_ts_offset() is that, under the worker's ISN key)
+ * @return the ISN of the SYN-ACK: the cookie plus @p peer_isn.
  */
 uint32_t tt_syncookie_encode(struct tt_syncookie *sc, uint64_t now_ms,
 			     const struct tt_flow_key *key, uint32_t peer_isn,
 			     const struct tt_syncookie_opts *o, uint32_t *ts_bits,
-			     const uint64_t ts_secret[2], uint32_t *ts_offset);
+			     const struct tt_prf_key *ts_key, uint32_t *ts_offset);
 
 /**
  * Check the cookie an ACK returns and recover the options.
  *
  * @param peer_isn the ACK's SEG.SEQ - 1
- * @param cookie   the ACK's SEG.ACK - 1
+ * @param iss      the ACK's SEG.ACK - 1: the SYN-ACK's ISN
  * @param tsecr    the ACK's TSecr, or NULL if it carries no timestamps; one
  *                 whose bit 5 is clear echoes no cookie TSval and counts as NULL
  * @return 0 with @p o filled; -ETIMEDOUT for a cookie older than
@@ -88,7 +89,7 @@ uint32_t tt_syncookie_encode(struct tt_syncookie *sc, uint64_t now_ms,
  *   that does not match.
  */
 int tt_syncookie_decode(struct tt_syncookie *sc, uint64_t now_ms,
-			const struct tt_flow_key *key, uint32_t peer_isn, uint32_t cookie,
+			const struct tt_flow_key *key, uint32_t peer_isn, uint32_t iss,
 			const uint32_t *tsecr, struct tt_syncookie_opts *o);
 
 #endif /* TT_SYNCOOKIE_H */

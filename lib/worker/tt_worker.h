@@ -21,6 +21,7 @@
 #include <rte_ring.h>
 
 #include "tt_config.h"
+#include "tt_prf.h"
 #include "tt_stats.h"
 #include "tt_steer.h"
 #include "tt_syncookie.h"
@@ -163,7 +164,7 @@ struct tt_worker {
 	struct tt_active_svc active_svcs[TT_ACTIVE_SVCS];	/**< tt_connect()'s services */
 	uint32_t n_active_svcs;
 	struct tt_wheel wheel;
-	uint64_t isn_secret[2];
+	struct tt_prf_key isn_key;	/**< RFC 6528 and RFC 7323 §5.4 secret (isn.c) */
 	struct tt_syncookie syncookie;	/**< RFC 4987 secrets (syncookie.c) */
 	uint32_t syn_backlog[TT_MAX_LISTENERS];	/**< SYN_RCVD TCBs per listener (cfg->listeners[i]) */
 	uint32_t challenge_acks_sec;	/**< RFC 5961 §7 rate limit window */
@@ -200,8 +201,9 @@ extern struct tt_worker *tt_worker_slots[TT_WORKER_SLOTS];
 #define TT_DROP(w, name) ((w)->drops[TT_DROP_##name]++)
 
 /**
- * Register what the stack needs once per process (the mbuf dynamic field).
- * Call on the main lcore after rte_eal_init() and before any worker.
+ * Set up what the stack needs once per process: the mbuf dynamic field,
+ * and tt_prf_init() (AES where the CPU has it). Call on the main lcore
+ * after rte_eal_init() and before any worker.
  * @return 0 or a negative errno.
  */
 int tt_stack_init(void);

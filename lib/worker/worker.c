@@ -37,6 +37,7 @@ tt_stack_init(void)
 
 	if (tt_meta_offset >= 0)
 		return 0;
+	tt_prf_init(true);	/* AES-NI for ISNs and cookies where the CPU has it */
 	tt_meta_offset = rte_mbuf_dynfield_register(&meta);
 	return tt_meta_offset < 0 ? -rte_errno : 0;
 }
@@ -91,11 +92,11 @@ tt_worker_create(const struct tt_worker_params *p)
 	w->tsc0 = rte_rdtsc();
 	w->next_lport = (uint32_t)rte_rand();
 	if (p->isn_secret[0] == 0 && p->isn_secret[1] == 0) {
-		w->isn_secret[0] = rte_rand();
-		w->isn_secret[1] = rte_rand();
+		uint64_t secret[2] = { rte_rand(), rte_rand() };
+
+		tt_prf_set_key(&w->isn_key, secret);
 	} else {
-		w->isn_secret[0] = p->isn_secret[0];
-		w->isn_secret[1] = p->isn_secret[1];
+		tt_prf_set_key(&w->isn_key, p->isn_secret);
 	}
 	tt_syncookie_init(&w->syncookie, 0);
 

@@ -16,6 +16,7 @@
 #include <rte_random.h>
 
 #include "tt_harness.h"
+#include "tt_prf.h"
 #include "tt_siphash.h"
 #include "tt_syncookie.h"
 
@@ -143,86 +144,204 @@ test_siphash_reference(void **state)
 	}
 }
 
+/* The implementations this CPU can run: SipHash always, AES with AES-NI. */
+static unsigned int
+prf_modes(bool modes[2])
+{
+	unsigned int n = 0;
+
+	modes[n++] = false;
+	if (tt_prf_init(true))
+		modes[n++] = true;
+	else
+		print_message("no AES instructions on this CPU: tt_prf() checked as SipHash only\n");
+	tt_prf_init(false);
+	return n;
+}
+
+/* The 16-byte block tt_prf() takes: the 4-tuple's 12 bytes, then @p word little-endian. */
+static void
+prf_block(uint8_t b[16], const struct tt_flow_key *k, uint32_t word)
+{
+	uint32_t le = rte_cpu_to_le_32(word);
+
+	memcpy(b, k, 12);
+	memcpy(b + 12, &le, 4);
+}
+
 /*
- * RFC 6528's ISN and RFC 7323's timestamp offset come from the reference
- * SipHash-2-4 of the 4-tuple's 12 bytes under the worker's secret: its
- * low half plus the 4-microsecond clock, and its high half.
+ * tt_prf() as AES-128: FIPS-197's two worked examples (Appendix B, and
+ * C.1), the first 8 bytes of the ciphertext as a little-endian word; as
+ * SipHash: the reference SipHash-2-4 of the block, under random keys. In
+ * both, tt_prf2() is two tt_prf(), and the key is the 16 secret bytes.
  */
 static void
-test_isn_and_ts_offset_are_siphash_of_the_tuple(void **state)
+test_prf_reference(void **state)
+{
+	static const struct {
+		uint8_t key[16], in[16];
+		uint64_t out;
+	} fips[] = {
+		{ { 0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+		    0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c },
+		  { 0x32, 0x43, 0xf6, 0xa8, 0x88, 0x5a, 0x30, 0x8d,
+		    0x31, 0x31, 0x98, 0xa2, 0xe0, 0x37, 0x07, 0x34 },
+		  0xfb09dc021d842539ULL },	/* 39 25 84 1d 02 dc 09 fb ... */
+		{ { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+		    0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f },
+		  { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+		    0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff },
+		  0x30047b6ad8e0c469ULL },	/* 69 c4 e0 d8 6a 7b 04 30 ... */
+	};
+	bool was = tt_prf_is_aes(), modes[2];
+	unsigned int n = prf_modes(modes), m, i;
+
+	(void)state;
+	for (m = 0; m < n; m++) {
+		assert_int_equal(tt_prf_init(modes[m]), modes[m]);
+		assert_int_equal(tt_prf_is_aes(), modes[m]);
+		for (i = 0; modes[m] && i < RTE_DIM(fips); i++) {
+			struct tt_prf_key k;
+			struct tt_flow_key fk;
+			uint64_t secret[2];
+			uint32_t word;
+
+			memcpy(secret, fips[i].key, 16);
+			secret[0] = rte_le_to_cpu_64(secret[0]);
+			secret[1] = rte_le_to_cpu_64(secret[1]);
+			memcpy(&fk, fips[i].in, 12);
+			memcpy(&word, fips[i].in + 12, 4);
+			tt_prf_set_key(&k, secret);
+			assert_true(tt_prf(&k, &fk, rte_le_to_cpu_32(word)) == fips[i].out);
+		}
+		for (i = 0; i < 500; i++) {
+			uint64_t s1[2] = { rte_rand(), rte_rand() }, s2[2] = { rte_rand(), rte_rand() };
+			struct tt_flow_key fk = {
+				.raddr = (uint32_t)rte_rand(), .laddr = (uint32_t)rte_rand(),
+				.rport = (uint16_t)rte_rand(), .lport = (uint16_t)rte_rand(),
+			};
+			uint32_t w1 = (uint32_t)rte_rand(), w2 = (uint32_t)rte_rand();
+			struct tt_prf_key k1, k2;
+			uint64_t second = 0;
+			uint8_t b[16];
+
+			tt_prf_set_key(&k1, s1);
+			tt_prf_set_key(&k2, s2);
+			if (!modes[m]) {
+				prf_block(b, &fk, w1);
+				assert_true(tt_prf(&k1, &fk, w1) == ref_siphash24(s1, b, sizeof(b)));
+			}
+			assert_true(tt_prf2(&k1, w1, &k2, w2, &fk, &second) == tt_prf(&k1, &fk, w1));
+			assert_true(second == tt_prf(&k2, &fk, w2));
+			assert_true(tt_prf(&k1, &fk, w1) != tt_prf(&k1, &fk, w1 ^ 1));
+		}
+	}
+	tt_prf_init(was);
+}
+
+/*
+ * RFC 6528's ISN and RFC 7323's timestamp offset are tt_prf() of the
+ * 4-tuple (with 0) under the worker's secret: its low half plus the
+ * 4-microsecond clock, and its high half; with SipHash, the reference
+ * SipHash-2-4 of those 16 bytes.
+ */
+static void
+test_isn_and_ts_offset_are_prf_of_the_tuple(void **state)
 {
 	struct tt_worker *w = rte_zmalloc("test_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
-	unsigned int r;
+	bool was = tt_prf_is_aes(), modes[2];
+	unsigned int n = prf_modes(modes), m, r;
 
 	(void)state;
 	assert_non_null(w);
-	for (r = 0; r < 200; r++) {
-		struct tt_flow_key k = {
-			.raddr = (uint32_t)rte_rand(), .laddr = (uint32_t)rte_rand(),
-			.rport = (uint16_t)rte_rand(), .lport = (uint16_t)rte_rand(),
-		};
-		uint64_t h;
-		uint32_t ts_offset;
+	for (m = 0; m < n; m++) {
+		tt_prf_init(modes[m]);
+		for (r = 0; r < 200; r++) {
+			struct tt_flow_key k = {
+				.raddr = (uint32_t)rte_rand(), .laddr = (uint32_t)rte_rand(),
+				.rport = (uint16_t)rte_rand(), .lport = (uint16_t)rte_rand(),
+			};
+			uint64_t h, secret[2] = { rte_rand(), rte_rand() };
+			uint32_t ts_offset;
+			uint8_t b[16];
 
-		w->isn_secret[0] = rte_rand();
-		w->isn_secret[1] = rte_rand();
-		w->now_us = rte_rand() >> 8;
-		h = ref_siphash24(w->isn_secret, (const uint8_t *)&k, sizeof(k));
-		assert_int_equal(tcp_ts_offset(w, &k), (uint32_t)(h >> 32));
-		assert_int_equal(tcp_isn(w, &k), (uint32_t)(w->now_us / 4) + (uint32_t)h);
-		assert_int_equal(tcp_isn_ts_offset(w, &k, &ts_offset), tcp_isn(w, &k));
-		assert_int_equal(ts_offset, (uint32_t)(h >> 32));
+			tt_prf_set_key(&w->isn_key, secret);
+			w->now_us = rte_rand() >> 8;
+			h = tt_prf(&w->isn_key, &k, 0);
+			if (!modes[m]) {
+				prf_block(b, &k, 0);
+				assert_true(h == ref_siphash24(secret, b, sizeof(b)));
+			}
+			assert_int_equal(tcp_ts_offset(w, &k), (uint32_t)(h >> 32));
+			assert_int_equal(tcp_isn(w, &k), (uint32_t)(w->now_us / 4) + (uint32_t)h);
+			assert_int_equal(tcp_isn_ts_offset(w, &k, &ts_offset), tcp_isn(w, &k));
+			assert_int_equal(ts_offset, (uint32_t)(h >> 32));
+		}
 	}
+	tt_prf_init(was);
 	rte_free(w);
 }
 
 /*
- * A cookie's low 26 bits are the SipHash-2-4 MAC of the 23 bytes syncookie.c
- * describes (4-tuple, peer ISN, then count << 9 | TS bits << 3 | MSS index,
- * little-endian, its low 7 bytes), under the generation's secret: the
- * word-wise computation there against the byte-wise reference here. Asked
- * for the timestamp offset as well, it gives the same cookie, and the high
- * half of the reference SipHash of the 4-tuple under the secret it is given.
+ * The SYN-ACK's ISN is the cookie plus the peer's ISN; the cookie is the
+ * counter mod 8, the MSS index and the low 26 bits of tt_prf() of the
+ * 4-tuple with count << 9 | TS bits << 3 | MSS index under the
+ * generation's secret (with SipHash, the reference SipHash of that block).
+ * Asked for the timestamp offset as well, it gives the same ISN, and the
+ * high half of tt_prf() of the 4-tuple with 0 under the key it is given.
  */
 static void
-test_mac_is_siphash_of_the_message(void **state)
+test_mac_is_prf_of_the_block(void **state)
 {
 	struct tt_syncookie sc;
-	unsigned int r;
+	bool was = tt_prf_is_aes(), modes[2];
+	unsigned int n = prf_modes(modes), m, r;
 
 	(void)state;
-	tt_syncookie_init(&sc, T0_MS);
-	for (r = 0; r < 200; r++) {
-		uint64_t now = T0_MS + rte_rand_max(4 * TT_SYNCOOKIE_PERIOD_MS);
-		uint64_t count = now / TT_SYNCOOKIE_PERIOD_MS;
-		struct tt_syncookie_opts o = {
-			.mss = (uint16_t)(88 + rte_rand_max(9000)), .wscale = (uint8_t)rte_rand_max(16),
-			.sack_ok = rte_rand() & 1, .ts_ok = rte_rand() & 1,
-		};
-		uint32_t peer_isn = (uint32_t)rte_rand(), ts_bits, ts_bits2, ts_offset, c, mssi;
-		uint64_t last, ts_secret[2] = { rte_rand(), rte_rand() };
-		struct tt_flow_key k = {
-			.raddr = (uint32_t)rte_rand(), .laddr = (uint32_t)rte_rand(),
-			.rport = (uint16_t)rte_rand(), .lport = (uint16_t)rte_rand(),
-		};
-		uint8_t msg[sizeof(fkey) + 4 + 8];
+	for (m = 0; m < n; m++) {
+		tt_prf_init(modes[m]);
+		tt_syncookie_init(&sc, T0_MS);
+		for (r = 0; r < 200; r++) {
+			uint64_t now = T0_MS + rte_rand_max(4 * TT_SYNCOOKIE_PERIOD_MS);
+			uint64_t count = now / TT_SYNCOOKIE_PERIOD_MS;
+			const struct tt_prf_key *gen_key =
+				&sc.key[(count / TT_SYNCOOKIE_ROTATE_PERIODS) & 1];
+			struct tt_syncookie_opts o = {
+				.mss = (uint16_t)(88 + rte_rand_max(9000)),
+				.wscale = (uint8_t)rte_rand_max(16),
+				.sack_ok = rte_rand() & 1, .ts_ok = rte_rand() & 1,
+			};
+			uint32_t peer_isn = (uint32_t)rte_rand(), ts_bits, ts_bits2, ts_offset;
+			uint32_t iss, c, mssi, word;
+			uint64_t ts_secret[2] = { rte_rand(), rte_rand() };
+			struct tt_prf_key ts_key;
+			struct tt_flow_key k = {
+				.raddr = (uint32_t)rte_rand(), .laddr = (uint32_t)rte_rand(),
+				.rport = (uint16_t)rte_rand(), .lport = (uint16_t)rte_rand(),
+			};
+			uint8_t b[16];
 
-		c = tt_syncookie_encode(&sc, now, &k, peer_isn, &o, &ts_bits, NULL, NULL);
-		assert_int_equal(tt_syncookie_encode(&sc, now, &k, peer_isn, &o, &ts_bits2, ts_secret,
-						     &ts_offset), c);
-		assert_int_equal(ts_bits2, ts_bits);
-		assert_int_equal(ts_offset,
-				 (uint32_t)(ref_siphash24(ts_secret, (const uint8_t *)&k, sizeof(k)) >> 32));
-		mssi = (c >> 26) & 7;
-		last = rte_cpu_to_le_64(count << 9 | (uint64_t)ts_bits << 3 | mssi);
-		memcpy(msg, &k, sizeof(k));
-		memcpy(msg + sizeof(fkey), &peer_isn, 4);
-		memcpy(msg + sizeof(fkey) + 4, &last, 8);
-		assert_int_equal(c >> 29, count & 7);
-		assert_int_equal(c & ((1u << 26) - 1),
-				 ref_siphash24(sc.key[(count / TT_SYNCOOKIE_ROTATE_PERIODS) & 1],
-					       msg, sizeof(msg) - 1) & ((1u << 26) - 1));
+			tt_prf_set_key(&ts_key, ts_secret);
+			iss = tt_syncookie_encode(&sc, now, &k, peer_isn, &o, &ts_bits, NULL, NULL);
+			assert_int_equal(tt_syncookie_encode(&sc, now, &k, peer_isn, &o, &ts_bits2,
+							     &ts_key, &ts_offset), iss);
+			assert_int_equal(ts_bits2, ts_bits);
+			assert_int_equal(ts_offset, (uint32_t)(tt_prf(&ts_key, &k, 0) >> 32));
+			c = iss - peer_isn;
+			mssi = (c >> 26) & 7;
+			word = (uint32_t)count << 9 | ts_bits << 3 | mssi;
+			assert_int_equal(c >> 29, count & 7);
+			assert_int_equal(c & ((1u << 26) - 1),
+					 tt_prf(gen_key, &k, word) & ((1u << 26) - 1));
+			if (!modes[m]) {
+				prf_block(b, &k, word);
+				assert_int_equal(c & ((1u << 26) - 1),
+						 ref_siphash24(gen_key->sip, b, sizeof(b)) &
+						 ((1u << 26) - 1));
+			}
+		}
 	}
+	tt_prf_init(was);
 }
 
 /* Every MSS entry x every option combination comes back as it went in. */
@@ -889,13 +1008,39 @@ test_backlog_released_on_every_exit(void **state)
 	assert_int_equal(th_states(h, TT_SYN_RCVD), 0);
 }
 
+/* The implementation a run of the group uses (the pure tests also try both). */
+static int
+group_aes(void **state)
+{
+	(void)state;
+	th_eal_init();
+	tt_prf_init(true);
+	return 0;
+}
+
+static int
+group_siphash(void **state)
+{
+	(void)state;
+	th_eal_init();
+	tt_prf_init(false);
+	return 0;
+}
+
+static int
+group_aes_teardown(void **state)
+{
+	return group_aes(state);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_siphash_reference, pure_setup),
-		cmocka_unit_test_setup(test_mac_is_siphash_of_the_message, pure_setup),
-		cmocka_unit_test_setup(test_isn_and_ts_offset_are_siphash_of_the_tuple, pure_setup),
+		cmocka_unit_test_setup(test_prf_reference, pure_setup),
+		cmocka_unit_test_setup(test_mac_is_prf_of_the_block, pure_setup),
+		cmocka_unit_test_setup(test_isn_and_ts_offset_are_prf_of_the_tuple, pure_setup),
 		cmocka_unit_test_setup(test_roundtrip_every_mss_and_option, pure_setup),
 		cmocka_unit_test_setup(test_mss_rounds_down, pure_setup),
 		cmocka_unit_test_setup(test_mss_only_cookie_ignores_foreign_tsecr, pure_setup),
@@ -919,5 +1064,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_backlog_released_on_every_exit, setup_auto4, th_teardown),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* Everything once with AES (where the CPU has it), once with SipHash. */
+	return cmocka_run_group_tests_name("tt_prf() with AES where the CPU has it", tests,
+					   group_aes, NULL) |
+	       cmocka_run_group_tests_name("tt_prf() with SipHash", tests, group_siphash,
+					   group_aes_teardown);
 }

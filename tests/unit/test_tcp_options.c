@@ -363,9 +363,14 @@ test_ts_across_seq_and_clock_wrap(void **state)
 	h->irs = 0xffffff80u;
 	syn_opts(h, 7, WIN, &o);
 	t = th_tcb(h);
-	/* Our clock is 5 ms before wrapping. */
+	/*
+	 * Our clock is 5 ms before wrapping. The SYN-ACK went out on the old
+	 * offset; the ACK echoes it as if it had gone out on this one (a 0 ms
+	 * sample): an echo of the old TSval would be a sample of the offsets'
+	 * difference, any number of ms, as the 4-tuple's hash falls.
+	 */
 	t->ts_offset = 0xfffffffbu - (uint32_t)h->w->now_ms;
-	send_ts(h, "A", 1, 1, WIN, NULL, 0, 0xffffffff, h->last.ts_val);
+	send_ts(h, "A", 1, 1, WIN, NULL, 0, 0xffffffff, 0xfffffffbu);
 	fill(data, sizeof(data));
 	send_ts(h, "PA", 1, 1, WIN, data, 200, 3, 0xfffffffbu);	/* crosses seq 2^32 */
 	th_expect(h, "PA", 1, 201, 200);
