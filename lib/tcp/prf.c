@@ -33,11 +33,19 @@ _Static_assert(sizeof(struct tt_flow_key) == 12, "a 4-tuple is 12 bytes, unpadde
 /* Set at start, before any worker runs; read-only after. SipHash until then. */
 static bool prf_aes;
 
+/*
+ * CPUID once (in a VM each CPUID instruction exits to the hypervisor), on
+ * the first key or tt_prf_init(), both before workers run.
+ */
 static bool
 cpu_has_aes(void)
 {
 #if TT_PRF_AES
-	return rte_cpu_get_flag_enabled(RTE_CPUFLAG_AES) > 0;
+	static int has = -1;
+
+	if (unlikely(has < 0))
+		has = rte_cpu_get_flag_enabled(RTE_CPUFLAG_AES) > 0;
+	return has > 0;
 #else
 	return false;
 #endif
