@@ -39,14 +39,17 @@ workers_ok() {
 	"$TT_PYTHON" -c '
 import json, sys
 d = json.load(sys.stdin)["/tcpterm/workers"]
-print("workers %d: connections_opened %s, handoff_in %s, handoff_out %s, ring_drops %s"
-      % (d["workers"], d["connections_opened"], d["handoff_in"], d["handoff_out"], d["ring_drops"]))
+print("workers %d: connections_opened %s, handoff_in %s, handoff_out %s, ring_drops %s, "
+      "busy_polls %s of polls %s"
+      % (d["workers"], d["connections_opened"], d["handoff_in"], d["handoff_out"], d["ring_drops"],
+         d["busy_polls"], d["polls"]))
 ok = (d["workers"] == 4 and all(n > 0 for n in d["connections_opened"])
       and sum(d["handoff_in"]) > 0 and sum(d["handoff_in"]) == sum(d["handoff_out"])
-      and sum(d["ring_drops"]) == 0)
+      and sum(d["ring_drops"]) == 0
+      and all(0 < b < p for b, p in zip(d["busy_polls"], d["polls"])))
 sys.exit(0 if ok else 1)'
 }
-tt_check "/tcpterm/workers: connections on all four workers, hand-offs, no ring drops" workers_ok
+tt_check "/tcpterm/workers: connections on all four workers, hand-offs, no ring drops, polls that worked and idle ones" workers_ok
 if [ "$RXQ" = 1 ]; then
 	only_rx0() {
 		"$TT_PYTHON" "$TT_ROOT/scripts/tt-telemetry.py" -p "$TT_PREFIX" /tcpterm/workers |
