@@ -20,9 +20,10 @@
  *
  * Why AES where it can: a SYN-ACK with a cookie needs two of these, the
  * cookie's MAC and the 4-tuple's timestamp offset. As SipHash-2-4 they were
- * 18 SipRounds, about 300 instructions and a quarter of tcpterm's own time
- * per cookie SYN-ACK; as AES they are 22 AES round instructions that the
- * CPU runs on its AES units beside everything else.
+ * 18 SipRounds, about 300 of the 1,360 instructions tcpterm spent on a
+ * cookie SYN-ACK; as AES they are 22 AES round instructions that the CPU
+ * runs on its AES units beside everything else (tests/bench/bench_syn_path:
+ * 74-76 ns per SYN-ACK with SipHash, 60-63 ns with AES, on an AMD EPYC).
  */
 
 #include <stdbool.h>
